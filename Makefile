@@ -1,0 +1,49 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app consultplatform
+PLUGINS := $(wildcard plugins/*/pyproject.toml)
+PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install translations catalog clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Core and built-in plugins, editable, in one pip call; re-run when a pyproject changes.
+$(STAMP): $(BIN)/python pyproject.toml $(PLUGINS)
+	$(BIN)/pip install --quiet -e ".[dev]" $(addprefix -e ,$(PLUGIN_DIRS))
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy=false -d consultplatform/translations -D messages >/dev/null
+	@for d in $(PLUGIN_DIRS); do \
+	  for t in $$d/*/translations; do [ -d $$t ] && $(BIN)/pybabel compile -d $$t -D messages >/dev/null; done; \
+	done; true
+
+# Re-extract the message catalogue after changing user-facing text.
+catalog: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o consultplatform/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i consultplatform/translations/messages.pot -d consultplatform/translations -D messages --no-fuzzy-matching --omit-header
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	$(FLASK) users bootstrap-admin
+	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin)"
+	$(BIN)/gunicorn --no-control-socket --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,38 @@
+"""Flask-Admin at /admin: the core views, the Plugins page and plugins' views."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from consultplatform.admin.base import AccessMixin, SecureModelView, SecureView
+from consultplatform.admin.index import IndexView
+from consultplatform.admin.plugins_view import PluginsView
+from consultplatform.admin.views import CORE_VIEWS
+from consultplatform.plugins import PluginError, PluginRegistry
+
+__all__ = ["SecureModelView", "SecureView", "init_admin"]
+
+
+def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:
+    admin = Admin(
+        app,
+        name=app.config["SITE_NAME"],
+        index_view=IndexView(name=_l("Overview"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/cp_base.html", swatch="default"),
+    )
+    for view_class, model, label, endpoint in CORE_VIEWS:
+        admin.add_view(view_class(model, name=label, endpoint=endpoint))
+    admin.add_view(PluginsView(name=_l("Plugins"), endpoint="plugins", url="/admin/plugins"))
+    for plugin_name, view in plugins.items("cp_admin_views", only_enabled=False):
+        if not isinstance(view, AccessMixin):
+            raise PluginError(f"{plugin_name}: admin views must subclass SecureModelView "
+                              "or SecureView")
+        if not (view.endpoint or "").startswith(plugin_name):
+            raise PluginError(f"{plugin_name}: admin view endpoint {view.endpoint!r} must "
+                              f"start with the plugin name")
+        view.plugin_name = plugin_name
+        admin.add_view(view)
+    return admin

@@ -1,0 +1,122 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, g, request
+from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from consultplatform import cli, errors, i18n
+from consultplatform.admin import init_admin
+from consultplatform.auth.views import bp as auth_bp
+from consultplatform.config import load_config
+from consultplatform.db import db, init_database
+from consultplatform.extensions import babel, csrf, limiter, login_manager
+from consultplatform.logging_setup import configure_logging
+from consultplatform.plugins import EXTENSION_KEY, PluginError, PluginRegistry
+from consultplatform.public.views import bp as public_bp
+from consultplatform.templating import register_template_helpers
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "CONSULTPLATFORM_INSTANCE_PATH")
+    app = Flask("consultplatform", instance_path=instance_path, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, config)
+    configure_logging(app.config["LOG_LEVEL"])
+    if app.config["TRUSTED_PROXIES"]:
+        count = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    # instance/templates/ overrides any core or plugin template (a municipality's branding).
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(os.path.join(app.instance_path, "templates")),
+        app.jinja_loader,
+    ])
+
+    init_database(app.config["DATABASE_URL"], app.instance_path)
+    _manage_connections(app)
+
+    plugins = PluginRegistry(allowed=app.config["PLUGINS_ALLOWED"],
+                             extra=app.config["PLUGINS_EXTRA"])
+    app.extensions[EXTENSION_KEY] = plugins
+    _check_plugins(plugins)
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(i18n.bp)
+    _register_plugin_blueprints(app, plugins)
+    init_admin(app, plugins)
+
+    register_template_helpers(app)
+    errors.register_error_handlers(app)
+    _security_headers(app)
+    cli.register(app)
+    return app
+
+
+def _manage_connections(app: Flask) -> None:
+    @app.before_request
+    def open_connection() -> None:
+        g.cp_db_opened = db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_connection(exc: BaseException | None) -> None:
+        if g.pop("cp_db_opened", False) and not db.is_closed():
+            db.close()
+
+
+def _check_plugins(plugins: PluginRegistry) -> None:
+    """Validate what every loaded plugin offers, once, at start-up."""
+    from consultplatform.db import BaseModel
+
+    plugins.formats(only_enabled=False)
+    for name, model in plugins.items("cp_models", only_enabled=False):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise PluginError(f"{name}: cp_models must return BaseModel subclasses")
+        if not model._meta.table_name.startswith(f"{name}_"):
+            raise PluginError(f"{name}: table {model._meta.table_name!r} must start "
+                              f"with '{name}_'")
+
+
+def _register_plugin_blueprints(app: Flask, plugins: PluginRegistry) -> None:
+    from flask import Blueprint, abort
+
+    owners: dict[str, str] = {}
+    for name, blueprint in plugins.items("cp_blueprints", only_enabled=False):
+        if not isinstance(blueprint, Blueprint) or not blueprint.name.startswith(name):
+            raise PluginError(f"{name}: blueprints must be Blueprints named '{name}...'")
+        owners[blueprint.name] = name
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def only_enabled_plugins() -> None:
+        """A switched-off plugin's pages answer 404 from the next request on."""
+        if request.blueprint:
+            owner = owners.get(request.blueprint.split(".")[0])
+            if owner is not None and not plugins.is_enabled(owner):
+                abort(404)
+
+
+def _security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.path.startswith("/admin"):
+            # Public pages use no inline script or style at all.
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+        return response

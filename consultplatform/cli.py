@@ -1,0 +1,107 @@
+"""Command line: ``flask --app consultplatform <group> <command>``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from consultplatform.db import db
+from consultplatform.plugins import registry
+
+db_cli = AppGroup("db", help="Database schema.")
+users_cli = AppGroup("users", help="Staff accounts.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema of the core and every installed plugin."""
+    from consultplatform.migrate import upgrade
+
+    applied = upgrade(registry())
+    for label in applied:
+        click.echo(f"applied {label}")
+    click.echo("database is up to date" if not applied else f"{len(applied)} migration(s) applied")
+
+
+def _create_staff(email: str, name: str, role: str, password: str) -> None:
+    from consultplatform.models import StaffUser, normalise_email
+
+    user = StaffUser(email=normalise_email(email), name=name, role=role)
+    user.set_password(password)
+    with db.atomic():
+        user.save()
+
+
+@users_cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Beheerder")
+@click.option("--password", default=None, help="Omit to be prompted.")
+def create_admin(email: str, name: str, password: str | None) -> None:
+    """Create an administrator account."""
+    from consultplatform.models import StaffUser, normalise_email
+
+    if StaffUser.select().where(StaffUser.email == normalise_email(email)).exists():
+        raise click.ClickException("an account with this e-mail address exists already")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        raise click.ClickException("the password needs at least 12 characters")
+    _create_staff(email, name, "admin", password)
+    click.echo(f"administrator {normalise_email(email)} created")
+
+
+@users_cli.command("bootstrap-admin")
+def bootstrap_admin() -> None:
+    """Create the first administrator when there is none.
+
+    Uses ADMIN_EMAIL and ADMIN_PASSWORD when set; otherwise generates a
+    password and prints it once.
+    """
+    from consultplatform.models import StaffUser
+
+    if StaffUser.select().where(StaffUser.role == "admin").exists():
+        click.echo("an administrator exists already; no account created")
+        return
+    email = os.environ.get("ADMIN_EMAIL") or "admin@example.org"
+    password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(15)
+    if len(password) < 12:
+        raise click.ClickException("ADMIN_PASSWORD needs at least 12 characters")
+    _create_staff(email, "Beheerder", "admin", password)
+    click.echo("=" * 60)
+    click.echo("First administrator created. Log in at /admin with:")
+    click.echo(f"  e-mail:   {email}")
+    if os.environ.get("ADMIN_PASSWORD"):
+        click.echo("  password: (the ADMIN_PASSWORD you set)")
+    else:
+        click.echo(f"  password: {password}")
+        click.echo("This password is shown only now.")
+    click.echo("=" * 60)
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when a consultation exists.")
+def demo_load(if_empty: bool) -> None:
+    """Load the fictional demo consultation (core and plugins)."""
+    from consultplatform.demo import DEMO_CREDENTIALS, demo_exists, load_demo
+
+    if demo_exists():
+        if if_empty:
+            click.echo("database has consultations; demo data not loaded")
+            return
+        raise click.ClickException("the database has consultations already")
+    report = load_demo(registry())
+    for key, value in sorted(report.items()):
+        click.echo(f"  {key}: {value}")
+    for email, password in DEMO_CREDENTIALS.items():
+        click.echo(f"demo moderator account: {email} / {password}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

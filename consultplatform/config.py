@@ -1,0 +1,67 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``CONSULTPLATFORM_*``
+environment variables, then what the caller of ``create_app`` passes.
+
+Every key is documented in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "CONSULTPLATFORM"
+
+DEFAULTS: dict[str, Any] = {
+    "SITE_NAME": "Consultatieplatform",
+    "DATABASE_URL": "sqlite:///consultplatform.sqlite3",
+    # None: load every plugin found; a list of names: only those.
+    "PLUGINS_ALLOWED": None,
+    # Extra plugin modules as "name=dotted.module" (tests and development).
+    "PLUGINS_EXTRA": [],
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "LANGUAGES": ["nl", "en"],
+    "LOG_LEVEL": "INFO",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SECURITY_CONTACT": "mailto:security@example.org",
+    "SECURITY_POLICY_URL": "",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
+    "TRUSTED_PROXIES": 0,
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Read the instance's secret key, creating it (mode 0600) on first start."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,68 @@
+"""The data types plugins return from hooks; the core validates and registers them.
+
+Plugins construct these and return them; they never touch the Flask app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+KEY_PATTERN = r"[a-z][a-z0-9_]{1,59}"
+
+
+@dataclass(frozen=True)
+class SessionFormat:
+    """A kind of session (general meeting, Expertarena, workshop, ...).
+
+    ``label`` and ``description`` may be lazy translations.
+    """
+
+    key: str
+    label: Any
+    description: Any = ""
+    # Blueprint endpoint staff open to run a session of this format, if any.
+    staff_endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportDataset:
+    """A table a plugin offers to every exporter: named columns and rows."""
+
+    key: str
+    label: Any
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """Turns one :class:`ExportDataset` into a downloadable file."""
+
+    key: str
+    label: Any
+    mimetype: str
+    extension: str
+    render: Callable[[ExportDataset], bytes]
+
+
+@dataclass(frozen=True)
+class MemoSection:
+    """A section of the council memo. ``paragraphs`` are plain text, escaped on output."""
+
+    key: str
+    title: Any
+    order: int
+    paragraphs: Sequence[str] = field(default_factory=tuple)
+    # Optional table: a header row and data rows, aggregates only (Woo: no names).
+    table: Sequence[Sequence[Any]] | None = None
+
+
+@dataclass(frozen=True)
+class MigrationSource:
+    """Where a plugin's numbered migrations live (a package of ``mNNNN_*.py`` modules)."""
+
+    namespace: str
+    package: str

@@ -1,0 +1,104 @@
+"""The core's own contributions, made through the same hooks as any plugin."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from peewee import JOIN, fn
+
+from consultplatform.contributions import ExportDataset, MemoSection, SessionFormat
+from consultplatform.hookspecs import hookimpl
+from consultplatform.models import (
+    Consultation,
+    ConsultationSession,
+    Participant,
+    Registration,
+    Sector,
+)
+from consultplatform.models.choices import SIDES, label
+
+
+@hookimpl
+def cp_session_formats() -> list[SessionFormat]:
+    return [SessionFormat(
+        key="general",
+        label=_l("General meeting"),
+        description=_l("A plenary meeting: information, discussion and questions."),
+    )]
+
+
+def _session_rows(consultation: Consultation) -> list[list]:
+    counts: dict[tuple[int, str], int] = {}
+    query = (Registration.select(Registration.session, Registration.status,
+                                 fn.COUNT(Registration.id))
+             .join(ConsultationSession)
+             .where(ConsultationSession.consultation == consultation)
+             .group_by(Registration.session, Registration.status).tuples())
+    for session_id, status, count in query:
+        counts[(session_id, status)] = count
+    rows = []
+    for session in (ConsultationSession.select().where(
+            ConsultationSession.consultation == consultation)
+            .order_by(ConsultationSession.starts_at)):
+        rows.append([session.id, session.title, session.format_key,
+                     session.starts_at.isoformat(), session.ends_at.isoformat(),
+                     session.location, session.capacity,
+                     counts.get((session.id, "confirmed"), 0),
+                     counts.get((session.id, "waitlisted"), 0)])
+    return rows
+
+
+def participation_counts(consultation: Consultation) -> list[tuple[str, str, int]]:
+    """(sector, side, number of participants) for ``consultation``; aggregates only."""
+    query = (Participant
+             .select(fn.COALESCE(Sector.name, ""), Participant.side, fn.COUNT(Participant.id))
+             .join(Sector, JOIN.LEFT_OUTER, on=(Participant.sector == Sector.id))
+             .where(Participant.consultation == consultation)
+             .group_by(Sector.name, Participant.side)
+             .order_by(Sector.name, Participant.side)
+             .tuples())
+    return [(sector or str(_l("No sector")), label(SIDES, side), count)
+            for sector, side, count in query]
+
+
+@hookimpl
+def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
+    return [
+        ExportDataset(
+            key="sessions",
+            label=_l("Sessions with registration counts"),
+            columns=["id", "title", "format", "starts_at", "ends_at", "location", "capacity",
+                     "confirmed", "waitlisted"],
+            rows=_session_rows(consultation),
+        ),
+        ExportDataset(
+            key="participation",
+            label=_l("Participants per sector and side"),
+            columns=["sector", "side", "participants"],
+            rows=[list(row) for row in participation_counts(consultation)],
+        ),
+    ]
+
+
+@hookimpl
+def cp_memo_sections(consultation: Consultation) -> list[MemoSection]:
+    rows = participation_counts(consultation)
+    total = sum(count for _, _, count in rows)
+    sessions = ConsultationSession.select().where(
+        (ConsultationSession.consultation == consultation)
+        & (ConsultationSession.status != "cancelled")).count()
+    return [MemoSection(
+        key="participation",
+        title=_l("Who took part"),
+        order=80,
+        paragraphs=[str(_l("%(people)d people took part in %(sessions)d sessions.",
+                           people=total, sessions=sessions))],
+        table=[[str(_l("Sector")), str(_l("Side")), str(_l("Participants"))],
+               *[list(row) for row in rows]],
+    )]
+
+
+@hookimpl
+def cp_demo_data(consultation: Consultation) -> dict[str, int]:
+    from consultplatform.demo import load_core_demo
+
+    return load_core_demo(consultation)

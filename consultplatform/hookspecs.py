@@ -1,0 +1,181 @@
+"""Every hook the core calls. Plugins implement them with ``@hookimpl``.
+
+All hooks take keyword arguments only (pluggy passes them by name; an
+implementation may accept a subset). Hooks that return data return lists
+(or ``None``); the core validates and registers what comes back. A plugin
+never mutates the Flask app itself. Each hook is documented in
+``docs/plugins.md`` and has its own test.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import wtforms
+    from flask import Blueprint
+    from flask_admin import BaseView
+
+    from consultplatform.contributions import (
+        ExportDataset,
+        Exporter,
+        MemoSection,
+        MigrationSource,
+        SessionFormat,
+    )
+    from consultplatform.db import BaseModel
+    from consultplatform.models import Consultation, ConsultationSession, Registration
+
+PROJECT = "consultplatform"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- what a plugin offers (collected once at start-up) -------------------------
+
+
+@hookspec
+def cp_session_formats() -> list[SessionFormat]:
+    """Session formats this plugin offers (e.g. Expertarena, workshop).
+
+    Called at start-up (to validate keys: unique, ``[a-z][a-z0-9_]+``) and on
+    each request that lists formats; formats of a disabled plugin are left
+    out. A consultation uses only the formats ticked in its ``formats`` list.
+    Returns a list of :class:`~consultplatform.contributions.SessionFormat`.
+    """
+
+
+@hookspec
+def cp_models() -> list[type[BaseModel]]:
+    """Peewee models of this plugin, subclasses of ``consultplatform.db.BaseModel``.
+
+    Called at start-up and by ``flask db upgrade``. Table names must start with
+    the plugin's name and an underscore. Tables stay when the plugin is
+    disabled, so re-enabling it brings its data back.
+    """
+
+
+@hookspec(firstresult=True)
+def cp_migrations() -> MigrationSource | None:
+    """Where this plugin's numbered schema migrations live.
+
+    Called by ``flask db upgrade``. Returns a
+    :class:`~consultplatform.contributions.MigrationSource` naming a package of
+    ``mNNNN_name.py`` modules, each with ``up(migrator, db)``. A plugin with
+    models but no migrations gets its tables created from ``cp_models``.
+    """
+
+
+@hookspec
+def cp_admin_views() -> list[BaseView]:
+    """Flask-Admin views, instances of ``consultplatform.admin.SecureModelView``
+    or ``consultplatform.admin.SecureView`` (so access checks and the audit log
+    apply).
+
+    Called once at start-up; the core adds them to /admin. While the plugin is
+    disabled they are hidden from the menu and answer 404.
+    """
+
+
+@hookspec
+def cp_blueprints() -> list[Blueprint]:
+    """Flask blueprints with the plugin's pages; names must start with the plugin name.
+
+    Called once at start-up; the core registers them. While the plugin is
+    disabled every route of them answers 404. Templates belong under
+    ``templates/<plugin>/`` so names never collide.
+    """
+
+
+@hookspec
+def cp_exporters() -> list[Exporter]:
+    """File formats (CSV, ...) any export dataset can be downloaded in.
+
+    Called when the export page is built. Returns a list of
+    :class:`~consultplatform.contributions.Exporter`.
+    """
+
+
+@hookspec
+def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
+    """Tables this plugin offers to every exporter for ``consultation``.
+
+    Called when an export is requested. Rows hold aggregates or pseudonymous
+    data only, unless the dataset's label says otherwise.
+    """
+
+
+@hookspec
+def cp_memo_sections(consultation: Consultation) -> list[MemoSection]:
+    """Sections this plugin contributes to the council memo of ``consultation``.
+
+    Called when the memo is rendered; sections are sorted by ``order``.
+    A memo is a public document (Woo): aggregates only, no names or e-mails.
+    """
+
+
+@hookspec(firstresult=True)
+def cp_settings_form() -> type[wtforms.Form] | None:
+    """The WTForms form class of this plugin's settings, or ``None``.
+
+    Called when the Plugins admin page is shown and when settings are read.
+    Values are stored as JSON per install and per consultation; a lookup goes
+    consultation -> install -> the field's ``default``.
+    """
+
+
+@hookspec
+def cp_demo_data(consultation: Consultation) -> dict[str, int] | None:
+    """Add this plugin's part of the demo consultation.
+
+    Called by ``flask demo load`` inside its transaction, after the core has
+    created ``consultation`` with its sectors, themes, sessions and people.
+    Returns counts of what was added (for the command's report) or ``None``.
+    Fictional data only.
+    """
+
+
+# --- events (called after the transaction that caused them has committed) --------
+
+
+@hookspec
+def cp_registration_created(registration: Registration) -> None:
+    """A registration was created (confirmed or on the waiting list).
+
+    Called after the commit; an exception is logged and does not undo it.
+    """
+
+
+@hookspec
+def cp_registration_cancelled(registration: Registration) -> None:
+    """A registration was cancelled. Called after the commit."""
+
+
+@hookspec
+def cp_registration_promoted(registration: Registration) -> None:
+    """A registration moved from the waiting list to confirmed. Called after the commit."""
+
+
+@hookspec
+def cp_session_closed(session: ConsultationSession) -> None:
+    """A session's status became "closed". Called after the commit."""
+
+
+@hookspec
+def cp_consultation_closed(consultation: Consultation) -> None:
+    """A consultation's status became "closed". Called after the commit."""
+
+
+EVENT_HOOKS = (
+    "cp_registration_created",
+    "cp_registration_cancelled",
+    "cp_registration_promoted",
+    "cp_session_closed",
+    "cp_consultation_closed",
+)
+
+
+def all_hook_names() -> list[str]:
+    return sorted(name for name in globals() if name.startswith("cp_"))

@@ -1,0 +1,47 @@
+"""Language choice: Dutch first, English second; kept in a cookie."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, request
+from flask_babel import get_locale
+
+LANG_COOKIE = "lang"
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Only same-site relative paths; anything else goes to ``fallback``."""
+    if not target or len(target) > 2000:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target:
+        return fallback
+    return target
+
+
+@bp.post("/taal")
+def switch_language():
+    """Set the language cookie (a POST with CSRF token) and go back."""
+    lang = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next")), code=303)
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    return response

@@ -1,0 +1,44 @@
+"""Core models. Plugins add theirs through the ``cp_models`` hook."""
+
+from consultplatform.models.audit import AuditLog
+from consultplatform.models.consultation import (
+    Consultation,
+    ConsultationSession,
+    Sector,
+    Theme,
+)
+from consultplatform.models.people import Participant, Registration, new_token
+from consultplatform.models.plugin_state import PluginSetting, PluginState
+from consultplatform.models.site import SitePage
+from consultplatform.models.staff import StaffUser, normalise_email
+
+CORE_MODELS = [
+    StaffUser,
+    Consultation,
+    Sector,
+    ConsultationSession,
+    Theme,
+    Participant,
+    Registration,
+    AuditLog,
+    SitePage,
+    PluginState,
+    PluginSetting,
+]
+
+__all__ = [
+    "CORE_MODELS",
+    "AuditLog",
+    "Consultation",
+    "ConsultationSession",
+    "Participant",
+    "PluginSetting",
+    "PluginState",
+    "Registration",
+    "Sector",
+    "SitePage",
+    "StaffUser",
+    "Theme",
+    "new_token",
+    "normalise_email",
+]

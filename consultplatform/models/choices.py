@@ -1,0 +1,49 @@
+"""Fixed value lists of the core models, with their translatable labels."""
+
+from flask_babel import lazy_gettext as _l
+
+CONSULTATION_STATUSES = (
+    ("draft", _l("Draft")),
+    ("published", _l("Published")),
+    ("closed", _l("Closed")),
+    ("archived", _l("Archived")),
+)
+SESSION_STATUSES = (
+    ("planned", _l("Planned")),
+    ("closed", _l("Closed")),
+    ("cancelled", _l("Cancelled")),
+)
+AUDIENCES = (
+    ("public", _l("Public")),
+    ("invite", _l("Invitation only")),
+)
+SIDES = (
+    ("entrepreneur", _l("Entrepreneur")),
+    ("government", _l("Government")),
+    ("education", _l("Education")),
+    ("other", _l("Other")),
+)
+REGISTRATION_STATUSES = (
+    ("confirmed", _l("Confirmed")),
+    ("waitlisted", _l("Waiting list")),
+    ("cancelled", _l("Cancelled")),
+)
+ROLES = (
+    ("admin", _l("Administrator")),
+    ("moderator", _l("Moderator")),
+    ("viewer", _l("Viewer")),
+)
+LANGUAGES = (
+    ("nl", "Nederlands"),
+    ("en", "English"),
+)
+AUDIT_RESULTS = (
+    ("success", _l("Success")),
+    ("denied", _l("Denied")),
+    ("failed", _l("Failed")),
+)
+
+
+def label(choices: tuple, value: str) -> str:
+    """The translated label of ``value`` in ``choices``, or the value itself."""
+    return str(dict(choices).get(value, value))

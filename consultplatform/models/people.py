@@ -1,0 +1,62 @@
+"""Participants and their registrations for sessions."""
+
+from __future__ import annotations
+
+import secrets
+
+from peewee import CharField, DateTimeField, ForeignKeyField
+
+from consultplatform.db import BaseModel, utcnow
+from consultplatform.models.choices import LANGUAGES, REGISTRATION_STATUSES, SIDES
+from consultplatform.models.consultation import Consultation, ConsultationSession, Sector
+
+
+def new_token() -> str:
+    """An unguessable URL-safe token (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class Participant(BaseModel):
+    """A person taking part in one consultation.
+
+    Kept per consultation, so each consultation's retention date can erase
+    its own people without touching another's.
+    """
+
+    consultation = ForeignKeyField(Consultation, backref="participants", on_delete="CASCADE")
+    name = CharField(max_length=120)
+    email = CharField(max_length=254)
+    organisation = CharField(max_length=200, default="")
+    sector = ForeignKeyField(Sector, null=True, backref="participants", on_delete="SET NULL")
+    side = CharField(max_length=20, choices=SIDES, default="entrepreneur")
+    language = CharField(max_length=5, choices=LANGUAGES, default="nl")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("consultation", "email"), True),)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        return f"participant #{self.id}"
+
+
+class Registration(BaseModel):
+    participant = ForeignKeyField(Participant, backref="registrations", on_delete="CASCADE")
+    session = ForeignKeyField(ConsultationSession, backref="registrations", on_delete="CASCADE")
+    status = CharField(max_length=20, choices=REGISTRATION_STATUSES, default="confirmed",
+                       index=True)
+    token = CharField(max_length=64, unique=True, default=new_token)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    cancelled_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("session", "participant"), True),)
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}"
+
+    def audit_label(self) -> str:
+        return f"registration #{self.id}"

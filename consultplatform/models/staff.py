@@ -1,0 +1,72 @@
+"""Staff accounts: administrators, moderators and read-only viewers."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_login import UserMixin
+from peewee import BooleanField, CharField, DateTimeField
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consultplatform.db import BaseModel, utcnow
+from consultplatform.models.choices import LANGUAGES, ROLES
+
+# A valid hash of a random password: checked when the e-mail is unknown so a
+# failed login takes the same time whether or not the account exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-8c1f")
+
+
+def normalise_email(value: str) -> str:
+    """Lower-cased, trimmed e-mail address: the form we store and compare."""
+    return (value or "").strip().lower()
+
+
+class StaffUser(UserMixin, BaseModel):
+    email = CharField(max_length=254, unique=True)
+    name = CharField(max_length=120)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=20, choices=ROLES, default="viewer")
+    active = BooleanField(default=True)
+    language = CharField(max_length=5, choices=LANGUAGES, default="nl")
+    last_login_at = DateTimeField(null=True)
+    # Part of the login cookie; replaced at logout and password change, which
+    # ends every session of the account (signed cookies cannot be revoked otherwise).
+    session_token = CharField(max_length=64, default=lambda: secrets.token_urlsafe(32))
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "staff_user"
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = secrets.token_urlsafe(32)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.rotate_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @classmethod
+    def authenticate(cls, email: str, password: str) -> StaffUser | None:
+        user = cls.get_or_none(cls.email == normalise_email(email))
+        if user is None:
+            check_password_hash(_DUMMY_HASH, password or "")
+            return None
+        if not user.check_password(password or "") or not user.active:
+            return None
+        return user

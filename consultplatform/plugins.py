@@ -1,0 +1,229 @@
+"""The plugin machinery: discovery, per-install switches, settings, hook calls.
+
+One :class:`PluginRegistry` per app, kept in ``app.extensions``. Plugins are
+found through the ``consultplatform`` entry-point group, exactly like a
+plugin a municipality pip-installs; the core registers itself as plugin
+``core``, which cannot be switched off.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pluggy
+import wtforms
+from flask import current_app, g, has_request_context
+
+from consultplatform import hookspecs
+from consultplatform.contributions import KEY_PATTERN, SessionFormat
+from consultplatform.db import utcnow
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "consultplatform"
+CORE = "core"
+EXTENSION_KEY = "consultplatform.plugins"
+
+
+class PluginError(RuntimeError):
+    """A plugin returned something the core cannot register."""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    version: str
+    module: str
+    hooks: tuple[str, ...]
+    locked: bool  # the core itself: always on
+
+
+class PluginRegistry:
+    def __init__(self, allowed: list[str] | None = None, extra: list[str] | None = None) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self._versions: dict[str, str] = {}
+        from consultplatform import core_plugin
+
+        self.pm.register(core_plugin, name=CORE)
+        self._versions[CORE] = _version_of("consultplatform")
+        self._load_entry_points(allowed)
+        for dotted in extra or []:
+            name, _, module_name = dotted.rpartition("=")
+            module = importlib.import_module(module_name)
+            self._register(module, name or module_name.rsplit(".", 1)[-1], "test")
+        self.pm.check_pending()
+
+    # --- discovery ---------------------------------------------------------------
+
+    def _load_entry_points(self, allowed: list[str] | None) -> None:
+        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if allowed is not None and ep.name not in allowed:
+                log.info("plugin %s not loaded: not in PLUGINS_ALLOWED", ep.name)
+                continue
+            if self.pm.has_plugin(ep.name):
+                continue
+            version = ep.dist.version if ep.dist else "?"
+            self._register(ep.load(), ep.name, version)
+
+    def _register(self, plugin: object, name: str, version: str) -> None:
+        if not re.fullmatch(KEY_PATTERN, name) or name == CORE:
+            raise PluginError(f"invalid plugin name {name!r}")
+        self.pm.register(plugin, name=name)
+        self._versions[name] = version
+
+    # --- what is there -----------------------------------------------------------
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.pm.list_name_plugin()]
+
+    def info(self) -> list[PluginInfo]:
+        result = []
+        for name, plugin in sorted(self.pm.list_name_plugin(), key=lambda p: (p[0] != CORE, p[0])):
+            hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or []))
+            result.append(PluginInfo(name, self._versions.get(name, "?"),
+                                     getattr(plugin, "__name__", type(plugin).__name__),
+                                     hooks, name == CORE))
+        return result
+
+    # --- switches ----------------------------------------------------------------
+
+    def enabled_names(self) -> frozenset[str]:
+        """Names of the plugins switched on; read once per request from the database."""
+        if has_request_context() and "cp_enabled_plugins" in g:
+            return g.cp_enabled_plugins
+        from consultplatform.models import PluginState
+
+        off = {row.name for row in PluginState.select(PluginState.name)
+               .where(PluginState.enabled == False)}  # noqa: E712
+        enabled = frozenset(n for n in self.names() if n == CORE or n not in off)
+        if has_request_context():
+            g.cp_enabled_plugins = enabled
+        return enabled
+
+    def is_enabled(self, name: str) -> bool:
+        return name == CORE or name in self.enabled_names()
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        from consultplatform.models import PluginState
+
+        if name == CORE:
+            raise PluginError("the core cannot be switched off")
+        if name not in self.names():
+            raise PluginError(f"unknown plugin {name!r}")
+        (PluginState.insert(name=name, enabled=enabled, updated_at=utcnow())
+         .on_conflict(conflict_target=[PluginState.name],
+                      update={PluginState.enabled: enabled, PluginState.updated_at: utcnow()})
+         .execute())
+        if has_request_context():
+            g.pop("cp_enabled_plugins", None)
+
+    # --- calling hooks -----------------------------------------------------------
+
+    def results(self, hook_name: str, *, only_enabled: bool = True,
+                **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Call one hook plugin by plugin; yield ``(plugin name, result)``.
+
+        Results of ``None`` are skipped. Disabled plugins are skipped unless
+        ``only_enabled`` is false (start-up registration needs them all).
+        """
+        caller = getattr(self.pm.hook, hook_name)
+        enabled = self.enabled_names() if only_enabled else None
+        for impl in reversed(caller.get_hookimpls()):
+            if enabled is not None and impl.plugin_name not in enabled:
+                continue
+            result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+            if result is not None:
+                yield impl.plugin_name, result
+
+    def items(self, hook_name: str, *, only_enabled: bool = True,
+              **kwargs: Any) -> list[tuple[str, Any]]:
+        """Flatten list-returning hooks into ``(plugin name, item)`` pairs."""
+        pairs = []
+        for name, result in self.results(hook_name, only_enabled=only_enabled, **kwargs):
+            if not isinstance(result, list | tuple):
+                raise PluginError(f"{name}.{hook_name} must return a list, not {type(result)}")
+            pairs.extend((name, item) for item in result)
+        return pairs
+
+    def notify(self, hook_name: str, **kwargs: Any) -> None:
+        """Fire an event hook on every enabled plugin; one failing plugin does not stop the rest."""
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            if not self.is_enabled(impl.plugin_name):
+                continue
+            try:
+                impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+            except Exception:
+                log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+
+    # --- formats -----------------------------------------------------------------
+
+    def formats(self, *, only_enabled: bool = True) -> dict[str, tuple[str, SessionFormat]]:
+        """All session formats by key: ``{key: (plugin name, format)}``."""
+        found: dict[str, tuple[str, SessionFormat]] = {}
+        for name, fmt in self.items("cp_session_formats", only_enabled=only_enabled):
+            if not isinstance(fmt, SessionFormat):
+                raise PluginError(f"{name} returned a session format that is not a SessionFormat")
+            if not re.fullmatch(KEY_PATTERN, fmt.key):
+                raise PluginError(f"{name}: invalid session format key {fmt.key!r}")
+            if fmt.key in found:
+                raise PluginError(f"session format {fmt.key!r} of {name} is already "
+                                  f"offered by {found[fmt.key][0]}")
+            found[fmt.key] = (name, fmt)
+        return found
+
+    def format_label(self, key: str) -> str:
+        entry = self.formats(only_enabled=False).get(key)
+        return str(entry[1].label) if entry else key
+
+    # --- settings ----------------------------------------------------------------
+
+    def settings_form(self, name: str) -> type[wtforms.Form] | None:
+        plugin = self.pm.get_plugin(name)
+        impl = getattr(plugin, "cp_settings_form", None)
+        if impl is None:
+            return None
+        form = impl()
+        if form is not None and not (isinstance(form, type) and issubclass(form, wtforms.Form)):
+            raise PluginError(f"{name}.cp_settings_form must return a wtforms.Form subclass")
+        return form
+
+    def settings(self, name: str, consultation: Any = None) -> dict[str, Any]:
+        """Effective settings: consultation, then install, then the form's defaults."""
+        from consultplatform.models import PluginSetting
+
+        form_cls = self.settings_form(name)
+        if form_cls is None:
+            return {}
+        values = default_settings(form_cls)
+        scopes = [PluginSetting.consultation.is_null()]
+        if consultation is not None:
+            scopes.append(PluginSetting.consultation == consultation.id)
+        for scope in scopes:
+            row = PluginSetting.get_or_none((PluginSetting.plugin == name) & scope)
+            if row is not None:
+                values.update({k: v for k, v in (row.data or {}).items() if k in values})
+        return values
+
+
+def default_settings(form_cls: type[wtforms.Form]) -> dict[str, Any]:
+    form = form_cls(meta={"csrf": False})
+    return {key: field.data for key, field in form._fields.items() if key != "csrf_token"}
+
+
+def registry(app: Any = None) -> PluginRegistry:
+    """The plugin registry of ``app`` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"

@@ -1,0 +1,89 @@
+"""Public pages: consultations and their sessions, the accessibility
+statement, the privacy page and security.txt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import nh3
+from flask import Blueprint, Response, abort, current_app, render_template
+from markupsafe import Markup
+from peewee import fn
+
+from consultplatform.db import db, utcnow
+from consultplatform.i18n import current_language
+from consultplatform.models import Consultation, ConsultationSession, Registration, SitePage
+
+bp = Blueprint("public", __name__)
+
+VISIBLE_STATUSES = ("published", "closed")
+ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "strong", "em", "br", "abbr"}
+
+
+def clean_html(text: str) -> Markup:
+    """Admin-edited page text, reduced to a few safe tags."""
+    return Markup(nh3.clean(text or "", tags=ALLOWED_TAGS,  # noqa: S704 - cleaned by nh3
+                            attributes={"a": {"href", "hreflang"}, "abbr": {"title"}}))
+
+
+@bp.get("/")
+def home():
+    consultations = (Consultation.select()
+                     .where(Consultation.status.in_(VISIBLE_STATUSES))
+                     .order_by(Consultation.status.desc(), Consultation.starts_on.desc()))
+    return render_template("public/home.html", consultations=list(consultations))
+
+
+@bp.get("/c/<string(maxlength=80):slug>")
+def consultation(slug: str):
+    item = Consultation.get_or_none((Consultation.slug == slug)
+                                    & Consultation.status.in_(VISIBLE_STATUSES))
+    if item is None:
+        abort(404)
+    sessions = list(ConsultationSession.select()
+                    .where((ConsultationSession.consultation == item)
+                           & (ConsultationSession.status != "cancelled"))
+                    .order_by(ConsultationSession.starts_at))
+    confirmed = dict(Registration.select(Registration.session, fn.COUNT(Registration.id))
+                     .where(Registration.session.in_([s.id for s in sessions])
+                            & (Registration.status == "confirmed"))
+                     .group_by(Registration.session).tuples()) if sessions else {}
+    return render_template("public/consultation.html", consultation=item, sessions=sessions,
+                           confirmed=confirmed)
+
+
+def _site_page(slug: str):
+    page = SitePage.get_or_none(SitePage.slug == slug)
+    if page is None:
+        abort(404)
+    lang = current_language()
+    return render_template("public/page.html", title=page.title(lang),
+                           body=clean_html(page.body(lang)), updated_at=page.updated_at)
+
+
+@bp.get("/toegankelijkheid")
+def accessibility():
+    return _site_page("toegankelijkheid")
+
+
+@bp.get("/privacy")
+def privacy():
+    return _site_page("privacy")
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt():
+    config = current_app.config
+    expires = (utcnow() + dt.timedelta(days=180)).replace(microsecond=0)
+    lines = [f"Contact: {config['SECURITY_CONTACT']}",
+             f"Expires: {expires.isoformat()}Z",
+             "Preferred-Languages: nl, en"]
+    if config.get("SECURITY_POLICY_URL"):
+        lines.append(f"Policy: {config['SECURITY_POLICY_URL']}")
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+@bp.get("/healthz")
+def health():
+    db.obj.execute_sql("SELECT 1")
+    return Response("ok\n", mimetype="text/plain")

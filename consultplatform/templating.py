@@ -1,0 +1,37 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app
+from flask_babel import format_date, format_datetime
+
+from consultplatform.i18n import current_language
+from consultplatform.models import choices
+from consultplatform.plugins import registry
+from consultplatform.timezone import localize
+
+
+def session_time(value: dt.datetime | None, style: str = "full") -> str:
+    """A session's wall-clock time (Europe/Amsterdam), formatted for the language."""
+    if value is None:
+        return ""
+    return format_datetime(localize(value), "EEEE d MMMM y, HH:mm" if style == "full" else "HH:mm")
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def common() -> dict:
+        return {
+            "cp_lang": current_language(),
+            "site_name": current_app.config["SITE_NAME"],
+            "role_label": lambda value: choices.label(choices.ROLES, value),
+            "side_label": lambda value: choices.label(choices.SIDES, value),
+            "consultation_status_label": lambda value: choices.label(
+                choices.CONSULTATION_STATUSES, value),
+            "format_label": lambda key: registry().format_label(key),
+        }
+
+    app.jinja_env.filters["session_time"] = session_time
+    app.jinja_env.filters["date_long"] = lambda value: format_date(value, "d MMMM y") if value else ""

@@ -1,0 +1,129 @@
+"""A test-only plugin that implements every hook, each in the plainest way."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from wtforms import Form, IntegerField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from consultplatform import hookimpl
+from consultplatform.admin import SecureModelView
+from consultplatform.contributions import (
+    ExportDataset,
+    Exporter,
+    MemoSection,
+    MigrationSource,
+    SessionFormat,
+)
+from tests.plugin_fullhooks.models import FullhooksEvent, FullhooksNote
+
+NAME = "fullhooks"
+
+
+@hookimpl
+def cp_session_formats():
+    return [SessionFormat(key="fullhooks_panel", label="Panel (test)",
+                          description="A format offered by the test plugin.")]
+
+
+@hookimpl
+def cp_models():
+    return [FullhooksNote, FullhooksEvent]
+
+
+@hookimpl
+def cp_migrations():
+    return MigrationSource(NAME, "tests.plugin_fullhooks.migrations")
+
+
+class NoteView(SecureModelView):
+    column_list = ["title", "body"]
+    form_columns = ["title", "body"]
+
+
+@hookimpl
+def cp_admin_views():
+    return [NoteView(FullhooksNote, name="Notes (test)", endpoint="fullhooks_note")]
+
+
+bp = Blueprint("fullhooks", __name__, url_prefix="/fullhooks", template_folder="templates")
+
+
+@bp.get("/ping")
+def ping():
+    return render_template("fullhooks/ping.html", notes=FullhooksNote.select().count())
+
+
+@hookimpl
+def cp_blueprints():
+    return [bp]
+
+
+def _render_tsv(dataset: ExportDataset) -> bytes:
+    lines = ["\t".join(dataset.columns)]
+    lines += ["\t".join(str(v) for v in row) for row in dataset.rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@hookimpl
+def cp_exporters():
+    return [Exporter(key="tsv", label="Tab-separated", mimetype="text/tab-separated-values",
+                     extension="tsv", render=_render_tsv)]
+
+
+@hookimpl
+def cp_export_datasets(consultation):
+    return [ExportDataset(key="fullhooks_notes", label="Notes",
+                          columns=["consultation", "notes"],
+                          rows=[[consultation.slug, FullhooksNote.select().count()]])]
+
+
+@hookimpl
+def cp_memo_sections(consultation):
+    return [MemoSection(key="fullhooks", title="Test section", order=10,
+                        paragraphs=[f"Memo for {consultation.slug}."])]
+
+
+class Settings(Form):
+    greeting = StringField("Greeting", default="hallo")
+    limit = IntegerField("Limit", default=3, validators=[Optional(), NumberRange(min=0, max=99)])
+
+
+@hookimpl
+def cp_settings_form():
+    return Settings
+
+
+@hookimpl
+def cp_demo_data(consultation):
+    FullhooksNote.create(title=f"Demo note for {consultation.slug}")
+    return {"notes": 1}
+
+
+def _event(hook: str, object_id: int) -> None:
+    FullhooksEvent.create(hook=hook, object_id=object_id)
+
+
+@hookimpl
+def cp_registration_created(registration):
+    _event("cp_registration_created", registration.id)
+
+
+@hookimpl
+def cp_registration_cancelled(registration):
+    _event("cp_registration_cancelled", registration.id)
+
+
+@hookimpl
+def cp_registration_promoted(registration):
+    _event("cp_registration_promoted", registration.id)
+
+
+@hookimpl
+def cp_session_closed(session):
+    _event("cp_session_closed", session.id)
+
+
+@hookimpl
+def cp_consultation_closed(consultation):
+    _event("cp_consultation_closed", consultation.id)

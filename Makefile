@@ -39,8 +39,9 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin)"
 	$(BIN)/gunicorn --no-control-socket --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
+# TEST_DATABASE_URL=postgresql://... runs the suite on PostgreSQL (a fresh database per run).
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

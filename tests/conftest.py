@@ -96,13 +96,15 @@ def _clean_tables() -> None:
 
 @pytest.fixture
 def app(migrated, instance_dir):
+    """A fresh app on emptied tables. No app context stays pushed: a pushed one
+    would be reused by every test-client request and keep ``g`` between them."""
     application = make_app(migrated, instance_dir)
     with application.app_context():
         db.connect(reuse_if_open=True)
         _clean_tables()
-        yield application
-        if not db.is_closed():
-            db.close()
+    yield application
+    if not db.is_closed():
+        db.close()
 
 
 @pytest.fixture

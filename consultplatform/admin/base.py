@@ -172,7 +172,12 @@ class SecureModelView(AccessMixin, ModelView):
                 if field_name in form:
                     form[field_name].errors = [*form[field_name].errors, message]
             raise ValidationError(" ".join(errors.values()))
-        self._dirty = sorted(f.name for f in model.dirty_fields)
+        before = getattr(self, "_before_data", None)
+        if is_created or before is None:
+            self._dirty = sorted(f.name for f in model.dirty_fields)
+        else:
+            self._dirty = sorted(name for name, value in model.__data__.items()
+                                 if before.get(name) != value)
 
     def watched_values(self, model: Any) -> dict[str, Any]:
         """Values to compare before and after a save (see :meth:`after_save`)."""
@@ -193,6 +198,7 @@ class SecureModelView(AccessMixin, ModelView):
 
     def update_model(self, form, model) -> bool:
         before = self.watched_values(model)
+        self._before_data = dict(model.__data__)
         with db.atomic() as txn:
             if not super().update_model(form, model):
                 txn.rollback()

@@ -56,8 +56,11 @@ class PluginsView(SecureView):
                 state=_("on") if wanted else _("off")), "success")
         return redirect(url_for(".index"), code=303)
 
-    @expose("/settings/<name>", methods=["GET", "POST"])
-    def settings(self, name: str):
+    # The argument is not called "name": Flask-Admin passes view arguments to
+    # _handle_view(name, **kwargs), where "name" is the view function's name.
+    @expose("/settings/<string(maxlength=80):plugin>", methods=["GET", "POST"])
+    def settings(self, plugin: str):
+        name = plugin
         plugins = registry()
         if name not in plugins.names():
             abort(404)

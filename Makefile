@@ -8,7 +8,7 @@ PLUGINS := $(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install translations catalog clean
+.PHONY: run test lint install translations catalog clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(STAMP): $(BIN)/python pyproject.toml $(PLUGINS)
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy=false -d consultplatform/translations -D messages >/dev/null
+	$(BIN)/pybabel compile -d consultplatform/translations -D messages >/dev/null
 	@for d in $(PLUGIN_DIRS); do \
 	  for t in $$d/*/translations; do [ -d $$t ] && $(BIN)/pybabel compile -d $$t -D messages >/dev/null; done; \
 	done; true
@@ -30,7 +30,7 @@ translations: $(STAMP)
 # Re-extract the message catalogue after changing user-facing text.
 catalog: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o consultplatform/translations/messages.pot --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -i consultplatform/translations/messages.pot -d consultplatform/translations -D messages --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i consultplatform/translations/messages.pot -d consultplatform/translations -D messages --no-fuzzy-matching
 
 run: install
 	$(FLASK) db upgrade
@@ -39,8 +39,21 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin)"
 	$(BIN)/gunicorn --no-control-socket --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
+# Browser tests (tests/browser): Debian's Chromium (Playwright's own browser download
+# needs network we may not have) and axe-core from npm (pinned in package-lock.json).
+CHROMIUM ?= /usr/bin/chromium
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "browser-deps: $(CHROMIUM) is missing and we are not root;" \
+	    "install it with 'apt-get install chromium' (browser tests will be skipped)"; fi; \
+	fi
+	@[ -d node_modules/axe-core ] || npm ci --no-audit --no-fund
+
 # TEST_DATABASE_URL=postgresql://... runs the suite on PostgreSQL (a fresh database per run).
-test: install
+test: install browser-deps
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -1,0 +1,247 @@
+"""Every hook: documented, and tested on its own (test_hook_<name> below)."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import pathlib
+import re
+
+import pytest
+
+from consultplatform import hookspecs
+from consultplatform.db import db
+from consultplatform.demo import load_demo
+from consultplatform.events import emit_after_commit
+from consultplatform.migrate import SchemaMigration, upgrade
+from consultplatform.models import Consultation, ConsultationSession, Registration
+from consultplatform.plugins import registry
+from tests import factories
+from tests.conftest import make_app
+from tests.forms import form_data
+from tests.plugin_fullhooks import Settings
+from tests.plugin_fullhooks.models import FullhooksEvent, FullhooksNote
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+HOOKS = hookspecs.all_hook_names()
+
+
+def test_there_are_hooks_for_every_capability():
+    for expected in ("cp_session_formats", "cp_models", "cp_admin_views", "cp_blueprints",
+                     "cp_exporters", "cp_export_datasets", "cp_memo_sections",
+                     "cp_settings_form", "cp_demo_data", *hookspecs.EVENT_HOOKS):
+        assert expected in HOOKS
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_hook_has_docstring(hook):
+    doc = inspect.getdoc(getattr(hookspecs, hook))
+    assert doc and len(doc) > 40, f"{hook} needs a docstring saying when it is called and what it returns"
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_hook_is_in_the_plugin_guide(hook):
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    assert f"### `{hook}`" in guide, f"docs/plugins.md needs a section '### `{hook}`'"
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_hook_has_a_test_of_its_own(hook):
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
+    assert re.search(rf"def test_hook_{hook}\b", sources), f"write def test_hook_{hook}(...)"
+
+
+def test_the_test_plugin_implements_every_hook(app):
+    info = {i.name: i for i in registry(app).info()}
+    assert set(info["fullhooks"].hooks) == set(HOOKS)
+
+
+# --- one test per hook -------------------------------------------------------------------
+
+
+def test_hook_cp_session_formats(app):
+    with app.test_request_context():
+        formats = registry().formats()
+    assert formats["general"][0] == "core"
+    assert formats["fullhooks_panel"][0] == "fullhooks"
+    assert str(formats["fullhooks_panel"][1].label) == "Panel (test)"
+
+
+def test_hook_cp_models(app):
+    models = [model for name, model in registry(app).items("cp_models", only_enabled=False)]
+    assert FullhooksNote in models
+    assert FullhooksNote.table_exists()
+
+
+def test_hook_cp_migrations(app):
+    applied = {(m.namespace, m.name) for m in SchemaMigration.select()}
+    assert ("fullhooks", "m0001_initial") in applied
+    assert ("core", "m0001_initial") in applied
+    with app.app_context():
+        assert upgrade(registry()) == []  # nothing left to apply
+
+
+def test_hook_cp_admin_views(app, admin_client):
+    views = [v for v in app.extensions["admin"][0]._views if v.endpoint == "fullhooks_note"]
+    assert len(views) == 1 and views[0].plugin_name == "fullhooks"
+    assert admin_client.get("/admin/fullhooks_note/").status_code == 200
+
+
+def test_hook_cp_blueprints(app, client, migrated, tmp_path):
+    FullhooksNote.create(title="een")
+    assert "notes: 1" in client.get("/fullhooks/ping").get_data(as_text=True)
+    # instance/templates overrides a plugin's template (a municipality's branding).
+    override = tmp_path / "templates" / "fullhooks"
+    override.mkdir(parents=True)
+    (override / "ping.html").write_text("overridden {{ notes }}")
+    branded = make_app(migrated, tmp_path)
+    assert branded.test_client().get("/fullhooks/ping").get_data(as_text=True) == "overridden 1"
+
+
+def test_hook_cp_exporters(app):
+    exporters = dict(registry(app).items("cp_exporters"))
+    (exporter,) = [e for name, e in registry(app).items("cp_exporters") if name == "fullhooks"]
+    assert "fullhooks" in exporters
+    parent = factories.consultation(slug="export-test")
+    with app.app_context():
+        datasets = [d for _, d in registry().items("cp_export_datasets", consultation=parent)]
+    notes = next(d for d in datasets if d.key == "fullhooks_notes")
+    assert exporter.render(notes) == b"consultation\tnotes\nexport-test\t0\n"
+
+
+def test_hook_cp_export_datasets(app):
+    parent = factories.consultation()
+    meeting = factories.session(parent, capacity=5)
+    for status in ("confirmed", "confirmed", "waitlisted"):
+        factories.registration(factories.participant(parent), meeting, status=status)
+    with app.app_context():
+        datasets = {(name, d.key): d for name, d in
+                    registry().items("cp_export_datasets", consultation=parent)}
+    sessions = datasets[("core", "sessions")]
+    (row,) = sessions.rows
+    assert dict(zip(sessions.columns, row, strict=True))["confirmed"] == 2
+    assert dict(zip(sessions.columns, row, strict=True))["waitlisted"] == 1
+    assert ("fullhooks", "fullhooks_notes") in datasets
+
+
+def test_hook_cp_memo_sections(app):
+    parent = factories.consultation(slug="memo-test")
+    person = factories.participant(parent, name="Geheime Naam", email="geheim@example.org")
+    factories.registration(person, factories.session(parent))
+    with app.test_request_context():
+        sections = sorted((s for _, s in registry().items("cp_memo_sections", consultation=parent)),
+                          key=lambda s: s.order)
+    assert [s.key for s in sections] == ["fullhooks", "participation"]
+    text = repr(sections)
+    assert "Geheime Naam" not in text and "geheim@example.org" not in text  # aggregates only
+    assert sections[1].table[1][-1] == 1
+
+
+def test_hook_cp_settings_form(app):
+    assert registry(app).settings_form("fullhooks") is Settings
+    assert registry(app).settings_form("core") is None
+
+
+def test_hook_cp_demo_data(app):
+    with app.app_context():
+        report = load_demo(registry())
+    assert report["fullhooks.notes"] == 1
+    assert report["core.sectors"] == 7 and report["core.themes"] == 5
+    assert 35 <= report["core.participants"] <= 45
+    assert FullhooksNote.get().title == "Demo note for sociaal-economische-agenda"
+
+
+# --- events: fired after the commit, through the real admin paths -----------------------------
+
+
+def _events(hook):
+    return [e.object_id for e in FullhooksEvent.select().where(FullhooksEvent.hook == hook)]
+
+
+def _edit(admin_client, endpoint, obj_id, **changes):
+    url = f"/admin/{endpoint}/edit/?id={obj_id}"
+    data = form_data(admin_client.get(url).get_data(as_text=True))
+    data.update(changes)
+    response = admin_client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+
+def test_hook_cp_registration_created(app, admin_client):
+    parent = factories.consultation()
+    meeting, person = factories.session(parent), factories.participant(parent)
+    url = "/admin/registration/new/"
+    data = form_data(admin_client.get(url).get_data(as_text=True))
+    data.update(participant=str(person.id), session=str(meeting.id), status="confirmed")
+    assert admin_client.post(url, data=data).status_code == 302
+    assert _events("cp_registration_created") == [Registration.get().id]
+
+
+def test_hook_cp_registration_cancelled(app, admin_client):
+    parent = factories.consultation()
+    reg = factories.registration(factories.participant(parent), factories.session(parent))
+    _edit(admin_client, "registration", reg.id, status="cancelled")
+    assert _events("cp_registration_cancelled") == [reg.id]
+    assert Registration.get_by_id(reg.id).cancelled_at is not None
+
+
+def test_hook_cp_registration_promoted(app, admin_client):
+    parent = factories.consultation()
+    reg = factories.registration(factories.participant(parent), factories.session(parent),
+                                 status="waitlisted")
+    _edit(admin_client, "registration", reg.id, status="confirmed")
+    assert _events("cp_registration_promoted") == [reg.id]
+    assert _events("cp_registration_cancelled") == []
+
+
+def test_hook_cp_session_closed(app, admin_client):
+    meeting = factories.session(factories.consultation())
+    _edit(admin_client, "session", meeting.id, title="Nog open")
+    assert _events("cp_session_closed") == []
+    _edit(admin_client, "session", meeting.id, status="closed")
+    assert _events("cp_session_closed") == [meeting.id]
+    _edit(admin_client, "session", meeting.id, title="Gesloten en hernoemd")
+    assert _events("cp_session_closed") == [meeting.id]  # once, not on every save
+
+
+def test_hook_cp_consultation_closed(app, admin_client):
+    parent = factories.consultation()
+    _edit(admin_client, "consultation", parent.id, status="closed")
+    assert _events("cp_consultation_closed") == [parent.id]
+    assert Consultation.get_by_id(parent.id).status == "closed"
+
+
+def test_events_wait_for_the_commit_and_vanish_on_rollback(app):
+    meeting = factories.session(factories.consultation())
+    with app.test_request_context():
+        with db.atomic() as txn:
+            emit_after_commit("cp_session_closed", session=meeting)
+            assert _events("cp_session_closed") == []  # not before the commit
+            txn.rollback()
+        assert _events("cp_session_closed") == []
+        with db.atomic():
+            emit_after_commit("cp_session_closed", session=meeting)
+        assert _events("cp_session_closed") == [meeting.id]
+
+
+def test_disabled_plugins_hear_no_events(app):
+    meeting = factories.session(factories.consultation())
+    with app.test_request_context():
+        registry().set_enabled("fullhooks", False)
+        with db.atomic():
+            emit_after_commit("cp_session_closed", session=meeting)
+    assert _events("cp_session_closed") == []
+
+
+def test_a_failing_event_handler_is_logged_not_raised(app, caplog, monkeypatch):
+    import tests.plugin_fullhooks as plugin
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(plugin, "_event", broken)
+    meeting = factories.session(factories.consultation())
+    with app.test_request_context(), caplog.at_level(logging.ERROR):
+        with db.atomic():
+            emit_after_commit("cp_session_closed", session=meeting)
+    assert "fullhooks failed in cp_session_closed" in caplog.text
+    assert ConsultationSession.get_by_id(meeting.id)  # the commit stands

@@ -240,8 +240,7 @@ def test_a_failing_event_handler_is_logged_not_raised(app, caplog, monkeypatch):
 
     monkeypatch.setattr(plugin, "_event", broken)
     meeting = factories.session(factories.consultation())
-    with app.test_request_context(), caplog.at_level(logging.ERROR):
-        with db.atomic():
-            emit_after_commit("cp_session_closed", session=meeting)
+    with app.test_request_context(), caplog.at_level(logging.ERROR), db.atomic():
+        emit_after_commit("cp_session_closed", session=meeting)
     assert "fullhooks failed in cp_session_closed" in caplog.text
     assert ConsultationSession.get_by_id(meeting.id)  # the commit stands

@@ -29,3 +29,11 @@ class PluginSetting(BaseModel):
     class Meta:
         table_name = "plugin_setting"
         indexes = ((("plugin", "consultation"), True),)
+
+
+# NULLs are distinct in a unique index, so the one install-wide row per plugin
+# (consultation IS NULL) needs a partial unique index of its own.
+PluginSetting.add_index(
+    PluginSetting.index(PluginSetting.plugin, unique=True, name="plugin_setting_install")
+    .where(PluginSetting.consultation.is_null())
+)

@@ -93,7 +93,7 @@ def _register_plugin_blueprints(app: Flask, plugins: PluginRegistry) -> None:
 
     owners: dict[str, str] = {}
     for name, blueprint in plugins.items("cp_blueprints", only_enabled=False):
-        if not isinstance(blueprint, Blueprint) or not blueprint.name.startswith(name):
+        if not isinstance(blueprint, Blueprint) or not plugins.owns(name, blueprint.name):
             raise PluginError(f"{name}: blueprints must be Blueprints named '{name}...'")
         owners[blueprint.name] = name
         app.register_blueprint(blueprint)

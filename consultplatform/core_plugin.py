@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from peewee import JOIN, fn
 
 from consultplatform.contributions import ExportDataset, MemoSection, SessionFormat
@@ -90,15 +91,18 @@ def cp_memo_sections(consultation: Consultation) -> list[MemoSection]:
         key="participation",
         title=_l("Who took part"),
         order=80,
-        paragraphs=[str(_l("%(people)d people took part in %(sessions)d sessions.",
-                           people=total, sessions=sessions))],
+        paragraphs=[" ".join([
+            ngettext("%(num)d person took part", "%(num)d people took part", total),
+            ngettext("in %(num)d session.", "in %(num)d sessions.", sessions),
+        ])],
         table=[[str(_l("Sector")), str(_l("Side")), str(_l("Participants"))],
                *[list(row) for row in rows]],
     )]
 
 
-@hookimpl
+@hookimpl(tryfirst=True)
 def cp_demo_data(consultation: Consultation) -> dict[str, int]:
+    """First of all plugins: theirs build on the sectors, themes and sessions made here."""
     from consultplatform.demo import load_core_demo
 
     return load_core_demo(consultation)

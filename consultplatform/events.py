@@ -12,7 +12,10 @@ from consultplatform.plugins import registry
 def emit_after_commit(hook_name: str, **kwargs: Any) -> None:
     """Queue ``hook_name`` for after the current commit (at once outside a transaction).
 
-    A rollback drops the queued event: plugins never hear of what did not happen.
+    A rollback of the whole transaction drops the queued event: plugins never
+    hear of what did not happen. Caveat: peewee keeps callbacks queued inside a
+    savepoint that is rolled back while the outer transaction commits, so emit
+    only once the nested work is certain (the core emits after its saves).
     """
     if hook_name not in EVENT_HOOKS:
         raise ValueError(f"{hook_name} is not an event hook")

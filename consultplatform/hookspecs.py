@@ -40,7 +40,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def cp_session_formats() -> list[SessionFormat]:
     """Session formats this plugin offers (e.g. Expertarena, workshop).
 
-    Called at start-up (to validate keys: unique, ``[a-z][a-z0-9_]+``) and on
+    Called at start-up (to validate keys: unique, ``[a-z][a-z0-9_]{1,59}``) and on
     each request that lists formats; formats of a disabled plugin are left
     out. A consultation uses only the formats ticked in its ``formats`` list.
     Returns a list of :class:`~consultplatform.contributions.SessionFormat`.
@@ -122,7 +122,9 @@ def cp_settings_form() -> type[wtforms.Form] | None:
 
     Called when the Plugins admin page is shown and when settings are read.
     Values are stored as JSON per install and per consultation; a lookup goes
-    consultation -> install -> the field's ``default``.
+    consultation -> install -> the field's ``default``. Only fields whose data is
+    plain JSON are accepted (string, integer, float, boolean, select, radio,
+    multiple select); anything else is refused at start-up.
     """
 
 
@@ -130,8 +132,9 @@ def cp_settings_form() -> type[wtforms.Form] | None:
 def cp_demo_data(consultation: Consultation) -> dict[str, int] | None:
     """Add this plugin's part of the demo consultation.
 
-    Called by ``flask demo load`` inside its transaction, after the core has
-    created ``consultation`` with its sectors, themes, sessions and people.
+    Called by ``flask demo load`` inside its transaction. The core's own
+    implementation runs first (``tryfirst``), so ``consultation`` already has its
+    sectors, themes, sessions and people when a plugin's runs.
     Returns counts of what was added (for the command's report) or ``None``.
     Fictional data only.
     """

@@ -14,6 +14,9 @@ def redact(text: str) -> str:
     return _TOKEN.sub("[token]", _EMAIL.sub("[e-mail]", text))
 
 
+_FORMATTER = logging.Formatter()
+
+
 class RedactingFilter(logging.Filter):
     """Masks e-mail addresses and long tokens in every record's final message."""
 
@@ -22,6 +25,11 @@ class RedactingFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # Tracebacks carry database error details, which may quote input.
+            record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 

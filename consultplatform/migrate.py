@@ -19,6 +19,7 @@ from playhouse.migrate import SchemaMigrator
 
 from consultplatform.contributions import MigrationSource
 from consultplatform.db import BaseModel, db, is_postgres, utcnow
+from consultplatform.plugins import PluginError
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def plugin_sources(registry) -> tuple[list[MigrationSource], list[type[BaseModel
         if name == "core":
             continue
         if not isinstance(source, MigrationSource) or source.namespace != name:
-            raise RuntimeError(f"{name}.cp_migrations must return MigrationSource({name!r}, ...)")
+            raise PluginError(f"{name}.cp_migrations must return MigrationSource({name!r}, ...)")
         sources.append(source)
         with_source.add(name)
     for name, model in registry.items("cp_models", only_enabled=False):

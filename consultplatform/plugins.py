@@ -56,9 +56,13 @@ class PluginRegistry:
         self._load_entry_points(allowed)
         for dotted in extra or []:
             name, _, module_name = dotted.rpartition("=")
-            module = importlib.import_module(module_name)
-            self._register(module, name or module_name.rsplit(".", 1)[-1], "test")
+            name = name or module_name.rsplit(".", 1)[-1]
+            if self.pm.has_plugin(name):
+                log.info("plugin %s is installed already; PLUGINS_EXTRA entry ignored", name)
+                continue
+            self._register(importlib.import_module(module_name), name, "extra")
         self.pm.check_pending()
+        self._check_names_and_wrappers()
 
     # --- discovery ---------------------------------------------------------------
 
@@ -77,6 +81,24 @@ class PluginRegistry:
             raise PluginError(f"invalid plugin name {name!r}")
         self.pm.register(plugin, name=name)
         self._versions[name] = version
+
+    def _check_names_and_wrappers(self) -> None:
+        names = self.names()
+        for name in names:
+            for other in names:
+                if other != name and other.startswith(f"{name}_"):
+                    raise PluginError(f"plugin names {name!r} and {other!r} would share the "
+                                      f"prefix {other + '_'!r} of tables and endpoints")
+        for hook_name in hookspecs.all_hook_names():
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                if impl.hookwrapper or impl.wrapper:
+                    raise PluginError(f"{impl.plugin_name}.{hook_name}: hook wrappers are not "
+                                      "supported; the core calls each plugin on its own")
+
+    @staticmethod
+    def owns(plugin_name: str, identifier: str) -> bool:
+        """True when ``identifier`` (an endpoint, blueprint or table) belongs to the plugin."""
+        return identifier == plugin_name or identifier.startswith(f"{plugin_name}_")
 
     # --- what is there -----------------------------------------------------------
 
@@ -133,14 +155,18 @@ class PluginRegistry:
         Results of ``None`` are skipped. Disabled plugins are skipped unless
         ``only_enabled`` is false (start-up registration needs them all).
         """
-        caller = getattr(self.pm.hook, hook_name)
         enabled = self.enabled_names() if only_enabled else None
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in self._call_order(hook_name):
             if enabled is not None and impl.plugin_name not in enabled:
                 continue
             result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
             if result is not None:
                 yield impl.plugin_name, result
+
+    def _call_order(self, hook_name: str) -> list:
+        """Implementations in pluggy's own order: tryfirst ones first, then the
+        last registered first, trylast ones last."""
+        return list(reversed(getattr(self.pm.hook, hook_name).get_hookimpls()))
 
     def items(self, hook_name: str, *, only_enabled: bool = True,
               **kwargs: Any) -> list[tuple[str, Any]]:
@@ -154,7 +180,7 @@ class PluginRegistry:
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Fire an event hook on every enabled plugin; one failing plugin does not stop the rest."""
-        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+        for impl in self._call_order(hook_name):
             if not self.is_enabled(impl.plugin_name):
                 continue
             try:
@@ -185,13 +211,19 @@ class PluginRegistry:
     # --- settings ----------------------------------------------------------------
 
     def settings_form(self, name: str) -> type[wtforms.Form] | None:
-        plugin = self.pm.get_plugin(name)
-        impl = getattr(plugin, "cp_settings_form", None)
-        if impl is None:
+        impls = [impl for impl in self._call_order("cp_settings_form") if impl.plugin_name == name]
+        if not impls:
             return None
-        form = impl()
-        if form is not None and not (isinstance(form, type) and issubclass(form, wtforms.Form)):
+        form = impls[0].function()
+        if form is None:
+            return None
+        if not (isinstance(form, type) and issubclass(form, wtforms.Form)):
             raise PluginError(f"{name}.cp_settings_form must return a wtforms.Form subclass")
+        for field_name, unbound in _unbound_fields(form):
+            if not issubclass(unbound.field_class, JSON_NATIVE_FIELDS):
+                raise PluginError(
+                    f"{name} setting {field_name!r}: {unbound.field_class.__name__} does not "
+                    "store as plain JSON; use a string, number, boolean or select field")
         return form
 
     def settings(self, name: str, consultation: Any = None) -> dict[str, Any]:
@@ -210,6 +242,20 @@ class PluginRegistry:
             if row is not None:
                 values.update({k: v for k, v in (row.data or {}).items() if k in values})
         return values
+
+
+# Settings are stored as JSON and read back as they were saved, so only fields
+# whose data is already a JSON value (str, int, float, bool, list of str) qualify.
+JSON_NATIVE_FIELDS = (
+    wtforms.StringField, wtforms.IntegerField, wtforms.FloatField, wtforms.BooleanField,
+    wtforms.SelectField, wtforms.SelectMultipleField, wtforms.RadioField,
+)
+
+
+def _unbound_fields(form_cls: type[wtforms.Form]) -> list[tuple[str, Any]]:
+    return [(name, value) for name in dir(form_cls)
+            if not name.startswith("_")
+            and isinstance(value := getattr(form_cls, name), wtforms.fields.core.UnboundField)]
 
 
 def default_settings(form_cls: type[wtforms.Form]) -> dict[str, Any]:

@@ -30,9 +30,9 @@ def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:
         if not isinstance(view, AccessMixin):
             raise PluginError(f"{plugin_name}: admin views must subclass SecureModelView "
                               "or SecureView")
-        if not (view.endpoint or "").startswith(plugin_name):
+        if not plugins.owns(plugin_name, view.endpoint or ""):
             raise PluginError(f"{plugin_name}: admin view endpoint {view.endpoint!r} must "
-                              f"start with the plugin name")
+                              f"be the plugin name or start with '{plugin_name}_'")
         view.plugin_name = plugin_name
         admin.add_view(view)
     return admin

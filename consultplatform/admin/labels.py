@@ -3,6 +3,9 @@
 from flask_babel import lazy_gettext as _l
 
 LABELS = {
+    # Flask-Admin names a filter on a related column "<Model> / <column>".
+    "Consultation": _l("Consultation"),
+    "ConsultationSession": _l("Session"),
     "title": _l("Title"),
     "slug": _l("Web address (slug)"),
     "summary": _l("Summary"),

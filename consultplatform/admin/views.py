@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from flask_admin.model import typefmt
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import PasswordField, SelectField, SelectMultipleField
@@ -22,19 +25,58 @@ from consultplatform.models import (
     SitePage,
     StaffUser,
     Theme,
+    choices,
     normalise_email,
 )
 from consultplatform.plugins import registry
+from consultplatform.timezone import localize
 
 
-def format_choices(only_enabled: bool = True) -> list[tuple[str, str]]:
-    return [(key, str(fmt.label))
-            for key, (_, fmt) in sorted(registry().formats(only_enabled=only_enabled).items())]
+def format_choices(keep: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Formats of enabled plugins, plus ``keep``: keys already chosen stay
+    selectable while their plugin is off, so saving never drops them."""
+    plugins = registry()
+    choices = [(key, str(fmt.label)) for key, (_, fmt) in sorted(plugins.formats().items())]
+    offered = {key for key, _ in choices}
+    for key in keep or ():
+        if key not in offered:
+            choices.append((key, str(_l("%(format)s (plugin off)",
+                                        format=plugins.format_label(key)))))
+    return choices
+
+
+def _utc_datetime(view, value, name=None):
+    return format_datetime(value, "d MMM y HH:mm")  # naive UTC, shown in Amsterdam time
+
+
+def _date(view, value, name=None):
+    return format_date(value, "d MMM y")
+
+
+def _local(column: str):
+    """Formatter for a session time: already Amsterdam wall-clock time."""
+    def formatter(view, context, model, name):
+        value = getattr(model, column)
+        return format_datetime(localize(value), "d MMM y HH:mm") if value else ""
+    return formatter
 
 
 class CoreModelView(SecureModelView):
     column_labels = LABELS
     column_default_sort = ("id", True)
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, dt.datetime: _utc_datetime,
+                              dt.date: _date}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, dt.datetime: _utc_datetime,
+                                     dt.date: _date}
+    column_choices = {
+        "status": [*choices.CONSULTATION_STATUSES, *choices.SESSION_STATUSES,
+                   *choices.REGISTRATION_STATUSES],
+        "side": choices.SIDES,
+        "role": choices.ROLES,
+        "audience": choices.AUDIENCES,
+        "result": choices.AUDIT_RESULTS,
+        "language": choices.LANGUAGES,
+    }
 
 
 class ConsultationView(CoreModelView):
@@ -54,8 +96,8 @@ class ConsultationView(CoreModelView):
         "contact_email": {"validators": [Optional(), Email(), Length(max=254)]},
     }
 
-    def _with_format_choices(self, form):
-        form.formats.choices = format_choices()
+    def _with_format_choices(self, form, obj=None):
+        form.formats.choices = format_choices(keep=(obj.formats if obj is not None else ()))
         return form
 
     def create_form(self, obj=None):
@@ -65,7 +107,7 @@ class ConsultationView(CoreModelView):
         return form
 
     def edit_form(self, obj=None):
-        return self._with_format_choices(super().edit_form(obj))
+        return self._with_format_choices(super().edit_form(obj), obj)
 
     def watched_values(self, model: Any) -> dict[str, Any]:
         return {"status": model.status}
@@ -87,7 +129,12 @@ class SessionView(CoreModelView):
                    "capacity", "status", "moderator"]
     column_searchable_list = ["title", "location"]
     column_filters = ["status", "format_key", "starts_at", Consultation.title]
-    column_formatters = {"format_key": lambda v, c, m, n: registry().format_label(m.format_key)}
+    column_formatters = {
+        "format_key": lambda v, c, m, n: registry().format_label(m.format_key),
+        **{name: _local(name) for name in ("starts_at", "ends_at", "registration_opens_at",
+                                           "registration_closes_at")},
+    }
+    column_formatters_detail = column_formatters
     form_columns = ["consultation", "format_key", "title", "description", "sector", "starts_at",
                     "ends_at", "location", "online_url", "capacity", "sector_cap",
                     "registration_opens_at", "registration_closes_at", "audience",
@@ -101,9 +148,7 @@ class SessionView(CoreModelView):
         return obj.moderator_id == current_user.id
 
     def _prepare(self, form, obj):
-        form.format_key.choices = format_choices()
-        if obj is not None and obj.format_key not in dict(form.format_key.choices):
-            form.format_key.choices.append((obj.format_key, registry().format_label(obj.format_key)))
+        form.format_key.choices = format_choices(keep=[obj.format_key] if obj is not None else [])
         if not self._may_write():
             # A moderator runs the session; who moderates it and where it belongs stay with admins.
             for name in ("consultation", "moderator", "capacity", "sector_cap", "audience"):
@@ -226,7 +271,8 @@ class AuditLogView(CoreModelView):
 class SitePageView(CoreModelView):
     column_list = ["slug", "title_nl", "title_en", "updated_at"]
     form_columns = ["slug", "title_nl", "title_en", "body_nl", "body_en"]
-    form_args = {"slug": {"validators": [Regexp(r"^[a-z0-9-]{1,40}$")]}}
+    form_args = {"slug": {"validators": [Regexp(r"^[a-z0-9-]{1,40}$", message=_l(
+        "Use lower-case letters, digits and hyphens only."))]}}
     form_widget_args = {"body_nl": {"rows": 14}, "body_en": {"rows": 14}}
 
     def on_model_change(self, form, model, is_created: bool) -> None:

@@ -80,6 +80,8 @@ def _check_plugins(plugins: PluginRegistry) -> None:
     from consultplatform.db import BaseModel
 
     plugins.formats(only_enabled=False)
+    for name in plugins.names():
+        plugins.settings_form(name)
     for name, model in plugins.items("cp_models", only_enabled=False):
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             raise PluginError(f"{name}: cp_models must return BaseModel subclasses")

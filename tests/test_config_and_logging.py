@@ -61,6 +61,23 @@ def test_log_records_are_redacted(caplog):
     assert seen == ["sign-up by [e-mail]"]
 
 
+def test_tracebacks_are_redacted_too():
+    logger = logging.getLogger("consultplatform.test.tb")
+    handler = logging.StreamHandler(stream := __import__("io").StringIO())
+    handler.addFilter(RedactingFilter())
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError('duplicate key value (email)=(iemand@example.org)')
+        except ValueError:
+            logger.exception("insert failed")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "ValueError" in output and "[e-mail]" in output
+    assert "iemand@example.org" not in output
+
+
 def test_failed_login_does_not_log_the_email(app, client, caplog):
     from tests.conftest import get_csrf
 

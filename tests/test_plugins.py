@@ -55,11 +55,42 @@ def test_plugins_allowed_restricts_loading(migrated, instance_dir, tmp_path, mon
     ("duplicate_format", "already offered"),
     ("bad_table", "must start with"),
     ("plain_admin_view", "must subclass"),
+    ("date_settings", "does not store as plain JSON"),
+    ("wrapper", "wrappers are not supported"),
 ])
 def test_bad_plugins_are_refused_at_start(migrated, instance_dir, module, message):
     with pytest.raises(PluginError, match=message):
         make_app(migrated, instance_dir,
                  PLUGINS_EXTRA=[f"{module}=tests.bad_plugins.{module}"])
+
+
+def test_plugin_names_may_not_prefix_each_other(migrated, instance_dir):
+    with pytest.raises(PluginError, match="would share the prefix"):
+        make_app(migrated, instance_dir, PLUGINS_EXTRA=[
+            "fullhooks=tests.plugin_fullhooks", "arena=tests.bad_plugins.empty",
+            "arena_x=tests.bad_plugins.wrapper"])
+
+
+def test_an_extra_entry_for_a_loaded_plugin_is_ignored(migrated, instance_dir):
+    app = make_app(migrated, instance_dir, PLUGINS_EXTRA=[
+        "fullhooks=tests.plugin_fullhooks", "fullhooks=tests.bad_plugins.empty"])
+    assert registry(app).pm.get_plugin("fullhooks").__name__ == "tests.plugin_fullhooks"
+
+
+def test_saving_a_consultation_keeps_formats_of_a_disabled_plugin(app, admin_client):
+    from consultplatform.models import Consultation
+    from tests.forms import form_data
+
+    parent = factories.consultation(formats=["general", "fullhooks_panel"])
+    _toggle(admin_client, "fullhooks", False)
+    url = f"/admin/consultation/edit/?id={parent.id}"
+    data = form_data(admin_client.get(url).get_data(as_text=True))
+    assert sorted(data["formats"]) == ["fullhooks_panel", "general"]
+    data["title"] = "Nieuwe titel"
+    assert admin_client.post(url, data=data).status_code == 302
+    saved = Consultation.get_by_id(parent.id)
+    assert saved.title == "Nieuwe titel"
+    assert sorted(saved.formats) == ["fullhooks_panel", "general"]
 
 
 def _toggle(client, name, enabled):

@@ -1,0 +1,1 @@
+"""A plugin with no hooks at all, loaded under several names by the tests."""

@@ -1,0 +1,9 @@
+"""A hook wrapper: the core calls plugins one by one, so wrappers cannot work."""
+
+from consultplatform import hookimpl
+
+
+@hookimpl(wrapper=True)
+def cp_session_formats():
+    result = yield
+    return result

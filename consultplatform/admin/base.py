@@ -11,9 +11,19 @@ from flask_admin.contrib.peewee import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from peewee import DateField, DateTimeField, IntegrityError
+from peewee import (
+    BigIntegerField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    SmallIntegerField,
+)
 from wtforms import fields as wtf_fields
-from wtforms.validators import ValidationError
+from wtforms.fields.core import UnboundField
+from wtforms.validators import NumberRange, ValidationError
+from wtfpeewee.fields import SelectMultipleQueryField, SelectQueryField
 
 from consultplatform import audit
 from consultplatform.auth.roles import is_staff
@@ -21,15 +31,51 @@ from consultplatform.db import db
 
 # Flask-Admin endpoints that change data; a role that may not write gets 403.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+# Views about one record: its id is ?id=..., or the named form field when posted.
 OBJECT_VIEWS = {"edit_view", "details_view"}
+POSTED_OBJECT_VIEWS = {"delete_view": "id", "ajax_update": "list_form_pk"}
+# Views that read Flask-Admin's list arguments (page, sort, search, filters).
+LIST_VIEWS = {"index_view", "export"}
 MAX_ID = 2**63 - 1
+# Longest search text or filter value a list view takes; longer is refused, not cut.
+MAX_SEARCH = 500
+# The strictest range the databases give each integer column (PostgreSQL's; SQLite's is wider).
+INTEGER_RANGES = ((SmallIntegerField, 2**15), (BigIntegerField, 2**63), (IntegerField, 2**31))
 
 
 def parse_id(raw: Any) -> int | None:
-    """A primary key from the query string, or ``None`` when it cannot be one."""
-    if isinstance(raw, str) and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_ID:
+    """A primary key from the query string, or ``None`` when it cannot be one.
+
+    Only ASCII digits: ``str.isdigit`` also accepts "²" (which ``int`` refuses)
+    and other scripts' digits, and ``int`` accepts signs, spaces and underscores.
+    """
+    if isinstance(raw, str) and 0 < len(raw) <= 19 and raw.isascii() and raw.isdigit() \
+            and int(raw) <= MAX_ID:
         return int(raw)
     return None
+
+
+class _IdLookup:
+    """For record choices (foreign keys): a submitted value that cannot be an id is
+    "not a valid choice" without asking the database, which would refuse it
+    (PostgreSQL) or overflow (SQLite, past 2**63)."""
+
+    def get_model(self, pk):
+        if not isinstance(pk, int):
+            pk = parse_id(pk)
+        return None if pk is None else super().get_model(pk)
+
+    def pre_validate(self, form):
+        # A field filter (empty -> None) re-sets the raw value, and wtfpeewee then
+        # checks it with a query of its own: mark a non-id as no choice before that.
+        data = self.data
+        if data is not None and not isinstance(data, (self.model, int)) and parse_id(data) is None:
+            self._in_query = False
+        super().pre_validate(form)
+
+
+def _with_id_lookup(field_class: type) -> type:
+    return type(f"Id{field_class.__name__}", (_IdLookup, field_class), {})
 
 
 class AccessMixin:
@@ -116,20 +162,83 @@ class SecureModelView(AccessMixin, ModelView):
         return is_staff() and current_user.role == "moderator" and self.moderator_may_edit(obj)
 
     def _handle_view(self, name: str, **kwargs: Any):
+        """Access first, then the request's ids and list arguments, once for every
+        view: what cannot be right is a 4xx here, before Flask-Admin or the
+        database sees it."""
         denied = super()._handle_view(name, **kwargs)
         if denied is not None:
             return denied
-        if name in OBJECT_VIEWS or (name == "delete_view" and request.method == "POST"):
-            raw = request.form.get("id") if name == "delete_view" else request.args.get("id")
-            ident = parse_id(raw)
-            obj = self.get_one(ident) if ident is not None else None
-            if obj is None:
-                abort(404, description=_("This record does not exist."))
-            if name == "edit_view" and not self.may_edit(obj):
-                return self._deny(name)
         if name in WRITE_VIEWS - {"edit_view"} and not self._may_write():
             return self._deny(name)
+        if name in OBJECT_VIEWS or (name in POSTED_OBJECT_VIEWS and request.method == "POST"):
+            raw = request.form.get(POSTED_OBJECT_VIEWS[name]) if name in POSTED_OBJECT_VIEWS \
+                else request.args.get("id")
+            obj = self._record_or_404(raw)
+            if name == "edit_view" and not self.may_edit(obj):
+                return self._deny(name)
+        elif name == "action_view" and request.method == "POST":
+            self._check_action()
+        elif name in LIST_VIEWS:
+            if name == "export" and not (self.can_export
+                                         and kwargs.get("export_type") in self.export_types):
+                abort(404)
+            self._check_list_arguments()
         return None
+
+    def _parse_pk(self, raw: Any) -> Any:
+        """The primary key ``raw`` names, or ``None`` when it cannot name one."""
+        if isinstance(self.model._meta.primary_key, IntegerField):
+            return parse_id(raw)
+        return raw if isinstance(raw, str) and 0 < len(raw) <= 255 else None
+
+    def _record_or_404(self, raw: Any) -> Any:
+        ident = self._parse_pk(raw)
+        obj = self.get_one(ident) if ident is not None else None
+        if obj is None:
+            abort(404, description=_("This record does not exist."))
+        return obj
+
+    def _check_action(self) -> None:
+        """A list action: a known, allowed action on records that all exist."""
+        action = request.form.get("action")
+        if action not in self._actions_data or not self.is_action_allowed(action):
+            abort(400)
+        idents = [self._parse_pk(raw) for raw in request.form.getlist("rowid")]
+        if not idents or None in idents:
+            abort(400)
+        pk = self.model._meta.primary_key
+        if self.model.select().where(pk.in_(idents)).count() != len(set(idents)):
+            abort(404, description=_("This record does not exist."))
+
+    def _check_list_arguments(self) -> None:
+        """Page, page size, sort column and direction, search and filters as
+        Flask-Admin's own links make them; anything else is a 400 (Flask-Admin
+        would ignore some, and hand others to the database)."""
+        args = request.args
+        # Whole numbers from 0, like ids.
+        numbers = {key: parse_id(args[key]) for key in ("page", "page_size", "sort", "desc")
+                   if key in args}
+        if None in numbers.values():
+            abort(400)
+        sizes = {self.page_size, *(self.page_size_options if self.can_set_page_size else ())}
+        if "page_size" in numbers and numbers["page_size"] not in sizes:
+            abort(400)
+        if numbers.get("page", 0) * max(sizes) > MAX_ID or numbers.get("desc", 0) > 1:
+            abort(400)
+        if "sort" in numbers:
+            column = self._get_column_by_idx(numbers["sort"])
+            if column is None or column[0] not in (self._sortable_columns or {}):
+                abort(400)
+        if len(args.get("search", "")) > MAX_SEARCH:
+            abort(400)
+        for key, value in args.items(multi=True):
+            if not key.startswith("flt"):
+                continue
+            position, _sep, filter_key = key[3:].partition("_")
+            known = (self._filter_args or {}).get(filter_key)
+            if parse_id(position) is None or known is None or len(value) > MAX_SEARCH \
+                    or not known[1].validate(value):
+                abort(400)
 
     def _deny(self, name: str):
         audit.record("write", None, result="denied", object_type=self.model.__name__,
@@ -140,6 +249,7 @@ class SecureModelView(AccessMixin, ModelView):
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
+        self._bound_to_columns(form_class)
         # Native, keyboard-friendly date inputs instead of the JavaScript pickers.
         for name, field in self.model._meta.fields.items():
             if name in self.form_overrides or not hasattr(form_class, name):
@@ -154,6 +264,31 @@ class SecureModelView(AccessMixin, ModelView):
             elif isinstance(field, DateField):
                 setattr(form_class, name, wtf_fields.DateField(label, **common))
         return form_class
+
+    def _bound_to_columns(self, form_class) -> None:
+        """Form fields refuse, as a field error, what their column cannot hold:
+        numbers outside its range and record choices that are not ids (wtfpeewee
+        already limits text to the column's length). Otherwise SQLite overflows
+        (a 500) and PostgreSQL refuses (a 400 without saying which field)."""
+        for name, column in self.model._meta.fields.items():
+            unbound = getattr(form_class, name, None)
+            if not isinstance(unbound, UnboundField):
+                continue
+            field_class, kwargs = unbound.field_class, dict(unbound.kwargs)
+            bound = next((b for kind, b in INTEGER_RANGES if isinstance(column, kind)), None)
+            if bound is not None and issubclass(field_class, wtf_fields.IntegerField):
+                kwargs["validators"] = [*(kwargs.get("validators") or []),
+                                        NumberRange(min=-bound, max=bound - 1)]
+            elif isinstance(column, ForeignKeyField) \
+                    and isinstance(column.rel_model._meta.primary_key, IntegerField) \
+                    and issubclass(field_class, SelectQueryField) \
+                    and not issubclass(field_class, SelectMultipleQueryField | _IdLookup):
+                field_class = _with_id_lookup(field_class)
+            else:
+                continue
+            replacement = UnboundField(field_class, *unbound.args, name=unbound.name, **kwargs)
+            replacement.creation_counter = unbound.creation_counter  # keeps the field order
+            setattr(form_class, name, replacement)
 
     def render(self, template: str, **kwargs: Any):
         body = super().render(template, **kwargs)

@@ -72,6 +72,10 @@ def make_database(url: str, instance_path: str) -> peewee.Database:
 
 
 def init_database(url: str, instance_path: str) -> peewee.Database:
+    # A second app in the same process (tests, CLI) rebinds the proxy: close the
+    # previous binding's connection first rather than leave it dangling.
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
     database = make_database(url, instance_path)
     db.initialize(database)
     return database

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, has_request_context, redirect, request
+from flask import Blueprint, abort, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 LANG_COOKIE = "lang"
 
@@ -41,8 +42,10 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
 def switch_language():
     """Set the language cookie (a POST with CSRF token) and go back."""
     lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400, description=_("This language is not offered."))
     response = redirect(safe_next(request.form.get("next")), code=303)
-    if lang in current_app.config["LANGUAGES"]:
+    if lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
     return response

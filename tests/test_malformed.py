@@ -566,8 +566,6 @@ def test_plugin_toggle_refuses_unknown_plugins(app, admin_client, demo):
     problems.assert_none()
 
 
-@pytest.mark.xfail(strict=True, reason="PluginsView.toggle reads any 'enabled' but '1' as 'off' "
-                   "(consultplatform/admin/plugins_view.py); it should answer 400")
 def test_plugin_toggle_refuses_a_malformed_switch(app, admin_client, demo):
     token = csrf_from(ask(admin_client, "GET", "/admin/plugins/").get_data(as_text=True))
     rule = next(r for r in admin_rules(app) if r.endpoint == "plugins.toggle")

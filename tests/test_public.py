@@ -64,9 +64,11 @@ def test_language_switch_is_a_post_with_csrf(app, client):
     assert '<html lang="nl">' in client.get("/").get_data(as_text=True)
 
 
-def test_unknown_language_is_ignored(app, client):
+def test_unknown_language_is_refused(app, client):
     token = get_csrf(client, "/")
-    client.post("/taal", data={"csrf_token": token, "lang": "xx"})
+    response = client.post("/taal", data={"csrf_token": token, "lang": "xx" * 5000})
+    assert response.status_code == 400
+    assert "Deze taal wordt niet aangeboden." in response.get_data(as_text=True)
     assert '<html lang="nl">' in client.get("/").get_data(as_text=True)
 
 

@@ -252,17 +252,22 @@ class SecureModelView(AccessMixin, ModelView):
         self._bound_to_columns(form_class)
         # Native, keyboard-friendly date inputs instead of the JavaScript pickers.
         for name, field in self.model._meta.fields.items():
-            if name in self.form_overrides or not hasattr(form_class, name):
+            unbound = getattr(form_class, name, None)
+            if name in self.form_overrides or not isinstance(unbound, UnboundField):
                 continue
-            label = getattr(form_class, name).args[0] if getattr(form_class, name).args else None
-            kwargs = getattr(form_class, name).kwargs
-            validators = kwargs.get("validators", [])
-            common = {"validators": validators, "description": kwargs.get("description", "")}
+            kwargs = dict(unbound.kwargs)
+            label = unbound.args[0] if unbound.args else kwargs.get("label")
+            common = {"validators": kwargs.get("validators", []),
+                      "description": kwargs.get("description", "")}
             if isinstance(field, DateTimeField):
-                setattr(form_class, name, wtf_fields.DateTimeLocalField(
-                    label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], **common))
+                replacement = wtf_fields.DateTimeLocalField(
+                    label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], **common)
             elif isinstance(field, DateField):
-                setattr(form_class, name, wtf_fields.DateField(label, **common))
+                replacement = wtf_fields.DateField(label, **common)
+            else:
+                continue
+            replacement.creation_counter = unbound.creation_counter  # keeps the field order
+            setattr(form_class, name, replacement)
         return form_class
 
     def _bound_to_columns(self, form_class) -> None:

@@ -43,9 +43,9 @@ class PluginsView(SecureView):
     def toggle(self):
         form = FlaskForm()
         name = request.form.get("name", "")
-        wanted = request.form.get("enabled") == "1"
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() or request.form.get("enabled") not in ("0", "1"):
             abort(400)
+        wanted = request.form.get("enabled") == "1"
         try:
             registry().set_enabled(name, wanted)
         except PluginError:

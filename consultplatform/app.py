@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, g, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from consultplatform import cli, errors, i18n
 from consultplatform.admin import init_admin
@@ -17,6 +18,8 @@ from consultplatform.db import db, init_database
 from consultplatform.extensions import babel, csrf, limiter, login_manager
 from consultplatform.logging_setup import configure_logging
 from consultplatform.plugins import EXTENSION_KEY, PluginError, PluginRegistry
+from consultplatform.public.manage import bp as manage_bp
+from consultplatform.public.signup import bp as signup_bp
 from consultplatform.public.views import bp as public_bp
 from consultplatform.templating import register_template_helpers
 
@@ -25,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "CONSULTPLATFORM_INSTANCE_PATH")
     app = Flask("consultplatform", instance_path=instance_path, instance_relative_config=True)
+    app.url_map.converters["id"] = RowIdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, config)
     configure_logging(app.config["LOG_LEVEL"])
@@ -52,6 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(signup_bp)
+    app.register_blueprint(manage_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(i18n.bp)
     _register_plugin_blueprints(app, plugins)
@@ -62,6 +68,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _security_headers(app)
     cli.register(app)
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """``<id:name>``: a positive row id that fits the database's integer column;
+    anything else is simply not found (404), never a database error."""
+
+    def __init__(self, map, **kwargs) -> None:
+        super().__init__(map, min=1, max=2**31 - 1, **kwargs)
 
 
 def _manage_connections(app: Flask) -> None:

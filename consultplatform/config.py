@@ -16,6 +16,10 @@ ENV_PREFIX = "CONSULTPLATFORM"
 
 DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "Consultatieplatform",
+    # Where the public site is reached; used for links in mail and calendar UIDs.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # Sign-up POSTs per IP address (Flask-Limiter syntax; several limits with ";").
+    "SIGNUP_RATE_LIMIT": "10 per minute; 100 per hour",
     "DATABASE_URL": "sqlite:///consultplatform.sqlite3",
     # None: load every plugin found; a list of names: only those.
     "PLUGINS_ALLOWED": None,
@@ -40,6 +44,20 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
     "TRUSTED_PROXIES": 0,
+    # Outgoing mail (consultplatform/mail/delivery.py). No MAIL_SERVER: .eml files in MAIL_DIR.
+    "MAIL_FROM": "Consultatieplatform <noreply@example.org>",
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_TIMEOUT": 10,
+    # Empty: <instance>/mail/.
+    "MAIL_DIR": "",
+    "MAIL_MAX_ATTEMPTS": 8,
+    # Ask the background worker to deliver right after a commit that queued mail.
+    "MAIL_ENQUEUE_ON_COMMIT": True,
 }
 
 

@@ -20,6 +20,28 @@ def session_time(value: dt.datetime | None, style: str = "full") -> str:
     return format_datetime(localize(value), "EEEE d MMMM y, HH:mm" if style == "full" else "HH:mm")
 
 
+def described_by(field, hint: object = None) -> str:
+    """The ids of a field's hint and error, for aria-describedby."""
+    ids = []
+    if hint:
+        ids.append(f"{field.id}-hint")
+    if field.errors:
+        ids.append(f"{field.id}-error")
+    return " ".join(ids)
+
+
+def field_attrs(field, hint: object = None, required: bool = False) -> dict:
+    """HTML attributes tying a form field to its hint and error message."""
+    attrs: dict = {}
+    if described := described_by(field, hint):
+        attrs["aria-describedby"] = described
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if required:
+        attrs["required"] = True
+    return attrs
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def common() -> dict:
@@ -28,10 +50,13 @@ def register_template_helpers(app: Flask) -> None:
             "site_name": current_app.config["SITE_NAME"],
             "role_label": lambda value: choices.label(choices.ROLES, value),
             "side_label": lambda value: choices.label(choices.SIDES, value),
+            "registration_status_label": lambda value: choices.label(
+                choices.REGISTRATION_STATUSES, value),
             "consultation_status_label": lambda value: choices.label(
                 choices.CONSULTATION_STATUSES, value),
             "format_label": lambda key: registry().format_label(key),
         }
 
+    app.jinja_env.globals.update(field_attrs=field_attrs, described_by=described_by)
     app.jinja_env.filters["session_time"] = session_time
     app.jinja_env.filters["date_long"] = lambda value: format_date(value, "d MMMM y") if value else ""

@@ -7,8 +7,10 @@ from consultplatform.models.consultation import (
     Sector,
     Theme,
 )
+from consultplatform.models.outbox import OutboxMail
 from consultplatform.models.people import Participant, Registration, new_token
 from consultplatform.models.plugin_state import PluginSetting, PluginState
+from consultplatform.models.questions import SessionQuestion
 from consultplatform.models.site import SitePage
 from consultplatform.models.staff import StaffUser, normalise_email
 
@@ -24,6 +26,8 @@ CORE_MODELS = [
     SitePage,
     PluginState,
     PluginSetting,
+    SessionQuestion,
+    OutboxMail,
 ]
 
 __all__ = [
@@ -31,11 +35,13 @@ __all__ = [
     "AuditLog",
     "Consultation",
     "ConsultationSession",
+    "OutboxMail",
     "Participant",
     "PluginSetting",
     "PluginState",
     "Registration",
     "Sector",
+    "SessionQuestion",
     "SitePage",
     "StaffUser",
     "Theme",

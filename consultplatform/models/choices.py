@@ -28,6 +28,23 @@ REGISTRATION_STATUSES = (
     ("waitlisted", _l("Waiting list")),
     ("cancelled", _l("Cancelled")),
 )
+ATTENDANCE = (
+    ("attended", _l("Attended")),
+    ("no_show", _l("Did not come")),
+)
+QUESTION_KINDS = (
+    ("short_text", _l("Short text")),
+    ("long_text", _l("Long text")),
+    ("single", _l("Single choice")),
+    ("multiple", _l("Multiple choice")),
+    ("yes_no", _l("Yes/no")),
+)
+MAIL_STATUSES = (
+    ("queued", _l("Queued")),
+    ("sending", _l("Sending")),
+    ("sent", _l("Sent")),
+    ("failed", _l("Failed")),
+)
 ROLES = (
     ("admin", _l("Administrator")),
     ("moderator", _l("Moderator")),

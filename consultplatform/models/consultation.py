@@ -96,6 +96,12 @@ class ConsultationSession(BaseModel):
                                 on_delete="SET NULL")
     status = CharField(max_length=20, default="planned", choices=SESSION_STATUSES, index=True)
     created_at = DateTimeField(default=utcnow)
+    # {side: seats} for the sides that have a cap, e.g. {"government": 4}.
+    side_caps = JSONField(default=dict)
+    # The secret of the invitation link of an invite-only session.
+    invite_token = CharField(max_length=64, null=True, unique=True)
+    # Hours before the start a reminder goes out; None: no reminder.
+    reminder_hours = IntegerField(null=True, default=48)
 
     class Meta:
         table_name = "consultation_session"

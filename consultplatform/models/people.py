@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import secrets
+import time
 
-from peewee import CharField, DateTimeField, ForeignKeyField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    JSONField,
+)
 
 from consultplatform.db import BaseModel, utcnow
-from consultplatform.models.choices import LANGUAGES, REGISTRATION_STATUSES, SIDES
+from consultplatform.models.choices import ATTENDANCE, LANGUAGES, REGISTRATION_STATUSES, SIDES
 from consultplatform.models.consultation import Consultation, ConsultationSession, Sector
 
 
@@ -31,6 +40,12 @@ class Participant(BaseModel):
     side = CharField(max_length=20, choices=SIDES, default="entrepreneur")
     language = CharField(max_length=5, choices=LANGUAGES, default="nl")
     created_at = DateTimeField(default=utcnow)
+    phone = CharField(max_length=40, default="")
+    privacy_accepted_at = DateTimeField(null=True)
+    # Follow-up news needs separate, recorded consent (AVG): which text, when.
+    news_opt_in = BooleanField(default=False)
+    news_consent_version = CharField(max_length=40, default="")
+    news_consent_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("consultation", "email"), True),)
@@ -51,6 +66,15 @@ class Registration(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     cancelled_at = DateTimeField(null=True)
+    # Answers to the session's questions: {question id: text, or list of choice numbers}.
+    answers = JSONField(default=dict)
+    # Waiting-list order (first come, first served; staff can move people).
+    queue_rank = FloatField(default=time.time, index=True)
+    promoted_at = DateTimeField(null=True)
+    attendance = CharField(max_length=20, null=True, choices=ATTENDANCE)
+    reminded_at = DateTimeField(null=True)
+    # Bumped whenever the calendar invitation changes (iCalendar SEQUENCE).
+    ics_sequence = IntegerField(default=0)
 
     class Meta:
         indexes = ((("session", "participant"), True),)

@@ -1,0 +1,1 @@
+"""Mail: composed into the outbox in the transaction that causes it, delivered later."""

@@ -1,0 +1,80 @@
+"""Compose participant mails into the outbox, in the participant's language.
+
+Call these inside the transaction that causes the mail, so the mail exists
+exactly when the change does (nothing lost when the mail server is down).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from consultplatform.db import utcnow, write_transaction
+from consultplatform.mail.ics import build_ics
+from consultplatform.models import ConsultationSession, OutboxMail, Participant, Registration
+from consultplatform.timezone import now_local
+
+SUBJECTS = {
+    "confirmation": _l("You are signed up: %(title)s"),
+    "waitlisted": _l("On the waiting list: %(title)s"),
+    "promoted": _l("A place has become free for you: %(title)s"),
+    "cancelled": _l("Cancelled: %(title)s"),
+    "reminder": _l("Reminder: %(title)s"),
+}
+# Which calendar attachment goes with which mail.
+ICS_METHODS = {"confirmation": "REQUEST", "promoted": "REQUEST", "reminder": "REQUEST",
+               "cancelled": "CANCEL"}
+
+
+def manage_url(registration: Registration) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/aanmelding/{registration.token}"
+
+
+def queue_mail(kind: str, registration: Registration) -> OutboxMail:
+    """Render mail ``kind`` for ``registration`` and put it in the outbox."""
+    participant: Participant = registration.participant
+    session: ConsultationSession = registration.session
+    method = ICS_METHODS.get(kind)
+    if method == "CANCEL":
+        registration.ics_sequence += 1
+        registration.save(only=[Registration.ics_sequence])
+    with force_locale(participant.language):
+        context = {"kind": kind, "participant": participant, "session": session,
+                   "consultation": session.consultation, "manage_url": manage_url(registration),
+                   "site_name": current_app.config["SITE_NAME"], "cp_lang": participant.language}
+        subject = str(SUBJECTS[kind]) % {"title": session.title}
+        text = render_template(f"mail/{kind}.txt", **context)
+        html = render_template(f"mail/{kind}.html", subject=subject, **context)
+    return OutboxMail.create(
+        kind=kind, to_address=participant.email, language=participant.language,
+        subject=subject[:300], text_body=text, html_body=html,
+        ics=build_ics(registration, method) if method else "", registration=registration)
+
+
+def queue_reminders(now: dt.datetime | None = None) -> int:
+    """Queue a reminder for every confirmed seat whose session is within its reminder window."""
+    now = now or now_local()
+    queued = 0
+    candidates = (Registration.select(Registration.id)
+                  .join(ConsultationSession)
+                  .where((Registration.status == "confirmed")
+                         & Registration.reminded_at.is_null()
+                         & (ConsultationSession.status == "planned")
+                         & ConsultationSession.reminder_hours.is_null(False)
+                         & (ConsultationSession.starts_at > now)
+                         & (ConsultationSession.starts_at <= now + dt.timedelta(days=30))))
+    for row in candidates:
+        with write_transaction():
+            registration = Registration.get_by_id(row.id)
+            session = registration.session
+            due = session.starts_at - dt.timedelta(hours=session.reminder_hours)
+            if registration.reminded_at is not None or now < due:
+                continue
+            queue_mail("reminder", registration)
+            registration.reminded_at = utcnow()
+            registration.save(only=[Registration.reminded_at])
+            queued += 1
+    return queued

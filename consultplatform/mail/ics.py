@@ -1,0 +1,61 @@
+"""Calendar invitations (iCalendar) for a registration: REQUEST and CANCEL.
+
+The UID is stable per registration, so a cancellation (or a changed time)
+replaces the same entry in the participant's calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from flask import current_app
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from consultplatform.models import Registration
+from consultplatform.timezone import AMSTERDAM
+
+
+def event_uid(registration: Registration) -> str:
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "consultplatform"
+    return f"registration-{registration.id}@{host}"
+
+
+def build_ics(registration: Registration, method: str = "REQUEST") -> str:
+    """The invitation (``REQUEST``) or its cancellation (``CANCEL``) as iCalendar text."""
+    session = registration.session
+    consultation = session.consultation
+    calendar = Calendar()
+    calendar.add("prodid", "-//consultplatform//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    event = Event()
+    event.add("uid", event_uid(registration))
+    event.add("sequence", registration.ics_sequence)
+    event.add("dtstamp", dt.datetime.now(dt.UTC))
+    event.add("dtstart", session.starts_at.replace(tzinfo=AMSTERDAM))
+    event.add("dtend", session.ends_at.replace(tzinfo=AMSTERDAM))
+    event.add("summary", session.title)
+    location = session.location or session.online_url
+    if location:
+        event.add("location", location)
+    if session.online_url:
+        event.add("url", session.online_url)
+    description = consultation.title
+    if session.description:
+        description = f"{description}\n\n{session.description}"
+    event.add("description", description)
+    organiser_email = consultation.contact_email or parseaddr(
+        current_app.config.get("MAIL_FROM", ""))[1] or "noreply@example.org"
+    organizer = vCalAddress(f"mailto:{organiser_email}")
+    organizer.params["cn"] = vText(consultation.organiser)
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{registration.participant.email}")
+    attendee.params["cn"] = vText(registration.participant.name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode("utf-8")

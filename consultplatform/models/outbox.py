@@ -1,0 +1,37 @@
+"""The mail outbox: written in the transaction that causes a mail, sent later."""
+
+from __future__ import annotations
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from consultplatform.db import BaseModel, utcnow
+from consultplatform.models.choices import MAIL_STATUSES
+from consultplatform.models.people import Registration
+
+
+class OutboxMail(BaseModel):
+    kind = CharField(max_length=40)
+    to_address = CharField(max_length=254)
+    language = CharField(max_length=5, default="nl")
+    subject = CharField(max_length=300)
+    text_body = TextField()
+    html_body = TextField(default="")
+    # A calendar attachment (REQUEST or CANCEL), as iCalendar text.
+    ics = TextField(default="")
+    registration = ForeignKeyField(Registration, null=True, backref="mails",
+                                   on_delete="SET NULL")
+    status = CharField(max_length=20, choices=MAIL_STATUSES, default="queued", index=True)
+    attempts = IntegerField(default=0)
+    last_error = CharField(max_length=500, default="")
+    next_attempt_at = DateTimeField(default=utcnow, index=True)
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "mail_outbox"
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.id}"
+
+    def audit_label(self) -> str:
+        return f"mail #{self.id}"

@@ -1,0 +1,117 @@
+"""The public sign-up: form, submission, and the page that says what happened."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from consultplatform.extensions import limiter
+from consultplatform.i18n import current_language
+from consultplatform.models import Consultation, ConsultationSession, Sector, SessionQuestion
+from consultplatform.public.signup_form import (
+    NEWS_CONSENT,
+    answers_by_session,
+    build_form_class,
+    prepare,
+    question_field_name,
+    validate_questions,
+)
+from consultplatform.signup import Applicant, SignUp, describe, may_register, sign_up
+
+bp = Blueprint("signup", __name__)
+
+RESULT_KEY = "signup_result"
+
+
+def signup_rate_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _consultation(slug: str) -> Consultation:
+    item = Consultation.get_or_none((Consultation.slug == slug)
+                                    & (Consultation.status == "published"))
+    if item is None:
+        abort(404)
+    return item
+
+
+def _invite_token() -> str | None:
+    token = request.values.get("uitnodiging", "")
+    return token if 0 < len(token) <= 64 else None
+
+
+def open_sessions(consultation: Consultation, invite_token: str | None) -> list[ConsultationSession]:
+    candidates = (ConsultationSession.select()
+                  .where(ConsultationSession.consultation == consultation)
+                  .order_by(ConsultationSession.starts_at))
+    return [s for s in candidates if may_register(s, invite_token)]
+
+
+@bp.route("/c/<string(maxlength=80):slug>/aanmelden", methods=["GET", "POST"])
+@limiter.limit(signup_rate_limit, methods=["POST"])
+def form(slug: str):
+    consultation = _consultation(slug)
+    invite_token = _invite_token()
+    sessions = open_sessions(consultation, invite_token)
+    if not sessions:
+        return render_template("public/signup_closed.html", consultation=consultation), 404
+    sectors = list(Sector.select().where(Sector.consultation == consultation)
+                   .order_by(Sector.position, Sector.name))
+    questions = list(SessionQuestion.select()
+                     .where(SessionQuestion.session.in_([s.id for s in sessions]))
+                     .order_by(SessionQuestion.session, SessionQuestion.position,
+                               SessionQuestion.id))
+    language = current_language()
+    form_class = build_form_class(sectors, sessions, questions, language)
+    form = prepare(form_class(), sectors, sessions)
+    if request.method == "GET":
+        wanted = request.args.get("sessie", "")
+        if wanted.isascii() and wanted.isdigit():
+            form.sessions.data = [int(wanted)]
+    elif form.validate_on_submit() & validate_questions(form, questions):
+        if form.website.data:
+            # A bot filled in the hidden field: act as if it worked, store nothing.
+            session[RESULT_KEY] = {"slug": slug, "lines": [], "honeypot": True}
+            return redirect(url_for(".done", slug=slug), code=303)
+        outcomes = sign_up(SignUp(
+            consultation=consultation,
+            applicant=Applicant(
+                name=form.name.data.strip(), email=form.email.data,
+                organisation=(form.organisation.data or "").strip(),
+                sector_id=int(form.sector.data) if form.sector.data.isdigit() else None,
+                side=form.side.data, phone=(form.phone.data or "").strip(),
+                language=language, news_opt_in=bool(form.news.data),
+                news_consent_text=str(NEWS_CONSENT)),
+            session_ids=form.sessions.data,
+            answers=answers_by_session(form, questions),
+            invite_token=invite_token))
+        titles = {s.id: s.title for s in sessions}
+        session[RESULT_KEY] = {"slug": slug, "lines": [
+            {"title": titles.get(o.session_id, ""), "result": o.result} for o in outcomes]}
+        return redirect(url_for(".done", slug=slug), code=303)
+    status = 422 if request.method == "POST" else 200
+    question_fields = {s.id: [form[question_field_name(q)] for q in questions
+                              if q.session_id == s.id] for s in sessions}
+    return render_template("public/signup.html", consultation=consultation, form=form,
+                           sessions=sessions, question_fields=question_fields,
+                           invite_token=invite_token), status
+
+
+@bp.get("/c/<string(maxlength=80):slug>/aangemeld")
+def done(slug: str):
+    consultation = _consultation(slug)
+    result = session.pop(RESULT_KEY, None)
+    if not result or result.get("slug") != slug:
+        return redirect(url_for("public.consultation", slug=slug), code=303)
+    lines = [{"title": line["title"], "text": describe(line["result"])}
+             for line in result["lines"]]
+    return render_template("public/signup_done.html", consultation=consultation, lines=lines,
+                           honeypot=result.get("honeypot", False))

@@ -1,0 +1,135 @@
+"""The sign-up form, built per consultation: its sectors, its open sessions,
+and the questions of those sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+
+from consultplatform.models import ConsultationSession, Sector, SessionQuestion
+from consultplatform.models.choices import SIDES
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 choice objects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+NEWS_CONSENT = _l("Yes, I would like to receive news about this consultation and what is done "
+                  "with its results by e-mail. I can withdraw this at any time.")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class BaseSignUpForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    email = EmailField(_l("E-mail address"),
+                       validators=[DataRequired(), Length(max=254), Email()],
+                       render_kw={"autocomplete": "email"})
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)],
+                               render_kw={"autocomplete": "organization"})
+    sector = SelectField(_l("Sector"), validators=[InputRequired()])
+    side = RadioField(_l("I take part as"), choices=options(SIDES), validators=[InputRequired()])
+    phone = TelField(_l("Phone number (optional)"),
+                     validators=[Optional(), Length(max=40),
+                                 Regexp(r"^[0-9 +()\-]{6,40}$",
+                                        message=_l("Use digits, spaces and + ( ) - only."))],
+                     render_kw={"autocomplete": "tel"})
+    sessions = CheckboxesField(_l("Sessions"), coerce=int, validators=[DataRequired(
+        message=_l("Choose at least one session."))])
+    privacy = BooleanField(_l("I have read the privacy statement."),
+                           validators=[DataRequired(message=_l(
+                               "Please confirm that you have read the privacy statement."))])
+    news = BooleanField(NEWS_CONSENT, default=False)
+    # A field people never see; bots fill it in.
+    website = StringField(_l("Leave this field empty"), validators=[Optional()],
+                          render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+
+def question_field_name(question: SessionQuestion) -> str:
+    return f"q_{question.id}"
+
+
+def build_form_class(sectors: list[Sector], sessions: list[ConsultationSession],
+                     questions: list[SessionQuestion], language: str) -> type[BaseSignUpForm]:
+    """A form class with this consultation's choices and one field per question."""
+    attrs: dict[str, Any] = {}
+    for question in questions:
+        label = question.label(language)
+        # Required-ness depends on whether the question's session is chosen:
+        # checked in validate_questions, not by a static validator.
+        kwargs = {"validators": [Optional()]}
+        if question.kind == "short_text":
+            field = StringField(label, validators=[Optional(), Length(max=300)])
+        elif question.kind == "long_text":
+            field = TextAreaField(label, validators=[Optional(), Length(max=3000)])
+        elif question.kind == "single":
+            field = RadioField(label, choices=options((str(i), text) for i, text in
+                                                      enumerate(question.options(language))),
+                               **kwargs)
+        elif question.kind == "multiple":
+            field = CheckboxesField(label, choices=options((str(i), text) for i, text in
+                                                           enumerate(question.options(language))),
+                                    **kwargs)
+        else:  # yes_no
+            field = RadioField(label, choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
+                               **kwargs)
+        attrs[question_field_name(question)] = field
+    form_class = type("SignUpForm", (BaseSignUpForm,), attrs)
+    return form_class
+
+
+def prepare(form: BaseSignUpForm, sectors: list[Sector],
+            sessions: list[ConsultationSession]) -> BaseSignUpForm:
+    form.sector.choices = options([("", _l("Choose your sector"))]
+                                  + [(str(s.id), s.name) for s in sectors]
+                                  + [("none", _l("None of these"))])
+    form.sessions.choices = options((s.id, s.title) for s in sessions)
+    return form
+
+
+def validate_questions(form: BaseSignUpForm, questions: list[SessionQuestion]) -> bool:
+    """Required questions of the chosen sessions must be answered."""
+    chosen = set(form.sessions.data or [])
+    ok = True
+    for question in questions:
+        if not question.required or question.session_id not in chosen:
+            continue
+        field = form[question_field_name(question)]
+        if field.data in (None, "", [], "None"):
+            field.errors = [*field.errors, str(_l("Please answer this question."))]
+            ok = False
+    return ok
+
+
+def answers_by_session(form: BaseSignUpForm,
+                       questions: list[SessionQuestion]) -> dict[int, dict[str, Any]]:
+    chosen = set(form.sessions.data or [])
+    result: dict[int, dict[str, Any]] = {}
+    for question in questions:
+        if question.session_id not in chosen:
+            continue
+        value = form[question_field_name(question)].data
+        if value in (None, "", [], "None"):
+            continue
+        result.setdefault(question.session_id, {})[str(question.id)] = value
+    return result

@@ -1,0 +1,100 @@
+"""Seat rules: capacity, sector cap, side caps; locking; the waiting list.
+
+Every function here runs inside :func:`consultplatform.db.write_transaction`
+after :func:`lock_session`, so counting and inserting cannot interleave with
+another worker doing the same (PostgreSQL: the session row is locked with
+SELECT ... FOR UPDATE; SQLite: the transaction holds the write lock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import fn
+
+from consultplatform.db import db, is_postgres, utcnow
+from consultplatform.models import ConsultationSession, Participant, Registration
+
+
+def lock_session(session_id: int) -> ConsultationSession:
+    """Re-read the session, locking its row until the transaction ends."""
+    query = ConsultationSession.select().where(ConsultationSession.id == session_id)
+    if is_postgres():
+        query = query.for_update()
+    return query.get()
+
+
+def sector_cap(session: ConsultationSession, participant: Participant) -> int | None:
+    """The session's cap per sector, else the participant's sector default, else none."""
+    if participant.sector_id is None:
+        return None
+    if session.sector_cap is not None:
+        return session.sector_cap
+    return participant.sector.default_seat_cap
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    total: int
+    by_sector: dict[int | None, int]
+    by_side: dict[str, int]
+
+
+def occupancy(session: ConsultationSession) -> Occupancy:
+    """Confirmed seats, in total and per sector and side (two aggregate queries)."""
+    base = (Registration.select().join(Participant)
+            .where((Registration.session == session.id) & (Registration.status == "confirmed")))
+    by_sector = dict(base.select(Participant.sector, fn.COUNT(Registration.id))
+                     .group_by(Participant.sector).tuples())
+    by_side = dict(base.select(Participant.side, fn.COUNT(Registration.id))
+                   .group_by(Participant.side).tuples())
+    return Occupancy(sum(by_sector.values()), by_sector, by_side)
+
+
+def refusal(session: ConsultationSession, participant: Participant,
+            taken: Occupancy) -> str | None:
+    """Why ``participant`` cannot have a seat now ("full", "sector", "side"), or None."""
+    if session.capacity is not None and taken.total >= session.capacity:
+        return "full"
+    cap = sector_cap(session, participant)
+    if cap is not None and taken.by_sector.get(participant.sector_id, 0) >= cap:
+        return "sector"
+    side_cap = (session.side_caps or {}).get(participant.side)
+    if side_cap is not None and taken.by_side.get(participant.side, 0) >= int(side_cap):
+        return "side"
+    return None
+
+
+def promote_waiting(session: ConsultationSession) -> list[Registration]:
+    """Give free seats to waiting people, first come first served within the caps.
+
+    Someone whose sector or side is full is passed over for the next person
+    who fits. Returns the promoted registrations (their mails and events are
+    the caller's to queue, inside the same transaction).
+    """
+    taken = occupancy(session)
+    promoted: list[Registration] = []
+    waiting = (Registration.select(Registration, Participant).join(Participant)
+               .where((Registration.session == session.id)
+                      & (Registration.status == "waitlisted"))
+               .order_by(Registration.queue_rank, Registration.id))
+    for registration in waiting:
+        if session.capacity is not None and taken.total >= session.capacity:
+            break
+        if refusal(session, registration.participant, taken) is not None:
+            continue
+        registration.status = "confirmed"
+        registration.promoted_at = registration.updated_at = utcnow()
+        registration.save(only=[Registration.status, Registration.promoted_at,
+                                Registration.updated_at])
+        promoted.append(registration)
+        taken.by_sector[registration.participant.sector_id] = \
+            taken.by_sector.get(registration.participant.sector_id, 0) + 1
+        taken.by_side[registration.participant.side] = \
+            taken.by_side.get(registration.participant.side, 0) + 1
+        taken = Occupancy(taken.total + 1, taken.by_sector, taken.by_side)
+    return promoted
+
+
+def in_transaction() -> bool:
+    return db.obj.in_transaction()

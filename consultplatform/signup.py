@@ -1,0 +1,232 @@
+"""Signing up, cancelling and promoting: the rules in one place, each step atomic.
+
+A sign-up takes the write lock (SQLite) or the session row lock (PostgreSQL)
+before it counts seats, so 300 people opening the invitation at once can
+never get more seats than there are. Mail goes into the outbox in the same
+transaction; events and the delivery nudge follow the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext
+from peewee import IntegrityError
+
+from consultplatform.db import db, utcnow, write_transaction
+from consultplatform.events import emit_after_commit
+from consultplatform.mail.compose import queue_mail
+from consultplatform.models import (
+    Consultation,
+    ConsultationSession,
+    Participant,
+    Registration,
+    normalise_email,
+)
+from consultplatform.seats import lock_session, occupancy, promote_waiting, refusal
+
+# Outcomes of one session in a sign-up.
+CONFIRMED, WAITLISTED, ALREADY, CLOSED = "confirmed", "waitlisted", "already", "closed"
+
+
+@dataclass
+class Applicant:
+    """What the sign-up form collected about the person."""
+
+    name: str
+    email: str
+    organisation: str = ""
+    sector_id: int | None = None
+    side: str = "entrepreneur"
+    phone: str = ""
+    language: str = "nl"
+    news_opt_in: bool = False
+    news_consent_text: str = ""
+
+
+@dataclass
+class Outcome:
+    session_id: int
+    result: str
+    registration: Registration | None = None
+    reason: str | None = None  # why waitlisted: full, sector or side
+
+
+@dataclass
+class SignUp:
+    consultation: Consultation
+    applicant: Applicant
+    session_ids: Iterable[int]
+    # {session id: {question id (str): answer}}
+    answers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    invite_token: str | None = None
+
+
+def consent_version(text: str) -> str:
+    """A short fingerprint of the consent text the person saw."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def may_register(session: ConsultationSession, invite_token: str | None) -> bool:
+    if not session.is_open_for_registration:
+        return False
+    if session.audience == "invite":
+        return bool(invite_token and session.invite_token
+                    and hmac.compare_digest(invite_token, session.invite_token))
+    return True
+
+
+def sign_up(request: SignUp) -> list[Outcome]:
+    """Register the applicant for every requested session, atomically.
+
+    A unique-constraint clash (the same person posting twice at the same
+    moment) restarts the transaction once; the second run finds the first.
+    """
+    for attempt in range(3):
+        try:
+            with write_transaction():
+                outcomes = _sign_up(request)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    _after_commit_nudge()
+    return outcomes
+
+
+def _participant(request: SignUp) -> Participant:
+    applicant = request.applicant
+    email = normalise_email(applicant.email)
+    existing = Participant.get_or_none((Participant.consultation == request.consultation.id)
+                                       & (Participant.email == email))
+    if existing is not None:
+        # Never overwrite someone's details from a public form: whoever types
+        # their address is not necessarily them. Corrections go through the
+        # self-service link in their mail.
+        return existing
+    now = utcnow()
+    return Participant.create(
+        consultation=request.consultation, name=applicant.name, email=email,
+        organisation=applicant.organisation, sector=applicant.sector_id, side=applicant.side,
+        phone=applicant.phone, language=applicant.language, privacy_accepted_at=now,
+        news_opt_in=applicant.news_opt_in,
+        news_consent_version=consent_version(applicant.news_consent_text)
+        if applicant.news_opt_in else "",
+        news_consent_at=now if applicant.news_opt_in else None)
+
+
+def _sign_up(request: SignUp) -> list[Outcome]:
+    participant = _participant(request)
+    outcomes = []
+    # A fixed lock order (by id) keeps two multi-session sign-ups from deadlocking.
+    for session_id in sorted(set(request.session_ids)):
+        session = lock_session(session_id)
+        if session.consultation_id != request.consultation.id \
+                or not may_register(session, request.invite_token):
+            outcomes.append(Outcome(session_id, CLOSED))
+            continue
+        outcomes.append(_register(participant, session, request.answers.get(session_id, {})))
+    return outcomes
+
+
+def _register(participant: Participant, session: ConsultationSession,
+              answers: dict[str, Any]) -> Outcome:
+    registration = Registration.get_or_none((Registration.session == session.id)
+                                            & (Registration.participant == participant.id))
+    if registration is not None and registration.status != "cancelled":
+        return Outcome(session.id, ALREADY, registration)
+    reason = refusal(session, participant, occupancy(session))
+    status = WAITLISTED if reason else CONFIRMED
+    now = utcnow()
+    if registration is None:
+        registration = Registration.create(participant=participant, session=session,
+                                           status=status, answers=answers)
+    else:  # signing up again after cancelling: back in, at the end of any queue
+        registration.status, registration.answers = status, answers
+        registration.cancelled_at, registration.updated_at = None, now
+        registration.queue_rank = now.timestamp()
+        registration.save()
+    registration.participant, registration.session = participant, session
+    queue_mail("confirmation" if status == CONFIRMED else "waitlisted", registration)
+    emit_after_commit("cp_registration_created", registration=registration)
+    return Outcome(session.id, status, registration, reason)
+
+
+def cancel(registration_id: int, *, by_staff: bool = False) -> list[Registration]:
+    """Cancel a registration and hand its seat on; returns who was promoted."""
+    with write_transaction():
+        registration = Registration.get_by_id(registration_id)
+        session = lock_session(registration.session_id)
+        registration = Registration.get_by_id(registration_id)  # re-read under the lock
+        if registration.status == "cancelled":
+            return []
+        was_confirmed = registration.status == "confirmed"
+        registration.status, registration.cancelled_at = "cancelled", utcnow()
+        registration.updated_at = registration.cancelled_at
+        registration.save()
+        if was_confirmed:
+            queue_mail("cancelled", registration)
+        emit_after_commit("cp_registration_cancelled", registration=registration)
+        promoted = _promote(session)
+    _after_commit_nudge()
+    return promoted
+
+
+def promote(registration_id: int) -> Registration | None:
+    """Staff give a waiting person a seat, regardless of caps."""
+    with write_transaction():
+        registration = Registration.get_by_id(registration_id)
+        lock_session(registration.session_id)
+        registration = Registration.get_by_id(registration_id)
+        if registration.status != "waitlisted":
+            return None
+        registration.status = "confirmed"
+        registration.promoted_at = registration.updated_at = utcnow()
+        registration.save()
+        queue_mail("promoted", registration)
+        emit_after_commit("cp_registration_promoted", registration=registration)
+    _after_commit_nudge()
+    return registration
+
+
+def fill_free_seats(session_id: int) -> list[Registration]:
+    """After capacity or caps change: promote whoever now fits."""
+    with write_transaction():
+        promoted = _promote(lock_session(session_id))
+    _after_commit_nudge()
+    return promoted
+
+
+def _promote(session: ConsultationSession) -> list[Registration]:
+    promoted = promote_waiting(session)
+    for registration in promoted:
+        queue_mail("promoted", registration)
+        emit_after_commit("cp_registration_promoted", registration=registration)
+    return promoted
+
+
+def _after_commit_nudge() -> None:
+    """Ask the worker to deliver now; the periodic task catches anything missed."""
+    if db.obj.in_transaction():
+        return
+    try:
+        from consultplatform.tasks import enqueue_delivery
+    except ImportError:  # pragma: no cover - the worker module is optional in development
+        return
+    enqueue_delivery(current_app)
+
+
+def describe(result: str) -> str:
+    """A sentence for the confirmation page about one outcome, in the current language."""
+    return {
+        CONFIRMED: gettext("You are signed up."),
+        WAITLISTED: gettext("This session is full: you are on the waiting list."),
+        ALREADY: gettext("This e-mail address was already signed up for this session; "
+                         "nothing has changed."),
+        CLOSED: gettext("Registration for this session is not possible (any more)."),
+    }[result]

@@ -68,7 +68,8 @@ def form_data(html: str, action_contains: str = "") -> dict:
     parser.feed(html)
     for form in parser.forms:
         if form["method"].lower() == "post" and action_contains in form["action"] \
-                and "csrf_token" in form["data"] and len(form["data"]) > 1 \
+                and "csrf_token" in form["data"] \
+                and (len(form["data"]) > 1 or action_contains) \
                 and form["action"] not in ("/taal", "/auth/logout"):
             data = dict(form["data"])
             return {k: (v[0] if isinstance(v, list) and len(v) == 1 and k != "formats" else v)

@@ -19,7 +19,15 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+)
 
 from consultplatform.models import ConsultationSession, Sector, SessionQuestion
 from consultplatform.models.choices import SIDES
@@ -34,6 +42,23 @@ NEWS_CONSENT = _l("Yes, I would like to receive news about this consultation and
                   "with its results by e-mail. I can withdraw this at any time.")
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class AtLeastOne:
+    """At least one box ticked. Unlike DataRequired it sets no ``required``
+    attribute, which on every box of a group would tell screen readers that
+    each box must be ticked."""
+
+    def __init__(self, message) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            raise StopValidation(str(self.message))
+
+
 class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -41,21 +66,21 @@ class CheckboxesField(SelectMultipleField):
 
 class BaseSignUpForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
-                       render_kw={"autocomplete": "name"})
+                       filters=[strip], render_kw={"autocomplete": "name"})
     email = EmailField(_l("E-mail address"),
                        validators=[DataRequired(), Length(max=254), Email()],
-                       render_kw={"autocomplete": "email"})
+                       filters=[strip], render_kw={"autocomplete": "email"})
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)],
-                               render_kw={"autocomplete": "organization"})
+                               filters=[strip], render_kw={"autocomplete": "organization"})
     sector = SelectField(_l("Sector"), validators=[InputRequired()])
     side = RadioField(_l("I take part as"), choices=options(SIDES), validators=[InputRequired()])
     phone = TelField(_l("Phone number (optional)"),
                      validators=[Optional(), Length(max=40),
                                  Regexp(r"^[0-9 +()\-]{6,40}$",
                                         message=_l("Use digits, spaces and + ( ) - only."))],
-                     render_kw={"autocomplete": "tel"})
-    sessions = CheckboxesField(_l("Sessions"), coerce=int, validators=[DataRequired(
-        message=_l("Choose at least one session."))])
+                     filters=[strip], render_kw={"autocomplete": "tel"})
+    sessions = CheckboxesField(_l("Sessions"), coerce=int, validators=[AtLeastOne(
+        _l("Choose at least one session."))])
     privacy = BooleanField(_l("I have read the privacy statement."),
                            validators=[DataRequired(message=_l(
                                "Please confirm that you have read the privacy statement."))])

@@ -4,9 +4,10 @@ statement, the privacy page and security.txt."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
 import nh3
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 from peewee import fn
 
@@ -40,16 +41,20 @@ def consultation(slug: str):
                                     & Consultation.status.in_(VISIBLE_STATUSES))
     if item is None:
         abort(404)
-    sessions = list(ConsultationSession.select()
-                    .where((ConsultationSession.consultation == item)
-                           & (ConsultationSession.status != "cancelled"))
-                    .order_by(ConsultationSession.starts_at))
+    invite = request.args.get("uitnodiging", "")[:64]
+    sessions = [s for s in ConsultationSession.select()
+                .where((ConsultationSession.consultation == item)
+                       & (ConsultationSession.status != "cancelled"))
+                .order_by(ConsultationSession.starts_at)
+                # Invite-only sessions (and their online links) are for invitees only.
+                if s.audience == "public" or (invite and s.invite_token
+                                              and hmac.compare_digest(invite, s.invite_token))]
     confirmed = dict(Registration.select(Registration.session, fn.COUNT(Registration.id))
                      .where(Registration.session.in_([s.id for s in sessions])
                             & (Registration.status == "confirmed"))
                      .group_by(Registration.session).tuples()) if sessions else {}
     return render_template("public/consultation.html", consultation=item, sessions=sessions,
-                           confirmed=confirmed)
+                           confirmed=confirmed, invite=invite if sessions else "")
 
 
 def _site_page(slug: str):

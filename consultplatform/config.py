@@ -74,12 +74,18 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 def _instance_secret_key(instance_path: str) -> str:
     """Read the instance's secret key, creating it (mode 0600) on first start."""
     path = os.path.join(instance_path, "secret_key")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        with open(path, encoding="ascii") as handle:
-            return handle.read().strip()
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
-    return key
+    if not os.path.exists(path):
+        # Written whole under a temporary name, then linked into place: a second
+        # worker starting at the same moment reads either nothing or the full key.
+        temporary = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker won; use its key
+        finally:
+            os.unlink(temporary)
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()

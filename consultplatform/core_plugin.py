@@ -55,7 +55,7 @@ def participation_counts(consultation: Consultation) -> list[tuple[str, str, int
              .join(Sector, JOIN.LEFT_OUTER, on=(Participant.sector == Sector.id))
              .where(Participant.consultation == consultation)
              .group_by(Sector.name, Participant.side)
-             .order_by(Sector.name, Participant.side)
+             .order_by(Sector.name.asc(nulls="LAST"), Participant.side)
              .tuples())
     return [(sector or str(_l("No sector")), label(SIDES, side), count)
             for sector, side, count in query]

@@ -59,15 +59,16 @@ def make_database(url: str, instance_path: str) -> peewee.Database:
             path = os.path.join(instance_path, path)
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
     if scheme in {"postgres", "postgresql"}:
-        options: dict[str, Any] = dict(parse_qsl(parts.query))
-        return PostgresqlDatabase(
-            unquote(parts.path.lstrip("/")) or "postgres",
-            user=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            **options,
-        )
+        # Query options (host=/var/run/postgresql for a socket, sslmode, ...) win
+        # over the URL's network location.
+        options: dict[str, Any] = {
+            "user": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else None,
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 5432,
+            **dict(parse_qsl(parts.query)),
+        }
+        return PostgresqlDatabase(unquote(parts.path.lstrip("/")) or "postgres", **options)
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
 
 

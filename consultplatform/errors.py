@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from peewee import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -47,6 +48,12 @@ def register_error_handlers(app: Flask) -> None:
         response.status_code = status
         response.mimetype = "text/html"
         return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        # Flask-WTF's own reason is English and technical; say it in the visitor's language.
+        return render_error(400, str(_l("The form has expired or did not come from this site. "
+                                        "Go back, reload the page and try again.")))
 
     @app.errorhandler(DataError)
     def data_error(exc: DataError):

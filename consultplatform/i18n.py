@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 LANG_COOKIE = "lang"
 
@@ -19,6 +20,9 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
     if chosen in languages:
         return chosen
+    if has_request_context() and current_user and current_user.is_authenticated \
+            and current_user.language in languages:
+        return current_user.language  # a staff member's own preference
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

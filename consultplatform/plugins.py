@@ -49,6 +49,7 @@ class PluginRegistry:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self._versions: dict[str, str] = {}
+        self._all_formats: dict[str, tuple[str, SessionFormat]] | None = None
         from consultplatform import core_plugin
 
         self.pm.register(core_plugin, name=CORE)
@@ -191,9 +192,21 @@ class PluginRegistry:
     # --- formats -----------------------------------------------------------------
 
     def formats(self, *, only_enabled: bool = True) -> dict[str, tuple[str, SessionFormat]]:
-        """All session formats by key: ``{key: (plugin name, format)}``."""
+        """All session formats by key: ``{key: (plugin name, format)}``.
+
+        Collected and validated once (plugins do not change while the app runs);
+        the per-request part is only the filter on enabled plugins.
+        """
+        if self._all_formats is None:
+            self._all_formats = self._collect_formats()
+        if not only_enabled:
+            return dict(self._all_formats)
+        enabled = self.enabled_names()
+        return {key: entry for key, entry in self._all_formats.items() if entry[0] in enabled}
+
+    def _collect_formats(self) -> dict[str, tuple[str, SessionFormat]]:
         found: dict[str, tuple[str, SessionFormat]] = {}
-        for name, fmt in self.items("cp_session_formats", only_enabled=only_enabled):
+        for name, fmt in self.items("cp_session_formats", only_enabled=False):
             if not isinstance(fmt, SessionFormat):
                 raise PluginError(f"{name} returned a session format that is not a SessionFormat")
             if not re.fullmatch(KEY_PATTERN, fmt.key):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import BaseView
+from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import (
@@ -19,6 +21,7 @@ from peewee import (
     IntegerField,
     IntegrityError,
     SmallIntegerField,
+    prefetch,
 )
 from wtforms import fields as wtf_fields
 from wtforms.fields.core import UnboundField
@@ -29,6 +32,8 @@ from consultplatform import audit
 from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
 
+# Columns every save touches; listing them in the audit log would hide real changes.
+BOOKKEEPING_FIELDS = {"updated_at"}
 # Flask-Admin endpoints that change data; a role that may not write gets 403.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
 # Views about one record: its id is ?id=..., or the named form field when posted.
@@ -41,6 +46,12 @@ MAX_ID = 2**63 - 1
 MAX_SEARCH = 500
 # The strictest range the databases give each integer column (PostgreSQL's; SQLite's is wider).
 INTEGER_RANGES = ((SmallIntegerField, 2**15), (BigIntegerField, 2**63), (IntegerField, 2**31))
+
+
+def plausible_date(form, field) -> None:
+    """Dates between 2000 and 2100: a year 1 or 9999 breaks time-zone arithmetic."""
+    if field.data is not None and not (2000 <= field.data.year <= 2100):
+        raise ValidationError(str(lazy_gettext("Enter a date between 2000 and 2100.")))
 
 
 def parse_id(raw: Any) -> int | None:
@@ -171,8 +182,14 @@ class SecureModelView(AccessMixin, ModelView):
         if name in WRITE_VIEWS - {"edit_view"} and not self._may_write():
             return self._deny(name)
         if name in OBJECT_VIEWS or (name in POSTED_OBJECT_VIEWS and request.method == "POST"):
-            raw = request.form.get(POSTED_OBJECT_VIEWS[name]) if name in POSTED_OBJECT_VIEWS \
-                else request.args.get("id")
+            source, key = ((request.form, POSTED_OBJECT_VIEWS[name]) if name in POSTED_OBJECT_VIEWS
+                           else (request.args, "id"))
+            values = source.getlist(key)
+            if len(values) > 1:
+                # Flask-Admin would read a repeated id as a tuple: the check here and
+                # the query there must look at one and the same record.
+                abort(400)
+            raw = values[0] if values else None
             obj = self._record_or_404(raw)
             if name == "edit_view" and not self.may_edit(obj):
                 return self._deny(name)
@@ -259,6 +276,7 @@ class SecureModelView(AccessMixin, ModelView):
             label = unbound.args[0] if unbound.args else kwargs.get("label")
             common = {"validators": kwargs.get("validators", []),
                       "description": kwargs.get("description", "")}
+            common["validators"] = [*common["validators"], plausible_date]
             if isinstance(field, DateTimeField):
                 replacement = wtf_fields.DateTimeLocalField(
                     label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], **common)
@@ -312,12 +330,13 @@ class SecureModelView(AccessMixin, ModelView):
                 if field_name in form:
                     form[field_name].errors = [*form[field_name].errors, message]
             raise ValidationError(" ".join(errors.values()))
-        before = getattr(self, "_before_data", None)
+        before = g.get("cp_before_data")
         if is_created or before is None:
-            self._dirty = sorted(f.name for f in model.dirty_fields)
+            changed = {f.name for f in model.dirty_fields}
         else:
-            self._dirty = sorted(name for name, value in model.__data__.items()
-                                 if before.get(name) != value)
+            changed = {name for name, value in model.__data__.items() if before.get(name) != value}
+        # Kept on g, not on the view: one view object serves concurrent requests.
+        g.cp_changed_fields = sorted(changed - BOOKKEEPING_FIELDS)
 
     def watched_values(self, model: Any) -> dict[str, Any]:
         """Values to compare before and after a save (see :meth:`after_save`)."""
@@ -332,35 +351,81 @@ class SecureModelView(AccessMixin, ModelView):
             if not model:
                 txn.rollback()
                 return model
-            audit.record("create", model, details={"fields": getattr(self, "_dirty", [])})
+            audit.record("create", model, details={"fields": g.get("cp_changed_fields", [])})
             self.after_save(model, {}, True)
             return model
 
     def update_model(self, form, model) -> bool:
         before = self.watched_values(model)
-        self._before_data = dict(model.__data__)
+        g.cp_before_data = dict(model.__data__)
         with db.atomic() as txn:
             if not super().update_model(form, model):
                 txn.rollback()
                 return False
-            audit.record("update", model, details={"fields": getattr(self, "_dirty", [])})
+            audit.record("update", model, details={"fields": g.get("cp_changed_fields", [])})
             self.after_save(model, before, False)
             return True
 
+    # --- lists: related rows fetched per page, not per row ------------------------
+
+    # Related models whose rows the list shows (one extra query each, not one per row).
+    list_prefetch: tuple = ()
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        count, query = super().get_list(page, sort_column, sort_desc, search, filters,
+                                        execute=False, page_size=page_size)
+        if execute:
+            query = list(prefetch(query, *self.list_prefetch)) if self.list_prefetch \
+                else list(query)
+        return count, query
+
+    # --- what a role may see ---------------------------------------------------
+
+    def scope_query(self, query):
+        """Override to narrow what the current user may see (e.g. a moderator's own)."""
+        return query
+
+    def get_query(self):
+        return self.scope_query(super().get_query())
+
+    def get_one(self, id: Any) -> Any:
+        pk = self.model._meta.primary_key
+        return self.get_query().where(pk == id).first()
+
+    def may_delete(self, model) -> str | None:
+        """Override: a reason (shown to the user) why ``model`` must not be deleted."""
+        return None
+
     def delete_model(self, model) -> bool:
+        """Delete one record with its audit row. Not recursive: the database's
+        foreign keys decide what goes with it, so nothing disappears unseen."""
+        reason = self.may_delete(model)
+        if reason:
+            flash(reason, "error")
+            return False
         label = audit.object_label(model)
-        with db.atomic() as txn:
-            try:
-                if not super().delete_model(model):
-                    txn.rollback()
-                    return False
-            except IntegrityError:
-                txn.rollback()
-                flash(_("This record is still in use and cannot be deleted."), "error")
-                return False
-            audit.record("delete", None, object_type=self.model.__name__,
-                         details={"id": str(model._pk), "label": label})
-            return True
+        try:
+            with db.atomic():
+                self.on_model_delete(model)
+                model.delete_instance()
+                audit.record("delete", None, object_type=self.model.__name__,
+                             details={"id": str(model._pk), "label": label})
+        except IntegrityError:
+            flash(_("This record is still in use and cannot be deleted."), "error")
+            return False
+        self.after_model_delete(model)
+        return True
+
+    @action("delete", lazy_gettext("Delete"),
+            lazy_gettext("Are you sure you want to delete the selected records?"))
+    def action_delete(self, ids) -> None:
+        """The bulk delete: the same path, checks and audit as deleting one record."""
+        pk = self.model._meta.primary_key
+        deleted = sum(self.delete_model(obj) for obj in self.model.select().where(pk.in_(ids)))
+        if deleted:
+            flash(ngettext("%(num)d record was deleted.", "%(num)d records were deleted.",
+                           deleted), "success")
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationError | IntegrityError):

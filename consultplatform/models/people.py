@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 
+from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
@@ -56,6 +57,12 @@ class Participant(BaseModel):
     def audit_label(self) -> str:
         return f"participant #{self.id}"
 
+    def clean(self) -> dict[str, str]:
+        if self.sector_id and self.consultation_id \
+                and self.sector.consultation_id != self.consultation_id:
+            return {"sector": str(_l("This sector belongs to another consultation."))}
+        return {}
+
 
 class Registration(BaseModel):
     participant = ForeignKeyField(Participant, backref="registrations", on_delete="CASCADE")
@@ -84,3 +91,10 @@ class Registration(BaseModel):
 
     def audit_label(self) -> str:
         return f"registration #{self.id}"
+
+    def clean(self) -> dict[str, str]:
+        if self.participant_id and self.session_id \
+                and self.participant.consultation_id != self.session.consultation_id:
+            return {"session": str(_l("This session belongs to another consultation than the "
+                                      "participant."))}
+        return {}

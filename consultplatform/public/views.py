@@ -31,7 +31,8 @@ def clean_html(text: str) -> Markup:
 def home():
     consultations = (Consultation.select()
                      .where(Consultation.status.in_(VISIBLE_STATUSES))
-                     .order_by(Consultation.status.desc(), Consultation.starts_on.desc()))
+                     .order_by(Consultation.status.desc(),
+                               Consultation.starts_on.desc(nulls="LAST"), Consultation.id))
     return render_template("public/home.html", consultations=list(consultations))
 
 

@@ -105,3 +105,18 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)
+
+
+mail_cli = AppGroup("mail", help="Outgoing mail.")
+
+
+@mail_cli.command("deliver")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000),
+              help="At most this many mails.")
+def mail_deliver(limit: int) -> None:
+    """Send the mails that are due, once (the background worker does this every minute)."""
+    from consultplatform.mail.delivery import deliver_due
+
+    counts = deliver_due(limit=limit)
+    click.echo(f"sent {counts['sent']}, retried {counts['retried']}, failed {counts['failed']}")

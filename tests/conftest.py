@@ -56,6 +56,7 @@ def make_app(database_url: str, instance_dir, **overrides):
         "PLUGINS_EXTRA": [TEST_PLUGIN],
         "SECRET_KEY": "test-" + secrets.token_hex(8),
         "LOG_LEVEL": "WARNING",
+        "MAIL_ENQUEUE_ON_COMMIT": False,
     }
     config.update(overrides)
     return create_app(config)

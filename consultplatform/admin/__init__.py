@@ -9,8 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from consultplatform.admin.base import AccessMixin, SecureModelView, SecureView
 from consultplatform.admin.index import IndexView
+from consultplatform.admin.outbox import OutboxMailView
 from consultplatform.admin.plugins_view import PluginsView
 from consultplatform.admin.views import CORE_VIEWS
+from consultplatform.models import OutboxMail
 from consultplatform.plugins import PluginError, PluginRegistry
 
 __all__ = ["SecureModelView", "SecureView", "init_admin"]
@@ -25,6 +27,7 @@ def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:
     )
     for view_class, model, label, endpoint in CORE_VIEWS:
         admin.add_view(view_class(model, name=label, endpoint=endpoint))
+    admin.add_view(OutboxMailView(OutboxMail, name=_l("Outbox"), endpoint="outbox"))
     admin.add_view(PluginsView(name=_l("Plugins"), endpoint="plugins", url="/admin/plugins"))
     for plugin_name, view in plugins.items("cp_admin_views", only_enabled=False):
         if not isinstance(view, AccessMixin):

@@ -1,0 +1,159 @@
+"""Background work with huey: mail delivery and reminders.
+
+The consumer runs beside the web server::
+
+    huey_consumer consultplatform.tasks.huey --workers 2 --worker-type thread
+
+Storage comes from the environment, read when this module is imported (the
+consumer and the web app must agree): ``CONSULTPLATFORM_HUEY_REDIS_URL`` set
+means Redis; otherwise SQLite at ``<instance>/huey.sqlite3``, the instance
+folder being ``CONSULTPLATFORM_INSTANCE_PATH`` or Flask's default for the app
+(``instance/`` beside the code). The queue only says "look at the outbox now":
+the outbox table is the record, so a lost or unreachable queue loses no mail.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+from consultplatform.db import db, utcnow
+
+log = logging.getLogger(__name__)
+
+REDIS_URL_ENV = "CONSULTPLATFORM_HUEY_REDIS_URL"
+INSTANCE_PATH_ENV = "CONSULTPLATFORM_INSTANCE_PATH"
+# One periodic delivery run keeps claiming batches for at most this long.
+DELIVERY_BUDGET_SECONDS = 45
+BATCH_SIZE = 50
+
+T = TypeVar("T")
+
+
+def instance_path() -> str:
+    """The instance folder ``create_app()`` uses when given no INSTANCE_PATH."""
+    return os.environ.get(INSTANCE_PATH_ENV) or Flask("consultplatform").instance_path
+
+
+def make_huey() -> Huey:
+    url = os.environ.get(REDIS_URL_ENV, "").strip()
+    if url:
+        from redis import ConnectionPool
+
+        # Options in the URL win; these only keep an unreachable server from hanging a request.
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=5, socket_timeout=10)
+        return RedisHuey("consultplatform", connection_pool=pool, results=False)
+    folder = instance_path()
+    os.makedirs(folder, exist_ok=True)
+    return SqliteHuey("consultplatform", filename=os.path.join(folder, "huey.sqlite3"),
+                      results=False)
+
+
+huey = make_huey()
+
+_app: Flask | None = None
+_app_lock = threading.Lock()
+
+
+def flask_app() -> Flask:
+    """The app of this worker process, made once (configured like the web app)."""
+    global _app
+    if _app is None:
+        with _app_lock:
+            if _app is None:
+                from consultplatform import create_app
+
+                _app = create_app()
+                _log_once_and_masked()
+    return _app
+
+
+def _log_once_and_masked() -> None:
+    """``huey_consumer`` logs through a handler of its own on the "huey" logger, and
+    ``create_app`` added ours on the root: keep huey's alone, with our masking."""
+    from consultplatform.logging_setup import RedactingFilter
+
+    huey_log = logging.getLogger("huey")
+    if not huey_log.handlers:
+        return
+    for handler in huey_log.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
+    huey_log.propagate = False
+
+
+def _in_app(work: Callable[[], T]) -> T:
+    """Run ``work`` in the app context with this thread's database connection."""
+    app = flask_app()
+    with app.app_context():
+        opened = db.connect(reuse_if_open=True)
+        try:
+            return work()
+        finally:
+            if opened and not db.is_closed():
+                db.close()
+
+
+def deliver_all(budget_seconds: float = DELIVERY_BUDGET_SECONDS) -> dict[str, int]:
+    """Deliver batch after batch while full batches come back, within a time budget."""
+    from consultplatform.mail.delivery import deliver_due
+
+    totals = {"sent": 0, "retried": 0, "failed": 0}
+    started = time.monotonic()
+    while True:
+        counts = deliver_due(limit=BATCH_SIZE)
+        for key, value in counts.items():
+            totals[key] = totals.get(key, 0) + value
+        if sum(counts.values()) < BATCH_SIZE or time.monotonic() - started > budget_seconds:
+            return totals
+
+
+@huey.periodic_task(crontab(minute="*"))
+def deliver_outbox() -> dict[str, int]:
+    """Every minute: send what is due (new mail, retries after their backoff)."""
+    return _in_app(deliver_all)
+
+
+@huey.task()
+def deliver_now() -> dict[str, int]:
+    """Enqueued by the web app after a commit that queued mail."""
+    return _in_app(deliver_all)
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def send_reminders() -> Any:
+    """Every ten minutes: queue the reminders that are due, then ask for delivery."""
+    def work() -> Any:
+        from consultplatform.mail.compose import queue_reminders
+
+        queued = queue_reminders(utcnow())
+        if queued:
+            enqueue_delivery(flask_app())
+        return queued
+
+    return _in_app(work)
+
+
+def enqueue_delivery(app: Flask) -> bool:
+    """Ask the worker to deliver now; call after the commit that queued mail.
+
+    Does nothing when ``MAIL_ENQUEUE_ON_COMMIT`` is false. Never raises: when the
+    queue cannot be reached the periodic delivery sends the mail within a minute.
+    Returns whether the task was enqueued.
+    """
+    if not app.config.get("MAIL_ENQUEUE_ON_COMMIT", True):
+        return False
+    try:
+        deliver_now()
+    except Exception as exc:
+        log.warning("mail queue unreachable (%s); the periodic delivery will send the mail",
+                    type(exc).__name__)
+        return False
+    return True

@@ -17,6 +17,7 @@ from consultplatform.models import (
     Participant,
     Registration,
     Sector,
+    SessionQuestion,
     StaffUser,
     Theme,
 )
@@ -124,6 +125,14 @@ def load_core_demo(consultation: Consultation) -> dict[str, int]:
             starts_at=start + dt.timedelta(days=70), ends_at=start + dt.timedelta(days=70, hours=2),
             location="Gemeentehuis, raadzaal (demo-adres)", capacity=60),
     ]
+
+    SessionQuestion.create(session=sessions[0], position=1, kind="single", required=True,
+                           label_nl="Neemt u deel aan de lunch?", label_en="Will you join the lunch?",
+                           choices_nl="Ja\nJa, vegetarisch\nNee",
+                           choices_en="Yes\nYes, vegetarian\nNo")
+    SessionQuestion.create(session=sessions[0], position=2, kind="long_text",
+                           label_nl="Welk onderwerp wilt u zeker besproken zien?",
+                           label_en="Which topic would you like to see discussed?")
 
     people = []
     used = set()

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from flask import Flask
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from consultplatform.db import db, utcnow
+from consultplatform.db import db
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def send_reminders() -> Any:
     def work() -> Any:
         from consultplatform.mail.compose import queue_reminders
 
-        queued = queue_reminders(utcnow())
+        queued = queue_reminders()  # session times are Amsterdam wall-clock time
         if queued:
             enqueue_delivery(flask_app())
         return queued

@@ -14,7 +14,7 @@ import pkgutil
 import re
 from dataclasses import dataclass
 
-from peewee import CharField, DateTimeField
+from peewee import CharField, DateTimeField, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
 from consultplatform.contributions import MigrationSource
@@ -81,9 +81,15 @@ def upgrade(registry) -> list[str]:
     """Apply every pending migration; return their ``namespace:name`` labels."""
     database = db.obj
     done: list[str] = []
+    sqlite = isinstance(database, SqliteDatabase)
     with database.connection_context():
         if is_postgres(database):
             database.execute_sql("SELECT pg_advisory_lock(%s)", (_ADVISORY_LOCK_KEY,))
+        if sqlite:
+            # SQLite changes a column by copying the table and dropping the old one;
+            # with foreign keys on, that drop cascades into the child tables and
+            # deletes their rows. SQLite's own procedure: keys off, change, check.
+            database.execute_sql("PRAGMA foreign_keys = OFF")
         try:
             SchemaMigration.create_table(safe=True)
             seen = applied()
@@ -102,7 +108,13 @@ def upgrade(registry) -> list[str]:
                     done.append(label)
             if unmigrated:
                 database.create_tables(unmigrated, safe=True)
+            if sqlite:
+                broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
         finally:
+            if sqlite:
+                database.execute_sql("PRAGMA foreign_keys = ON")
             if is_postgres(database):
                 database.execute_sql("SELECT pg_advisory_unlock(%s)", (_ADVISORY_LOCK_KEY,))
     return done

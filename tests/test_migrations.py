@@ -46,3 +46,48 @@ def test_participant_email_is_unique_per_consultation(app):
     factories.participant(second, email="zelfde@example.org")  # another consultation: fine
     with pytest.raises(IntegrityError), db.atomic():
         factories.participant(first, email="zelfde@example.org")
+
+
+def test_upgrading_a_database_with_data_from_the_first_release(tmp_path):
+    """Rows made before the sign-up migration survive it (on SQLite a column change copies
+    the table: with foreign keys on, that used to cascade-delete the registrations)."""
+    import datetime as dt
+    import importlib
+
+    from playhouse.migrate import SchemaMigrator
+
+    from consultplatform.migrate import SchemaMigration
+
+    app = make_app(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path)
+    with app.app_context():
+        database = db.obj
+        migrator = SchemaMigrator.from_database(database)
+        SchemaMigration.create_table()
+        for name in ("m0001_initial", "m0002_site_pages"):
+            importlib.import_module(f"consultplatform.migrations.{name}").up(migrator, database)
+            SchemaMigration.create(namespace="core", name=name)
+        now = dt.datetime(2026, 1, 1, 12, 0)
+        database.execute_sql(
+            "INSERT INTO consultation (title, slug, summary, organiser, status, contact_email,"
+            " contact_phone, privacy_text, formats, created_at) VALUES "
+            "('Oud', 'oud', '', 'Gemeente', 'published', '', '', '', '[\"general\"]', ?)", (now,))
+        database.execute_sql(
+            "INSERT INTO consultation_session (consultation_id, format_key, title, description,"
+            " starts_at, ends_at, location, online_url, audience, status, created_at)"
+            " VALUES (1, 'general', 'Sessie', '', ?, ?, '', '', 'public', 'planned', ?)",
+            (now, now + dt.timedelta(hours=2), now))
+        database.execute_sql(
+            "INSERT INTO participant (consultation_id, name, email, organisation, side, language,"
+            " created_at) VALUES (1, 'P', 'p@example.org', '', 'entrepreneur', 'nl', ?)", (now,))
+        database.execute_sql(
+            "INSERT INTO registration (participant_id, session_id, status, token, created_at,"
+            " updated_at) VALUES (1, 1, 'confirmed', 'oude-token-1234567890abcdef', ?, ?)",
+            (now, now))
+
+        applied = upgrade(registry())
+        assert "core:m0003_signup" in applied
+        registration = Registration.get()
+        assert registration.answers == {} and registration.attendance is None
+        assert registration.session.side_caps == {} and registration.session.reminder_hours == 48
+        assert registration.participant.news_opt_in is False
+    db.close()

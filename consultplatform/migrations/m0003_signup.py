@@ -54,6 +54,8 @@ def up(migrator, db):
     migrator.migrate(migrator.add_column('consultation_session', 'side_caps', JSONField(default='{}')))
     migrator.migrate(migrator.add_column('consultation_session', 'invite_token', CharField(unique=True, null=True, max_length=64)))
     migrator.migrate(migrator.add_column('consultation_session', 'reminder_hours', IntegerField(null=True, default=48)))
+    # A nullable column starts empty: existing sessions get the default reminder too.
+    db.execute_sql("UPDATE consultation_session SET reminder_hours = 48")
     migrator.migrate(migrator.add_column('participant', 'phone', CharField(max_length=40, default='')))
     migrator.migrate(migrator.add_column('participant', 'privacy_accepted_at', DateTimeField(null=True)))
     migrator.migrate(migrator.add_column('participant', 'news_opt_in', BooleanField(default=False)))

@@ -125,7 +125,7 @@ def test_an_expired_form_gets_a_message_in_dutch(app, client):
 
 
 def test_postgres_socket_urls():
-    database = make_database("postgresql:///gemeente?host=/var/run/postgresql", "/tmp")
+    database = make_database("postgresql:///gemeente?host=/var/run/postgresql", ".")
     assert database.database == "gemeente"
     assert database.connect_params["host"] == "/var/run/postgresql"
 

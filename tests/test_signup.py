@@ -385,4 +385,4 @@ def test_reminders_go_out_once_in_the_window(app, client, setup):
         assert queue_reminders(START - dt.timedelta(hours=47)) == 1
         assert queue_reminders(START - dt.timedelta(hours=46)) == 0
     reminder = OutboxMail.get(OutboxMail.kind == "reminder")
-    assert "Herinnering: Arena Bouw" == reminder.subject
+    assert reminder.subject == "Herinnering: Arena Bouw"

@@ -100,8 +100,10 @@ def form(slug: str):
     status = 422 if request.method == "POST" else 200
     question_fields = {s.id: [form[question_field_name(q)] for q in questions
                               if q.session_id == s.id] for s in sessions}
+    required_questions = {question_field_name(q) for q in questions if q.required}
     return render_template("public/signup.html", consultation=consultation, form=form,
                            sessions=sessions, question_fields=question_fields,
+                           required_questions=required_questions,
                            invite_token=invite_token), status
 
 

@@ -1,12 +1,42 @@
-"""The admin start page: per consultation, its sessions, people and registrations."""
+"""The admin start page: per consultation, its sessions, people and registrations,
+and the fill level of every session."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from flask import url_for
 from flask_admin import AdminIndexView, expose
 from peewee import JOIN, fn
 
 from consultplatform.admin.base import AccessMixin
 from consultplatform.models import Consultation, ConsultationSession, Participant, Registration
+
+# The registration list's filter on one session is its first filter ("flt0_0=<id>").
+SESSION_FILTER_ARG = "0"
+
+
+def registrations_url(session_id: int, **filters: str) -> str:
+    """The registration list of one session (Flask-Admin's filter arguments)."""
+    return url_for("registration.index_view", **{f"flt0_{SESSION_FILTER_ARG}": session_id},
+                   **filters)
+
+
+def session_counts(session_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
+    """{session id: {status: registrations}} in one aggregate query; all sessions
+    when ``session_ids`` is None."""
+    query = (Registration.select(Registration.session, Registration.status,
+                                 fn.COUNT(Registration.id))
+             .group_by(Registration.session, Registration.status))
+    if session_ids is not None:
+        ids = sorted(set(session_ids))
+        if not ids:
+            return {}
+        query = query.where(Registration.session.in_(ids))
+    counts: dict[int, dict[str, int]] = {}
+    for session_id, status, count in query.tuples():
+        counts.setdefault(session_id, {})[status] = count
+    return counts
 
 
 def consultation_counts() -> list[dict]:
@@ -35,7 +65,33 @@ def consultation_counts() -> list[dict]:
     } for c in consultations]
 
 
+def fill_levels() -> dict[int, list[dict]]:
+    """{consultation id: one row per session, in time order}: confirmed seats against
+    the capacity and the waiting list. Two queries whatever the data size."""
+    sessions = (ConsultationSession
+                .select(ConsultationSession.id, ConsultationSession.consultation,
+                        ConsultationSession.title, ConsultationSession.starts_at,
+                        ConsultationSession.capacity, ConsultationSession.status)
+                .order_by(ConsultationSession.starts_at, ConsultationSession.id))
+    counts = session_counts()
+    levels: dict[int, list[dict]] = {}
+    for session in sessions:
+        confirmed = counts.get(session.id, {}).get("confirmed", 0)
+        capacity = session.capacity
+        levels.setdefault(session.consultation_id, []).append({
+            "session": session,
+            "confirmed": confirmed,
+            "capacity": capacity,
+            "free": None if capacity is None else max(capacity - confirmed, 0),
+            "percent": round(100 * confirmed / capacity) if capacity else None,
+            "waitlisted": counts.get(session.id, {}).get("waitlisted", 0),
+            "url": registrations_url(session.id),
+        })
+    return levels
+
+
 class IndexView(AccessMixin, AdminIndexView):
     @expose("/")
     def index(self):
-        return self.render("admin/cp_index.html", rows=consultation_counts())
+        return self.render("admin/cp_index.html", rows=consultation_counts(),
+                           levels=fill_levels())

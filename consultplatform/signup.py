@@ -65,6 +65,9 @@ class SignUp:
     # {session id: {question id (str): answer}}
     answers: dict[int, dict[str, Any]] = field(default_factory=dict)
     invite_token: str | None = None
+    # Staff adding someone by hand: the registration window and audience do not
+    # apply (a walk-in on the day), only that the session still takes place.
+    by_staff: bool = False
 
 
 def consent_version(text: str) -> str:
@@ -72,7 +75,10 @@ def consent_version(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def may_register(session: ConsultationSession, invite_token: str | None) -> bool:
+def may_register(session: ConsultationSession, invite_token: str | None,
+                 by_staff: bool = False) -> bool:
+    if by_staff:
+        return session.status == "planned"
     if not session.is_open_for_registration:
         return False
     if session.audience == "invite":
@@ -127,7 +133,7 @@ def _sign_up(request: SignUp) -> list[Outcome]:
     for session_id in sorted(set(request.session_ids)):
         session = lock_session(session_id)
         if session.consultation_id != request.consultation.id \
-                or not may_register(session, request.invite_token):
+                or not may_register(session, request.invite_token, request.by_staff):
             outcomes.append(Outcome(session_id, CLOSED))
             continue
         outcomes.append(_register(participant, session, request.answers.get(session_id, {})))

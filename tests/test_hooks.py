@@ -17,7 +17,7 @@ from consultplatform.migrate import SchemaMigration, upgrade
 from consultplatform.models import Consultation, ConsultationSession, Registration
 from consultplatform.plugins import registry
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import csrf_from, make_app
 from tests.forms import form_data
 from tests.plugin_fullhooks import Settings
 from tests.plugin_fullhooks.models import FullhooksEvent, FullhooksNote
@@ -166,6 +166,13 @@ def _edit(admin_client, endpoint, obj_id, **changes):
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
 
 
+def _action(admin_client, endpoint, name, obj_id):
+    token = csrf_from(admin_client.get(f"/admin/{endpoint}/").get_data(as_text=True))
+    response = admin_client.post(f"/admin/{endpoint}/action/", data={
+        "csrf_token": token, "action": name, "rowid": str(obj_id)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+
 def test_hook_cp_registration_created(app, admin_client):
     parent = factories.consultation()
     meeting, person = factories.session(parent), factories.participant(parent)
@@ -179,7 +186,7 @@ def test_hook_cp_registration_created(app, admin_client):
 def test_hook_cp_registration_cancelled(app, admin_client):
     parent = factories.consultation()
     reg = factories.registration(factories.participant(parent), factories.session(parent))
-    _edit(admin_client, "registration", reg.id, status="cancelled")
+    _action(admin_client, "registration", "cancel", reg.id)
     assert _events("cp_registration_cancelled") == [reg.id]
     assert Registration.get_by_id(reg.id).cancelled_at is not None
 
@@ -188,7 +195,7 @@ def test_hook_cp_registration_promoted(app, admin_client):
     parent = factories.consultation()
     reg = factories.registration(factories.participant(parent), factories.session(parent),
                                  status="waitlisted")
-    _edit(admin_client, "registration", reg.id, status="confirmed")
+    _action(admin_client, "registration", "promote", reg.id)
     assert _events("cp_registration_promoted") == [reg.id]
     assert _events("cp_registration_cancelled") == []
 

@@ -446,7 +446,7 @@ class ThemeView(CoreModelView):
 
 
 class ParticipantView(CoreModelView):
-    list_prefetch = (Consultation, Sector)
+    list_prefetch = ((Consultation, Participant), (Sector, Participant))
     column_list = ["name", "email", "organisation", "consultation", "sector", "side", "language"]
     column_searchable_list = ["name", "email", "organisation"]
     column_filters = ["side", "language", Consultation.title]
@@ -548,7 +548,7 @@ class RegistrationView(CoreModelView):
                                 organisation=person.organisation, sector_id=person.sector_id,
                                 side=person.side, phone=person.phone,
                                 language=person.language),
-            session_ids=[meeting.id], invite_token=meeting.invite_token)
+            session_ids=[meeting.id], by_staff=True)
         try:
             with write_transaction():
                 outcome = sign_up(request_)[0]
@@ -570,8 +570,7 @@ class RegistrationView(CoreModelView):
             return False
         if outcome.result == CLOSED:
             form.session.errors = [*form.session.errors, _(
-                "Registration for this session is closed (its status, start or registration "
-                "period), so no one can be added.")]
+                "This session has been closed or cancelled, so no one can be added.")]
             return False
         _deliver_soon()
         if outcome.result == CONFIRMED:

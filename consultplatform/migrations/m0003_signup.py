@@ -62,7 +62,7 @@ def up(migrator, db):
     migrator.migrate(migrator.add_column('participant', 'news_consent_version', CharField(max_length=40, default='')))
     migrator.migrate(migrator.add_column('participant', 'news_consent_at', DateTimeField(null=True)))
     migrator.migrate(migrator.add_column('registration', 'answers', JSONField(default='{}')))
-    migrator.migrate(migrator.add_column('registration', 'queue_rank', FloatField(index=True, default=time.time)))
+    migrator.migrate(migrator.add_column('registration', 'queue_rank', DoubleField(index=True, default=time.time)))
     migrator.migrate(migrator.add_column('registration', 'promoted_at', DateTimeField(null=True)))
     migrator.migrate(migrator.add_column('registration', 'attendance', CharField(null=True, max_length=20)))
     migrator.migrate(migrator.add_column('registration', 'reminded_at', DateTimeField(null=True)))

@@ -10,7 +10,7 @@ from peewee import (
     BooleanField,
     CharField,
     DateTimeField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     JSONField,
@@ -76,7 +76,8 @@ class Registration(BaseModel):
     # Answers to the session's questions: {question id: text, or list of choice numbers}.
     answers = JSONField(default=dict)
     # Waiting-list order (first come, first served; staff can move people).
-    queue_rank = FloatField(default=time.time, index=True)
+    # Double precision: a PostgreSQL REAL (float4) cannot tell today's timestamps apart.
+    queue_rank = DoubleField(default=time.time, index=True)
     promoted_at = DateTimeField(null=True)
     attendance = CharField(max_length=20, null=True, choices=ATTENDANCE)
     reminded_at = DateTimeField(null=True)

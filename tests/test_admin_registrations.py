@@ -32,7 +32,14 @@ def _client_for(app, role):
     user = make_staff(role)
     client = app.test_client()
     login(client, user)
+    client.set_cookie("lang", "en")  # the assertions read the English source texts
     return client, user
+
+
+@pytest.fixture
+def admin_client(admin_client):
+    admin_client.set_cookie("lang", "en")
+    return admin_client
 
 
 def _token(client, url="/admin/registration/") -> str:

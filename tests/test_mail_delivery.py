@@ -452,12 +452,12 @@ def test_periodic_delivery_task(app, immediate_huey, tmp_path):
 
 
 def test_reminder_task_calls_queue_reminders(app, immediate_huey, monkeypatch, tmp_path):
-    """send_reminders calls compose.queue_reminders(now) in the app, then delivers.
-    (A stand-in compose module: this tests the wiring, not the reminders.)"""
+    """send_reminders calls compose.queue_reminders() in the app (which takes Amsterdam
+    time itself), then delivers. (A stand-in compose module: this tests the wiring.)"""
     calls = []
 
-    def queue_reminders(now):
-        calls.append(now)
+    def queue_reminders(now=None):
+        calls.append(now if now is not None else utcnow())
         queue_mail(kind="reminder", next_attempt_at=utcnow())
         return 1
 

@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
+# Two pytest workers, one per core; a module's tests stay on one worker (browser fixtures).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app consultplatform
 PLUGINS := $(wildcard plugins/*/pyproject.toml)

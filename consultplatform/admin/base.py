@@ -265,6 +265,12 @@ class SecureModelView(AccessMixin, ModelView):
     # --- forms ---------------------------------------------------------------
 
     def scaffold_form(self):
+        # Form fields take the view's translated column labels ("Starts", "Begint"),
+        # not the prettified field names ("Starts At"), unless form_args names one.
+        labels = self.column_labels or {}
+        self.form_args = {name: {**({"label": labels[name]} if name in labels else {}),
+                                 **(self.form_args or {}).get(name, {})}
+                          for name in {*labels, *(self.form_args or {})}}
         form_class = super().scaffold_form()
         self._bound_to_columns(form_class)
         # Native, keyboard-friendly date inputs instead of the JavaScript pickers.

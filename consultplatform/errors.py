@@ -20,6 +20,7 @@ MESSAGES = {
     404: (_l("Page not found"),
           _l("This page does not exist (any more). Check the address or go to the home page.")),
     405: (_l("Not allowed"), _l("This page cannot be used in this way.")),
+    409: (_l("Not possible any more"), _l("This cannot be changed any more.")),
     410: (_l("No longer available"), _l("What you are looking for is no longer available.")),
     413: (_l("Too much data"), _l("What you sent is too large.")),
     422: (_l("Please check your input"), _l("Some fields were not filled in correctly.")),
@@ -40,7 +41,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
-        detail = exc.description if code in (400, 403, 404, 410, 422) and exc.description and \
+        detail = exc.description if code in (400, 403, 404, 409, 410, 422) and exc.description and \
             not exc.description.startswith(("The requested URL", "The browser (or proxy)")) \
             else None
         response = exc.get_response()

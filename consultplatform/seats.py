@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from consultplatform.db import db, is_postgres, utcnow
+from consultplatform.db import is_postgres, utcnow
 from consultplatform.models import ConsultationSession, Participant, Registration
+from consultplatform.timezone import now_local
 
 
 def lock_session(session_id: int) -> ConsultationSession:
@@ -26,10 +27,12 @@ def lock_session(session_id: int) -> ConsultationSession:
 
 def sector_cap(session: ConsultationSession, participant: Participant) -> int | None:
     """The session's cap per sector, else the participant's sector default, else none."""
+    if session.sector_cap is not None:
+        # People without a sector ("none of these") form a group of their own under
+        # the same cap, or choosing it would be a way round the cap.
+        return session.sector_cap
     if participant.sector_id is None:
         return None
-    if session.sector_cap is not None:
-        return session.sector_cap
     return participant.sector.default_seat_cap
 
 
@@ -72,6 +75,8 @@ def promote_waiting(session: ConsultationSession) -> list[Registration]:
     who fits. Returns the promoted registrations (their mails and events are
     the caller's to queue, inside the same transaction).
     """
+    if session.status != "planned" or session.starts_at <= now_local():
+        return []  # nobody is promoted into a cancelled, closed or past session
     taken = occupancy(session)
     promoted: list[Registration] = []
     waiting = (Registration.select(Registration, Participant).join(Participant)
@@ -94,7 +99,3 @@ def promote_waiting(session: ConsultationSession) -> list[Registration]:
             taken.by_side.get(registration.participant.side, 0) + 1
         taken = Occupancy(taken.total + 1, taken.by_sector, taken.by_side)
     return promoted
-
-
-def in_transaction() -> bool:
-    return db.obj.in_transaction()

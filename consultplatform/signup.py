@@ -113,7 +113,14 @@ def _participant(request: SignUp) -> Participant:
     if existing is not None:
         # Never overwrite someone's details from a public form: whoever types
         # their address is not necessarily them. Corrections go through the
-        # self-service link in their mail.
+        # self-service link in their mail. Only a new opt-in is added (it is
+        # withdrawn through that link too), recorded with its text and time.
+        if applicant.news_opt_in and not existing.news_opt_in:
+            existing.news_opt_in = True
+            existing.news_consent_version = consent_version(applicant.news_consent_text)
+            existing.news_consent_at = utcnow()
+            existing.save(only=[Participant.news_opt_in, Participant.news_consent_version,
+                                Participant.news_consent_at])
         return existing
     now = utcnow()
     return Participant.create(

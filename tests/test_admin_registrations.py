@@ -627,3 +627,19 @@ def test_questions_are_admin_written_and_validated(app, admin_client, meeting):
         assert client.post(f"/admin/question/edit/?id={question.id}", data={
             "csrf_token": token, "label_nl": "Gekaapt"}).status_code == 403
     assert SessionQuestion.get().label_nl == "Welke dag?"
+
+
+def test_deleting_a_confirmed_registration_cancels_it_first(app, admin_client):
+    from consultplatform.models import OutboxMail
+
+    parent = factories.consultation()
+    meeting = factories.session(parent, capacity=1)
+    seat = factories.registration(factories.participant(parent), meeting)
+    waiting = factories.registration(factories.participant(parent), meeting, status="waitlisted")
+    response = admin_client.post("/admin/registration/delete/", data={
+        "csrf_token": _token(admin_client), "id": str(seat.id)})
+    assert response.status_code == 302
+    assert Registration.get_or_none(Registration.id == seat.id) is None
+    assert Registration.get_by_id(waiting.id).status == "confirmed"
+    kinds = sorted(m.kind for m in OutboxMail.select())
+    assert kinds == ["cancelled", "promoted"]

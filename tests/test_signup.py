@@ -386,3 +386,74 @@ def test_reminders_go_out_once_in_the_window(app, client, setup):
         assert queue_reminders(START - dt.timedelta(hours=46)) == 0
     reminder = OutboxMail.get(OutboxMail.kind == "reminder")
     assert reminder.subject == "Herinnering: Arena Bouw"
+
+
+# --- review findings: no seat or reminder for a session that is not going ahead -----------
+
+
+def test_no_promotion_into_a_session_that_is_not_going_ahead(app, client, setup):
+    from consultplatform.signup import cancel
+
+    _, sectors, session = setup
+    session.capacity = 1
+    session.save()
+    first = _signed_up(app.test_client(), session, sectors["Bouw"], "een@example.org")
+    waiting = _signed_up(app.test_client(), session, sectors["Bouw"], "twee@example.org")
+    session.status = "cancelled"
+    session.save()
+    url = f"/aanmelding/{first.token}/annuleren/{first.id}"
+    response = client.get(url)
+    assert response.status_code == 409 and "kan niet meer worden gewijzigd" in _text(response)
+    with app.test_request_context():
+        assert cancel(first.id) == []
+    assert Registration.get_by_id(waiting.id).status == "waitlisted"
+    assert not OutboxMail.select().where(OutboxMail.kind == "promoted").exists()
+
+
+def test_no_reminder_after_cancelling(app, client, setup):
+    from consultplatform.signup import cancel
+
+    _, sectors, session = setup
+    registration = _signed_up(client, session, sectors["Bouw"], "weg@example.org")
+    with app.test_request_context():
+        cancel(registration.id)
+    with app.app_context():
+        assert queue_reminders(START - dt.timedelta(hours=47)) == 0
+
+
+def test_signing_up_again_after_cancelling_gets_a_newer_invitation(app, client, setup):
+    from consultplatform.signup import cancel
+
+    _, sectors, session = setup
+    registration = _signed_up(client, session, sectors["Bouw"], "terug@example.org")
+    with app.test_request_context():
+        cancel(registration.id)
+    _sign_up(app.test_client(), [session], sectors["Bouw"], email="terug@example.org")
+    mails = {m.kind: Calendar.from_ical(m.ics).walk("VEVENT")[0]
+             for m in OutboxMail.select().order_by(OutboxMail.id) if m.ics}
+    assert Registration.get_by_id(registration.id).status == "confirmed"
+    assert int(mails["confirmation"]["sequence"]) > int(mails["cancelled"]["sequence"])
+
+
+def test_no_sector_is_not_a_way_round_the_sector_cap(app, client, setup):
+    _, sectors, session = setup
+    session.capacity, session.sector_cap = 10, 1
+    session.save()
+    for i in range(2):
+        browser = app.test_client()
+        data = _form(browser)
+        data.update(name=f"Zonder {i}", email=f"zonder{i}@example.org", sector="none",
+                    side="entrepreneur", privacy="y", sessions=[str(session.id)])
+        assert browser.post("/c/agenda/aanmelden", data=data).status_code == 303
+    assert [r.status for r in Registration.select().order_by(Registration.id)] == [
+        "confirmed", "waitlisted"]
+
+
+def test_a_known_address_can_add_news_consent_but_change_nothing_else(app, client, setup):
+    consultation, sectors, session = setup
+    other = factories.session(consultation, title="Tweede")
+    _sign_up(client, [session], sectors["Bouw"])
+    _sign_up(app.test_client(), [other], sectors["Zorg"], name="Ander", news="y")
+    person = Participant.get()
+    assert person.name == "Anouk Akkerman" and person.sector_id == sectors["Bouw"].id
+    assert person.news_opt_in is True and person.news_consent_at is not None

@@ -585,12 +585,12 @@ class RegistrationView(CoreModelView):
         super().on_model_change(form, model, is_created)
 
     def delete_model(self, model) -> bool:
-        held_seat, session_id = model.status == "confirmed", model.session_id
-        if not super().delete_model(model):
-            return False
-        if held_seat:  # the seat goes to the waiting list, as with a cancellation
-            SessionView.fill_seats_of(session_id)
-        return True
+        if model.status != "cancelled":
+            # A cancellation first, under the session lock: the person gets the CANCEL
+            # for their calendar and the seat goes to the waiting list.
+            cancel(model.id)
+            model = Registration.get_by_id(model.id)
+        return super().delete_model(model)
 
     # --- the list ----------------------------------------------------------------
 

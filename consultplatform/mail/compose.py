@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from consultplatform.db import utcnow, write_transaction
 from consultplatform.mail.ics import build_ics
 from consultplatform.models import ConsultationSession, OutboxMail, Participant, Registration
+from consultplatform.seats import lock_session
 from consultplatform.timezone import now_local
 
 SUBJECTS = {
@@ -38,7 +39,9 @@ def queue_mail(kind: str, registration: Registration) -> OutboxMail:
     participant: Participant = registration.participant
     session: ConsultationSession = registration.session
     method = ICS_METHODS.get(kind)
-    if method == "CANCEL":
+    if method:
+        # Every invitation or cancellation is newer than the last one sent (RFC 5546),
+        # so a sign-up again after a CANCEL is not ignored by calendar programs.
         registration.ics_sequence += 1
         registration.save(only=[Registration.ics_sequence])
     with force_locale(participant.language):
@@ -68,10 +71,15 @@ def queue_reminders(now: dt.datetime | None = None) -> int:
                          & (ConsultationSession.starts_at <= now + dt.timedelta(days=30))))
     for row in candidates:
         with write_transaction():
+            # Under the session lock: a cancellation committed since the candidates were
+            # read must not get a reminder that puts the event back in their calendar.
             registration = Registration.get_by_id(row.id)
-            session = registration.session
-            due = session.starts_at - dt.timedelta(hours=session.reminder_hours)
-            if registration.reminded_at is not None or now < due:
+            session = lock_session(registration.session_id)
+            registration = Registration.get_by_id(row.id)
+            due = session.starts_at - dt.timedelta(hours=session.reminder_hours or 0)
+            if (registration.reminded_at is not None or registration.status != "confirmed"
+                    or session.status != "planned" or session.reminder_hours is None
+                    or now < due or session.starts_at <= now):
                 continue
             queue_mail("reminder", registration)
             registration.reminded_at = utcnow()

@@ -103,6 +103,9 @@ def cancel_registration(token: str, registration_id: int):
     if own.status == "cancelled":
         flash(_("This registration was already cancelled."), "info")
         return redirect(url_for(".overview", token=token), code=303)
+    if own.session.status != "planned" or own.session.starts_at <= now_local():
+        abort(409, description=_("This session has already taken place or was cancelled; "
+                                 "the registration can no longer be changed."))
     form = ConfirmForm()
     if form.validate_on_submit():
         cancel(own.id)

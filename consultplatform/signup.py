@@ -215,6 +215,33 @@ def fill_free_seats(session_id: int) -> list[Registration]:
     return promoted
 
 
+# What participants must hear about when staff change a session.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "location", "online_url")
+
+
+def tell_about_session_change(session: ConsultationSession, before: dict[str, Any]) -> int:
+    """Inside the transaction that changed ``session``: mail everyone with a seat
+    when it is cancelled (CANCEL for their calendar) or moved (an updated invitation,
+    and a new reminder). Returns the number of mails queued."""
+    cancelled = session.status == "cancelled" and before.get("status") != "cancelled"
+    moved = any(before.get(name) != getattr(session, name) for name in WHEN_AND_WHERE
+                if name in before)
+    if not (cancelled or moved) or session.status == "closed":
+        return 0
+    lock_session(session.id)
+    seats = list(Registration.select().where((Registration.session == session.id)
+                                             & (Registration.status == "confirmed")))
+    for registration in seats:
+        registration.session = session
+        if cancelled:
+            queue_mail("session_cancelled", registration)
+        else:
+            registration.reminded_at = None
+            registration.save(only=[Registration.reminded_at])
+            queue_mail("updated", registration)
+    return len(seats)
+
+
 def _promote(session: ConsultationSession) -> list[Registration]:
     promoted = promote_waiting(session)
     for registration in promoted:

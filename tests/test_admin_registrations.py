@@ -643,3 +643,44 @@ def test_deleting_a_confirmed_registration_cancels_it_first(app, admin_client):
     assert Registration.get_by_id(waiting.id).status == "confirmed"
     kinds = sorted(m.kind for m in OutboxMail.select())
     assert kinds == ["cancelled", "promoted"]
+
+
+def test_moving_or_cancelling_a_session_tells_the_people_with_a_seat(app, admin_client):
+    import datetime as dt
+
+    from icalendar import Calendar
+
+    from consultplatform.models import ConsultationSession, OutboxMail
+
+    parent = factories.consultation()
+    meeting = factories.session(parent, capacity=5)
+    seat = factories.registration(factories.participant(parent), meeting)
+    factories.registration(factories.participant(parent), meeting, status="waitlisted")
+    seat.reminded_at = dt.datetime(2030, 1, 1)
+    seat.save()
+    url = f"/admin/session/edit/?id={meeting.id}"
+
+    data = form_data(admin_client.get(url).get_data(as_text=True))
+    data["title"] = "Alleen een nieuwe titel"
+    assert admin_client.post(url, data=data).status_code == 302
+    assert OutboxMail.select().count() == 0  # nothing participants need to act on
+
+    later = meeting.starts_at + dt.timedelta(days=1)
+    data = form_data(admin_client.get(url).get_data(as_text=True))
+    data.update(starts_at=later.strftime("%Y-%m-%dT%H:%M"),
+                ends_at=(later + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    assert admin_client.post(url, data=data).status_code == 302
+    (moved,) = OutboxMail.select()
+    assert moved.kind == "updated" and moved.registration_id == seat.id
+    event = Calendar.from_ical(moved.ics).walk("VEVENT")[0]
+    assert event.decoded("dtstart").replace(tzinfo=None) == later
+    assert Registration.get_by_id(seat.id).reminded_at is None  # a new reminder will go
+
+    data = form_data(admin_client.get(url).get_data(as_text=True))
+    data["status"] = "cancelled"
+    assert admin_client.post(url, data=data).status_code == 302
+    kinds = [m.kind for m in OutboxMail.select().order_by(OutboxMail.id)]
+    assert kinds == ["updated", "session_cancelled"]
+    cancel = OutboxMail.get(OutboxMail.kind == "session_cancelled")
+    assert "METHOD:CANCEL" in cancel.ics
+    assert ConsultationSession.get_by_id(meeting.id).status == "cancelled"

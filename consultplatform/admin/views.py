@@ -58,12 +58,14 @@ from consultplatform.signup import (
     CLOSED,
     CONFIRMED,
     WAITLISTED,
+    WHEN_AND_WHERE,
     Applicant,
     SignUp,
     cancel,
     fill_free_seats,
     promote,
     sign_up,
+    tell_about_session_change,
 )
 from consultplatform.timezone import localize
 
@@ -409,11 +411,14 @@ class SessionView(CoreModelView):
         return model.capacity, model.sector_cap, dict(model.side_caps or {})
 
     def watched_values(self, model: Any) -> dict[str, Any]:
-        return {"status": model.status, "seats": self._seat_rules(model)}
+        return {"status": model.status, "seats": self._seat_rules(model),
+                **{name: getattr(model, name) for name in WHEN_AND_WHERE}}
 
     def after_save(self, model: Any, before: dict[str, Any], is_created: bool) -> None:
         if model.status == "closed" and before.get("status") != "closed":
             emit_after_commit("cp_session_closed", session=model)
+        if not is_created and tell_about_session_change(model, before):
+            db.obj.after_commit(_deliver_soon)
         if not is_created and before.get("seats") != self._seat_rules(model):
             # More room may let waiting people in: once the change is committed.
             session_id = model.id

@@ -24,10 +24,12 @@ SUBJECTS = {
     "promoted": _l("A place has become free for you: %(title)s"),
     "cancelled": _l("Cancelled: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
+    "updated": _l("Changed: %(title)s"),
+    "session_cancelled": _l("Will not take place: %(title)s"),
 }
 # Which calendar attachment goes with which mail.
 ICS_METHODS = {"confirmation": "REQUEST", "promoted": "REQUEST", "reminder": "REQUEST",
-               "cancelled": "CANCEL"}
+               "updated": "REQUEST", "cancelled": "CANCEL", "session_cancelled": "CANCEL"}
 
 
 def manage_url(registration: Registration) -> str:

@@ -684,3 +684,22 @@ def test_moving_or_cancelling_a_session_tells_the_people_with_a_seat(app, admin_
     cancel = OutboxMail.get(OutboxMail.kind == "session_cancelled")
     assert "METHOD:CANCEL" in cancel.ics
     assert ConsultationSession.get_by_id(meeting.id).status == "cancelled"
+
+
+def test_staff_read_the_answers_with_option_labels_escaped(app, admin_client):
+    from consultplatform.models import SessionQuestion
+
+    parent = factories.consultation()
+    meeting = factories.session(parent)
+    lunch = SessionQuestion.create(session=meeting, kind="single", label_nl="Lunch?",
+                                   label_en="Lunch?", choices_nl="Ja\nNee",
+                                   choices_en="Yes\nNo")
+    note = SessionQuestion.create(session=meeting, kind="long_text", label_nl="Opmerking",
+                                  label_en="Remark")
+    seat = factories.registration(factories.participant(parent), meeting,
+                                  answers={str(lunch.id): "1", str(note.id): "<script>x</script>",
+                                           "999999": "vraag bestaat niet meer"})
+    html = admin_client.get(f"/admin/registration/details/?id={seat.id}").get_data(as_text=True)
+    assert "<dt>Lunch?</dt><dd>No</dd>" in html
+    assert "<dt>Remark</dt><dd>&lt;script&gt;x&lt;/script&gt;</dd>" in html
+    assert "vraag bestaat niet meer" not in html

@@ -50,6 +50,7 @@ LABELS = {
     "session": _l("Session"),
     "session.title": _l("Session"),
     "cancelled_at": _l("Cancelled"),
+    "answers": _l("Answers"),
     "role": _l("Role"),
     "last_login_at": _l("Last login"),
     "new_password": _l("New password"),

@@ -37,6 +37,7 @@ from consultplatform.admin.labels import LABELS
 from consultplatform.auth.roles import is_staff, moderates
 from consultplatform.db import db, utcnow, write_transaction
 from consultplatform.events import emit_after_commit
+from consultplatform.i18n import current_language
 from consultplatform.models import (
     AuditLog,
     Consultation,
@@ -481,12 +482,36 @@ QUEUE_STEP = 1024.0
 REGISTRATION_ACTIONS = ("attended", "no_show", "promote", "move_up", "move_down", "cancel")
 
 
+def _answers(registration: Registration) -> Markup:
+    """The answers to the session's questions, as the staff member reads them:
+    question, then the chosen options' labels or the text given."""
+    questions = {str(q.id): q for q in SessionQuestion.select().where(
+        SessionQuestion.session == registration.session_id).order_by(SessionQuestion.position)}
+    language = current_language()
+    items = []
+    for key, value in (registration.answers or {}).items():
+        question = questions.get(key)
+        if question is None:
+            continue  # the question was deleted since
+        if question.kind in ("single", "multiple"):
+            options = question.options(language)
+            picked = value if isinstance(value, list) else [value]
+            shown = ", ".join(options[int(i)] for i in picked
+                              if str(i).isdigit() and int(i) < len(options))
+        elif question.kind == "yes_no":
+            shown = str(_l("Yes")) if value == "yes" else str(_l("No"))
+        else:
+            shown = str(value)
+        items.append(Markup("<dt>{}</dt><dd>{}</dd>").format(question.label(language), shown))
+    return Markup("<dl>{}</dl>").format(Markup("").join(items)) if items else Markup("")
+
+
 class RegistrationView(CoreModelView):
     list_prefetch = ((Participant, Registration), (ConsultationSession, Registration))
     column_list = ["participant", "session", "status", "queue_position", "attendance",
                    "created_at", "promoted_at", "cancelled_at"]
     column_details_list = ["participant", "session", "status", "queue_position", "attendance",
-                           "created_at", "updated_at", "promoted_at", "cancelled_at"]
+                           "answers", "created_at", "updated_at", "promoted_at", "cancelled_at"]
     column_sortable_list = ["participant", "session", "status", "attendance", "created_at",
                             "promoted_at", "cancelled_at", ("queue_position", Registration.queue_rank)]
     column_filters = [
@@ -503,7 +528,8 @@ class RegistrationView(CoreModelView):
         "attendance": lambda v, c, m, n: choices.label(choices.ATTENDANCE, m.attendance)
         if m.attendance else "",
     }
-    column_formatters_detail = column_formatters
+    column_formatters_detail = {**column_formatters,
+                                "answers": lambda v, c, m, n: _answers(m)}
     # Manual add: a participant and a session; the seat rules decide the status. An
     # attendance mark for someone added at the door is kept when they get a seat.
     form_columns = ["participant", "session", "attendance"]

@@ -101,7 +101,7 @@ def sign_up(request: SignUp) -> list[Outcome]:
         except IntegrityError:
             if attempt == 2:
                 raise
-    _after_commit_nudge()
+    deliver_soon()
     return outcomes
 
 
@@ -186,7 +186,7 @@ def cancel(registration_id: int, *, by_staff: bool = False) -> list[Registration
             queue_mail("cancelled", registration)
         emit_after_commit("cp_registration_cancelled", registration=registration)
         promoted = _promote(session)
-    _after_commit_nudge()
+    deliver_soon()
     return promoted
 
 
@@ -203,7 +203,7 @@ def promote(registration_id: int) -> Registration | None:
         registration.save()
         queue_mail("promoted", registration)
         emit_after_commit("cp_registration_promoted", registration=registration)
-    _after_commit_nudge()
+    deliver_soon()
     return registration
 
 
@@ -211,7 +211,7 @@ def fill_free_seats(session_id: int) -> list[Registration]:
     """After capacity or caps change: promote whoever now fits."""
     with write_transaction():
         promoted = _promote(lock_session(session_id))
-    _after_commit_nudge()
+    deliver_soon()
     return promoted
 
 
@@ -250,15 +250,13 @@ def _promote(session: ConsultationSession) -> list[Registration]:
     return promoted
 
 
-def _after_commit_nudge() -> None:
-    """Ask the worker to deliver now; the periodic task catches anything missed."""
-    if db.obj.in_transaction():
-        return
-    try:
-        from consultplatform.tasks import enqueue_delivery
-    except ImportError:  # pragma: no cover - the worker module is optional in development
-        return
-    enqueue_delivery(current_app)
+def deliver_soon() -> None:
+    """Ask the worker to deliver the queued mail once the current transaction has
+    committed (at once outside one); the periodic task catches anything missed."""
+    from consultplatform.tasks import enqueue_delivery
+
+    app = current_app._get_current_object()
+    db.obj.after_commit(lambda: enqueue_delivery(app))
 
 
 def describe(result: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, request
+from flask import flash, request
 from flask_admin.actions import action
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
 from consultplatform.logging_setup import redact
 from consultplatform.models import OutboxMail, choices
+from consultplatform.signup import deliver_soon
 
 OUTBOX_LABELS = {
     **LABELS,
@@ -88,10 +89,8 @@ class OutboxMailView(CoreModelView):
             count = retry(idents)
             audit.record("retry", None, object_type=self.model.__name__,
                          details={"ids": [str(i) for i in idents], "queued": count})
-        if count and current_app.config.get("MAIL_ENQUEUE_ON_COMMIT", True):
-            from consultplatform.tasks import enqueue_delivery
-
-            enqueue_delivery(current_app)
+        if count:
+            deliver_soon()
         flash(ngettext("%(num)d mail queued for sending again.",
                        "%(num)d mails queued for sending again.", count), "success")
         if count < len(idents):

@@ -63,6 +63,7 @@ from consultplatform.signup import (
     Applicant,
     SignUp,
     cancel,
+    deliver_soon,
     fill_free_seats,
     promote,
     sign_up,
@@ -215,15 +216,6 @@ def invite_link(meeting: ConsultationSession) -> str:
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     return (f"{base}/c/{meeting.consultation.slug}/aanmelden?"
             + urlencode({"uitnodiging": meeting.invite_token}))
-
-
-def _deliver_soon() -> None:
-    """Ask the worker to send the queued mail now (after the commit that queued it)."""
-    try:
-        from consultplatform.tasks import enqueue_delivery
-    except ImportError:  # pragma: no cover - the worker module is optional in development
-        return
-    enqueue_delivery(current_app)
 
 
 def _fill_levels(view, context, model, name) -> Markup:
@@ -419,7 +411,7 @@ class SessionView(CoreModelView):
         if model.status == "closed" and before.get("status") != "closed":
             emit_after_commit("cp_session_closed", session=model)
         if not is_created and tell_about_session_change(model, before):
-            db.obj.after_commit(_deliver_soon)
+            deliver_soon()
         if not is_created and before.get("seats") != self._seat_rules(model):
             # More room may let waiting people in: once the change is committed.
             session_id = model.id
@@ -603,7 +595,6 @@ class RegistrationView(CoreModelView):
             form.session.errors = [*form.session.errors, _(
                 "This session has been closed or cancelled, so no one can be added.")]
             return False
-        _deliver_soon()
         if outcome.result == CONFIRMED:
             flash(_("The participant has a place; a confirmation mail is queued."), "success")
         else:
@@ -754,7 +745,6 @@ class RegistrationView(CoreModelView):
                 if registration is not None:
                     audit.record("promote", registration)
                     promoted += 1
-        _deliver_soon()
         flash(ngettext("%(num)d person got a place and is told by mail.",
                        "%(num)d people got a place and are told by mail.", promoted), "success")
         if promoted < len(self._idents(ids)):
@@ -777,7 +767,6 @@ class RegistrationView(CoreModelView):
                     "was": status, "promoted": [str(r.id) for r in moved_up]})
                 cancelled += 1
                 promoted += len(moved_up)
-        _deliver_soon()
         flash(ngettext("%(num)d registration cancelled.", "%(num)d registrations cancelled.",
                        cancelled), "success")
         if promoted:

@@ -22,8 +22,12 @@ class SessionFormat:
     key: str
     label: Any
     description: Any = ""
-    # Blueprint endpoint staff open to run a session of this format, if any.
+    # Endpoint staff open to run a session of this format, if any; it takes the
+    # argument ``session_id``. The admin's session list links to it.
     staff_endpoint: str | None = None
+    # Endpoint of a public page about one session of this format (argument
+    # ``session_id``); the consultation page links to it.
+    public_endpoint: str | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         SessionFormat,
     )
     from consultplatform.db import BaseModel
-    from consultplatform.models import Consultation, ConsultationSession, Registration
+    from consultplatform.models import Consultation, ConsultationSession, Registration, Theme
 
 PROJECT = "consultplatform"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -137,6 +137,22 @@ def cp_demo_data(consultation: Consultation) -> dict[str, int] | None:
     sectors, themes, sessions and people when a plugin's runs.
     Returns counts of what was added (for the command's report) or ``None``.
     Fictional data only.
+    """
+
+
+# --- inside a core transaction -------------------------------------------------------
+
+
+@hookspec
+def cp_merge_themes(source: Theme, target: Theme) -> dict[str, int] | None:
+    """Move this plugin's references from theme ``source`` to theme ``target``.
+
+    Called when an administrator merges two themes of one consultation, inside the
+    merge's transaction and before ``source`` is deleted, for **all** plugins, enabled
+    or not (a switched-off plugin's data must follow the merge too). Rows that would
+    then point at ``target`` twice are merged or dropped by the plugin. An exception
+    rolls the whole merge back. Returns counts of what was moved, for the audit log
+    (``{"insights": 12}``), or ``None``.
     """
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime
+from werkzeug.routing import BuildError
 
 from consultplatform.i18n import current_language
 from consultplatform.models import choices
@@ -42,6 +43,22 @@ def field_attrs(field, hint: object = None, required: bool = False) -> dict:
     return attrs
 
 
+def format_page_url(session, kind: str = "public") -> str | None:
+    """The page a session's format offers (``public`` or ``staff``), or None.
+
+    Only for formats of switched-on plugins that name an endpoint
+    (``SessionFormat.public_endpoint`` / ``staff_endpoint``).
+    """
+    entry = registry().formats().get(session.format_key)
+    endpoint = entry and getattr(entry[1], f"{kind}_endpoint")
+    if not endpoint:
+        return None
+    try:
+        return url_for(endpoint, session_id=session.id)
+    except BuildError:
+        return None
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def common() -> dict:
@@ -55,6 +72,7 @@ def register_template_helpers(app: Flask) -> None:
             "consultation_status_label": lambda value: choices.label(
                 choices.CONSULTATION_STATUSES, value),
             "format_label": lambda key: registry().format_label(key),
+            "format_page_url": format_page_url,
         }
 
     app.jinja_env.globals.update(field_attrs=field_attrs, described_by=described_by)

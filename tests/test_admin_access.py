@@ -16,7 +16,13 @@ from werkzeug.routing import Rule
 
 from consultplatform.db import db
 from consultplatform.demo import load_demo
-from consultplatform.models import AuditLog, Consultation, Participant, StaffUser
+from consultplatform.models import (
+    AuditLog,
+    Consultation,
+    ConsultationSession,
+    Participant,
+    StaffUser,
+)
 from consultplatform.plugins import registry
 from tests.conftest import csrf_from, get_csrf, login, make_staff
 
@@ -60,8 +66,35 @@ def first_id(view) -> int | None:
     return row._pk if row is not None else None
 
 
+def url_argument(arg: str) -> str:
+    """A value for a URL argument: real demo rows for the ids plugin pages take."""
+    if arg in URL_ARGUMENTS:
+        return URL_ARGUMENTS[arg]
+    if arg in ("session_id", "insight_id"):
+        from consultplatform_expertarena.models import ExpertarenaInsight
+
+        # The newest open session whose format has a staff page (the demo's live arena).
+        formats = registry().formats()
+        session = next((s for s in ConsultationSession.select()
+                        .where(ConsultationSession.status == "planned")
+                        .order_by(ConsultationSession.id.desc())
+                        if s.format_key in formats and formats[s.format_key][1].staff_endpoint),
+                       None)
+        if session is None:
+            return "1"
+        if arg == "session_id":
+            return str(session.id)
+        insight = ExpertarenaInsight.get_or_none(ExpertarenaInsight.session == session.id)
+        return str(insight.id) if insight else "1"
+    if arg == "consultation_id":
+        consultation = Consultation.select().order_by(Consultation.id).first()
+        return str(consultation.id) if consultation else "1"
+    return "1"
+
+
 def build_url(app: Flask, rule: Rule, query: dict | None = None, method: str | None = None) -> str:
-    values = {arg: URL_ARGUMENTS.get(arg, "1") for arg in rule.arguments}
+    with app.app_context():
+        values = {arg: url_argument(arg) for arg in rule.arguments}
     values.update(query or {})
     adapter = app.url_map.bind("localhost")
     return adapter.build(rule.endpoint, values, method=method if method in rule.methods else None)

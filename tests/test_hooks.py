@@ -251,3 +251,25 @@ def test_a_failing_event_handler_is_logged_not_raised(app, caplog, monkeypatch):
         emit_after_commit("cp_session_closed", session=meeting)
     assert "fullhooks failed in cp_session_closed" in caplog.text
     assert ConsultationSession.get_by_id(meeting.id)  # the commit stands
+
+
+def test_hook_cp_merge_themes(app, admin_client):
+    """The merge page asks every plugin (switched off too) to move its references, in
+    the merge's transaction; then the old theme is gone and the merge is audited."""
+    from consultplatform.models import AuditLog, Theme
+
+    parent = factories.consultation()
+    keep = Theme.create(consultation=parent, name="Arbeidsmarkt")
+    drop = Theme.create(consultation=parent, name="Werk")
+    with app.app_context():
+        registry().set_enabled("fullhooks", False)
+    url = f"/admin/theme/merge/?id={drop.id}"
+    token = csrf_from(admin_client.get(url).get_data(as_text=True))
+    response = admin_client.post(url, data={"csrf_token": token, "target": str(keep.id)})
+    assert response.status_code == 303
+    assert _events("cp_merge_themes") == [drop.id]
+    assert Theme.get_or_none(Theme.id == drop.id) is None
+    entry = AuditLog.get(AuditLog.action == "merge")
+    assert entry.object_id == str(keep.id)
+    assert entry.details["merged"] == str(drop.id)
+    assert entry.details["moved"]["fullhooks.calls"] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
@@ -11,11 +13,49 @@ from consultplatform.admin.base import AccessMixin, SecureModelView, SecureView
 from consultplatform.admin.index import IndexView
 from consultplatform.admin.outbox import OutboxMailView
 from consultplatform.admin.plugins_view import PluginsView
-from consultplatform.admin.views import CORE_VIEWS
-from consultplatform.models import OutboxMail
+from consultplatform.admin.themes import ThemeView
+from consultplatform.admin.views import (
+    AuditLogView,
+    ConsultationView,
+    ParticipantView,
+    QuestionView,
+    RegistrationView,
+    SectorView,
+    SessionView,
+    SitePageView,
+    StaffUserView,
+)
+from consultplatform.models import (
+    AuditLog,
+    Consultation,
+    ConsultationSession,
+    OutboxMail,
+    Participant,
+    Registration,
+    Sector,
+    SessionQuestion,
+    SitePage,
+    StaffUser,
+    Theme,
+)
 from consultplatform.plugins import PluginError, PluginRegistry
 
 __all__ = ["SecureModelView", "SecureView", "init_admin"]
+
+
+# The core's model views in menu order: (view class, model, menu label, endpoint).
+CORE_VIEWS: list[tuple[type, type, Any, str]] = [
+    (ConsultationView, Consultation, _l("Consultations"), "consultation"),
+    (SessionView, ConsultationSession, _l("Sessions"), "session"),
+    (SectorView, Sector, _l("Sectors"), "sector"),
+    (ThemeView, Theme, _l("Themes"), "theme"),
+    (ParticipantView, Participant, _l("Participants"), "participant"),
+    (RegistrationView, Registration, _l("Registrations"), "registration"),
+    (QuestionView, SessionQuestion, _l("Sign-up questions"), "question"),
+    (StaffUserView, StaffUser, _l("Staff"), "staffuser"),
+    (SitePageView, SitePage, _l("Site pages"), "sitepage"),
+    (AuditLogView, AuditLog, _l("Audit log"), "auditlog"),
+]
 
 
 def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:

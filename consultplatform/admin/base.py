@@ -35,7 +35,8 @@ from consultplatform.db import db
 # Columns every save touches; listing them in the audit log would hide real changes.
 BOOKKEEPING_FIELDS = {"updated_at"}
 # Flask-Admin endpoints that change data; a role that may not write gets 403.
-WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update",
+               "merge_view"}
 # Views about one record: its id is ?id=..., or the named form field when posted.
 OBJECT_VIEWS = {"edit_view", "details_view"}
 POSTED_OBJECT_VIEWS = {"delete_view": "id", "ajax_update": "list_form_pk"}

@@ -39,16 +39,13 @@ from consultplatform.db import db, utcnow, write_transaction
 from consultplatform.events import emit_after_commit
 from consultplatform.i18n import current_language
 from consultplatform.models import (
-    AuditLog,
     Consultation,
     ConsultationSession,
     Participant,
     Registration,
     Sector,
     SessionQuestion,
-    SitePage,
     StaffUser,
-    Theme,
     choices,
     normalise_email,
 )
@@ -69,6 +66,7 @@ from consultplatform.signup import (
     sign_up,
     tell_about_session_change,
 )
+from consultplatform.templating import format_page_url
 from consultplatform.timezone import localize
 
 log = logging.getLogger(__name__)
@@ -234,6 +232,16 @@ def _fill_levels(view, context, model, name) -> Markup:
     return Markup('<a href="{}">{}</a>').format(registrations_url(model.id), text)
 
 
+def _format_cell(view, context, model, name) -> Markup | str:
+    """The format's label, with a link to the page where staff run the session
+    when the format offers one (``SessionFormat.staff_endpoint``)."""
+    label = registry().format_label(model.format_key)
+    url = format_page_url(model, "staff")
+    if not url:
+        return label
+    return Markup('{} (<a href="{}">{}</a>)').format(label, url, _("run the session"))
+
+
 def _side_caps(view, context, model, name) -> str:
     caps = model.side_caps or {}
     return ", ".join(f"{choices.label(choices.SIDES, side)}: {caps[side]}"
@@ -298,7 +306,7 @@ class SessionView(CoreModelView):
     column_searchable_list = ["title", "location"]
     column_filters = ["status", "format_key", "starts_at", Consultation.title]
     column_formatters = {
-        "format_key": lambda v, c, m, n: registry().format_label(m.format_key),
+        "format_key": _format_cell,
         "registrations": _fill_levels,
         **{name: _local(name) for name in ("starts_at", "ends_at", "registration_opens_at",
                                            "registration_closes_at")},
@@ -432,15 +440,6 @@ class SessionView(CoreModelView):
             flash(ngettext("%(num)d person on the waiting list got a place and is told by mail.",
                            "%(num)d people on the waiting list got a place and are told by mail.",
                            len(promoted)), "success")
-
-
-class ThemeView(CoreModelView):
-    list_prefetch = (Consultation,)
-    column_list = ["name", "consultation", "colour", "position", "active"]
-    column_searchable_list = ["name"]
-    column_filters = ["active", Consultation.title]
-    form_columns = ["consultation", "name", "description", "colour", "position", "active"]
-    form_widget_args = {"colour": {"type": "color"}}
 
 
 class ParticipantView(CoreModelView):
@@ -923,17 +922,3 @@ class SitePageView(CoreModelView):
 
         model.updated_at = utcnow()
         super().on_model_change(form, model, is_created)
-
-
-CORE_VIEWS: list[tuple[type[CoreModelView], type, Any, str]] = [
-    (ConsultationView, Consultation, _l("Consultations"), "consultation"),
-    (SessionView, ConsultationSession, _l("Sessions"), "session"),
-    (SectorView, Sector, _l("Sectors"), "sector"),
-    (ThemeView, Theme, _l("Themes"), "theme"),
-    (ParticipantView, Participant, _l("Participants"), "participant"),
-    (RegistrationView, Registration, _l("Registrations"), "registration"),
-    (QuestionView, SessionQuestion, _l("Sign-up questions"), "question"),
-    (StaffUserView, StaffUser, _l("Staff"), "staffuser"),
-    (SitePageView, SitePage, _l("Site pages"), "sitepage"),
-    (AuditLogView, AuditLog, _l("Audit log"), "auditlog"),
-]

@@ -64,9 +64,10 @@ def demo(app, live_server) -> dict:
     The demo's own questions are replaced by one of each kind on the first session,
     two of them required, so that the tests know what the form holds."""
     with app.app_context():
-        sessions = list(ConsultationSession.select().join(Consultation)
-                        .where(Consultation.slug == DEMO_SLUG)
-                        .order_by(ConsultationSession.starts_at))
+        sessions = [s for s in ConsultationSession.select().join(Consultation)
+                    .where(Consultation.slug == DEMO_SLUG)
+                    .order_by(ConsultationSession.starts_at)
+                    if s.is_open_for_registration]
         first = sessions[0]
         SessionQuestion.delete().where(
             SessionQuestion.session.in_([s.id for s in sessions])).execute()

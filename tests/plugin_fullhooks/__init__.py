@@ -100,6 +100,13 @@ def cp_demo_data(consultation):
     return {"notes": 1}
 
 
+@hookimpl
+def cp_merge_themes(source, target):
+    # The test plugin has no theme references of its own: it records the call.
+    _event("cp_merge_themes", source.id)
+    return {"calls": 1}
+
+
 def _event(hook: str, object_id: int) -> None:
     FullhooksEvent.create(hook=hook, object_id=object_id)
 

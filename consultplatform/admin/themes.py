@@ -1,0 +1,71 @@
+"""Themes in the admin: edit and order them, and merge one into another."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from peewee import IntegrityError
+from wtforms import SelectField
+from wtforms.validators import InputRequired
+
+from consultplatform.admin.views import CoreModelView
+from consultplatform.models import Consultation, Theme
+from consultplatform.themes import ThemeMergeError, merge_themes
+
+
+class MergeForm(FlaskForm):
+    target = SelectField(_l("Merge into"), choices=[], validate_choice=True, validators=[
+        InputRequired(message=_l("Choose the theme that stays."))])
+
+
+class ThemeView(CoreModelView):
+    list_prefetch = (Consultation,)
+    column_list = ["name", "consultation", "colour", "position", "active"]
+    column_searchable_list = ["name"]
+    column_filters = ["active", Consultation.title]
+    column_default_sort = [("consultation", False), ("position", False), ("name", False)]
+    form_columns = ["consultation", "name", "description", "colour", "position", "active"]
+    form_widget_args = {"colour": {"type": "color"}}
+    form_args = {"position": {"description": _l(
+        "Themes are listed in this order (lowest first) on capture and analysis pages.")}}
+
+    def get_list_row_actions(self):
+        actions = super().get_list_row_actions()
+        if self._may_write():
+            actions.append(EndpointLinkRowAction("fa fa-compress", ".merge_view",
+                                                 title=_("Merge into another theme")))
+        return actions
+
+    @expose("/merge/", methods=("GET", "POST"))
+    def merge_view(self):
+        """Merge the theme ``?id=`` into another theme of its consultation."""
+        ids = request.args.getlist("id")
+        if len(ids) != 1:
+            abort(400)
+        source = self._record_or_404(ids[0])
+        form = MergeForm()
+        form.target.choices = [
+            (str(theme.id), theme.name) for theme in
+            Theme.select().where((Theme.consultation == source.consultation_id)
+                                 & (Theme.id != source.id))
+            .order_by(Theme.position, Theme.name)]
+        if form.validate_on_submit():
+            target = Theme.get_by_id(int(form.target.data))
+            try:
+                merge_themes(source, target)
+            except ThemeMergeError as exc:
+                form.target.errors = [*form.target.errors, str(exc)]
+            except IntegrityError:
+                form.target.errors = [*form.target.errors, _(
+                    "This theme is still used by something that cannot be moved; nothing "
+                    "was changed.")]
+            else:
+                flash(_("Theme %(source)s was merged into %(target)s.", source=source.name,
+                        target=target.name), "success")
+                return redirect(url_for(".index_view"), code=303)
+        status = 422 if request.method == "POST" else 200
+        return self.render("admin/cp_theme_merge.html", form=form, source=source), status

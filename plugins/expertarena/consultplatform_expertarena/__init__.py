@@ -1,0 +1,113 @@
+"""The Expertarena plugin: moderated dialogue sessions with entrepreneurs of one
+or more sectors, insights recorded live by the moderator, themes, the sector x
+theme matrix and the leading themes.
+
+Everything reaches the core through hooks; this module holds only the hook
+implementations (see docs/plugins.md for each hook).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask_babel import lazy_gettext as _l
+
+from consultplatform import hookimpl
+from consultplatform.contributions import MigrationSource, SessionFormat
+from consultplatform_expertarena.arenas import FORMAT_KEY
+from consultplatform_expertarena.models import MODELS, ExpertarenaInsightTheme
+from consultplatform_expertarena.settings import NAME, ExpertarenaSettings
+
+log = logging.getLogger(__name__)
+
+
+@hookimpl
+def cp_session_formats():
+    return [SessionFormat(
+        key=FORMAT_KEY, label=_l("Expertarena"),
+        description=_l("A moderated open dialogue between entrepreneurs of one or more sectors "
+                       "and government and education; the moderator records the insights."),
+        staff_endpoint="expertarena_arenas.capture",
+        public_endpoint="expertarena.arena_page")]
+
+
+@hookimpl
+def cp_models():
+    return list(MODELS)
+
+
+@hookimpl
+def cp_migrations():
+    return MigrationSource(NAME, "consultplatform_expertarena.migrations")
+
+
+@hookimpl
+def cp_admin_views():
+    from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaThemeProposal
+    from consultplatform_expertarena.views.analysis import AnalysisView
+    from consultplatform_expertarena.views.arenas import ArenasView
+    from consultplatform_expertarena.views.lists import InsightListView, ProposalView
+
+    category = _l("Expertarena")
+    return [
+        ArenasView(name=_l("Arenas"), endpoint="expertarena_arenas", url="/admin/expertarena",
+                   category=category),
+        AnalysisView(name=_l("Analysis"), endpoint="expertarena_analysis",
+                     url="/admin/expertarena-analyse", category=category),
+        InsightListView(ExpertarenaInsight, name=_l("Insights"), endpoint="expertarena_insight",
+                        category=category),
+        ProposalView(ExpertarenaThemeProposal, name=_l("Proposed themes"),
+                     endpoint="expertarena_proposal", category=category),
+    ]
+
+
+@hookimpl
+def cp_blueprints():
+    from consultplatform_expertarena.public import bp
+
+    return [bp]
+
+
+@hookimpl
+def cp_settings_form():
+    return ExpertarenaSettings
+
+
+@hookimpl
+def cp_export_datasets(consultation):
+    from consultplatform_expertarena.outputs import export_datasets
+
+    return export_datasets(consultation)
+
+
+@hookimpl
+def cp_memo_sections(consultation):
+    from consultplatform_expertarena.outputs import memo_sections
+
+    return memo_sections(consultation)
+
+
+@hookimpl
+def cp_demo_data(consultation):
+    from consultplatform_expertarena.demo import load
+
+    return load(consultation)
+
+
+@hookimpl
+def cp_merge_themes(source, target):
+    """Every insight of ``source`` gets ``target``; one that had both keeps one link."""
+    has_target = (ExpertarenaInsightTheme.select(ExpertarenaInsightTheme.insight)
+                  .where(ExpertarenaInsightTheme.theme == target.id))
+    doubled = (ExpertarenaInsightTheme.delete()
+               .where((ExpertarenaInsightTheme.theme == source.id)
+                      & ExpertarenaInsightTheme.insight.in_(has_target)).execute())
+    moved = (ExpertarenaInsightTheme.update(theme=target.id)
+             .where(ExpertarenaInsightTheme.theme == source.id).execute())
+    return {"insights": doubled + moved}
+
+
+@hookimpl
+def cp_session_closed(session):
+    if session.format_key == FORMAT_KEY:
+        log.info("expertarena %s closed", session.id)

@@ -1,0 +1,275 @@
+"""The analysis: the sector x theme matrix, the leading themes, and per sector
+the top ambitions and barriers.
+
+Every number comes from a fixed set of aggregate queries, so a page costs the
+same number of queries for ten insights as for ten thousand. Counts are of
+distinct insights: an insight with two themes counts once in each theme's
+column, and once in its sector's total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from peewee import Case, fn
+
+from consultplatform.models import (
+    Consultation,
+    ConsultationSession,
+    Participant,
+    Registration,
+    Sector,
+    Theme,
+)
+from consultplatform.timezone import now_local
+from consultplatform_expertarena.arenas import FORMAT_KEY
+from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
+
+SectorKey = int | None  # None: insights recorded without a sector
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What is analysed: all arenas of a consultation, or one arena."""
+
+    consultation: Consultation
+    session: ConsultationSession | None = None
+
+    def session_ids(self):
+        """The arenas' ids: a subquery (no query of its own) or the one id."""
+        if self.session is not None:
+            return [self.session.id]
+        return (ConsultationSession.select(ConsultationSession.id)
+                .where((ConsultationSession.consultation == self.consultation.id)
+                       & (ConsultationSession.format_key == FORMAT_KEY)))
+
+
+@dataclass
+class Matrix:
+    sectors: list[Sector]
+    themes: list[Theme]
+    # (sector, theme, category) -> insights; (sector, category) -> insights in the sector.
+    cells: dict[tuple[SectorKey, int, str], int] = field(default_factory=dict)
+    rows: dict[tuple[SectorKey, str], int] = field(default_factory=dict)
+    # (sector, category) -> insights without any theme.
+    unthemed: dict[tuple[SectorKey, str], int] = field(default_factory=dict)
+    # theme -> summed weight of its insights.
+    weights: dict[int, int] = field(default_factory=dict)
+
+    def cell(self, sector: SectorKey, theme: int, category: str | None = None) -> int:
+        return sum(n for (s, t, c), n in self.cells.items()
+                   if s == sector and t == theme and category in (None, c))
+
+    def row_total(self, sector: SectorKey, category: str | None = None) -> int:
+        return sum(n for (s, c), n in self.rows.items() if s == sector and category in (None, c))
+
+    def column_total(self, theme: int, category: str | None = None) -> int:
+        return sum(n for (_s, t, c), n in self.cells.items()
+                   if t == theme and category in (None, c))
+
+    def without_theme(self, sector: SectorKey, category: str | None = None) -> int:
+        return sum(n for (s, c), n in self.unthemed.items()
+                   if s == sector and category in (None, c))
+
+    def total(self, category: str | None = None) -> int:
+        return sum(n for (_s, c), n in self.rows.items() if category in (None, c))
+
+    def total_without_theme(self, category: str | None = None) -> int:
+        return sum(n for (_s, c), n in self.unthemed.items() if category in (None, c))
+
+    @property
+    def has_unknown_sector(self) -> bool:
+        return any(s is None for s, _c in self.rows)
+
+    def row_keys(self) -> list[SectorKey]:
+        """Every sector, then "no sector" when insights were recorded without one."""
+        return [s.id for s in self.sectors] + ([None] if self.has_unknown_sector else [])
+
+    def contributing_sectors(self) -> list[int]:
+        """Sectors with at least one insight: the ones heard from."""
+        return [s.id for s in self.sectors if self.row_total(s.id)]
+
+    def sectors_with(self, theme: int) -> list[int]:
+        return [s.id for s in self.sectors if self.cell(s.id, theme)]
+
+    def categories(self) -> set[str]:
+        return {c for _s, c in self.rows}
+
+    def grid(self, category: str | None = None) -> list[list[int]]:
+        """Counts as rows (``row_keys``) by columns (``themes``), for the heatmap."""
+        return [[self.cell(s, t.id, category) for t in self.themes] for s in self.row_keys()]
+
+
+def load_matrix(scope: Scope) -> Matrix:
+    """Four queries: sectors, themes, theme cells and sector totals."""
+    sessions = scope.session_ids()
+    cells_query = (ExpertarenaInsightTheme
+                   .select(ExpertarenaInsight.sector, ExpertarenaInsightTheme.theme,
+                           ExpertarenaInsight.category, fn.COUNT(ExpertarenaInsightTheme.id),
+                           fn.SUM(ExpertarenaInsight.weight))
+                   .join(ExpertarenaInsight)
+                   .where(ExpertarenaInsight.session.in_(sessions))
+                   .group_by(ExpertarenaInsight.sector, ExpertarenaInsightTheme.theme,
+                             ExpertarenaInsight.category)
+                   .tuples())
+    has_theme = fn.EXISTS(ExpertarenaInsightTheme.select(ExpertarenaInsightTheme.id).where(
+        ExpertarenaInsightTheme.insight == ExpertarenaInsight.id))
+    rows_query = (ExpertarenaInsight
+                  .select(ExpertarenaInsight.sector, ExpertarenaInsight.category,
+                          fn.COUNT(ExpertarenaInsight.id),
+                          fn.SUM(Case(None, [(has_theme, 0)], 1)))
+                  .where(ExpertarenaInsight.session.in_(sessions))
+                  .group_by(ExpertarenaInsight.sector, ExpertarenaInsight.category)
+                  .tuples())
+    matrix = Matrix(sectors=[], themes=[])
+    weights: dict[int, int] = defaultdict(int)
+    for sector, theme, category, count, weight in cells_query:
+        matrix.cells[(sector, theme, category)] = count
+        weights[theme] += int(weight or 0)
+    for sector, category, count, unthemed in rows_query:
+        matrix.rows[(sector, category)] = count
+        if unthemed:
+            matrix.unthemed[(sector, category)] = int(unthemed)
+    matrix.weights = dict(weights)
+
+    used_sectors = {s for s, _c in matrix.rows if s is not None}
+    sectors = list(Sector.select().where(Sector.consultation == scope.consultation.id)
+                   .order_by(Sector.position, Sector.name))
+    if scope.session is not None:
+        from consultplatform_expertarena.arenas import arena_sectors
+
+        own = {s.id for s in arena_sectors([scope.session])[scope.session.id]}
+        sectors = [s for s in sectors if s.id in own or s.id in used_sectors]
+    matrix.sectors = sectors
+    used_themes = {t for _s, t, _c in matrix.cells}
+    matrix.themes = [t for t in Theme.select().where(Theme.consultation == scope.consultation.id)
+                     .order_by(Theme.position, Theme.name)
+                     if t.active or t.id in used_themes]
+    return matrix
+
+
+@dataclass(frozen=True)
+class ThemeCoverage:
+    theme: Theme
+    sectors: int
+    insights: int
+    weight: int
+    leading: bool
+
+
+@dataclass(frozen=True)
+class Leading:
+    """Themes ranked by how many sectors they came up in."""
+
+    ranking: list[ThemeCoverage]
+    contributing: int  # sectors with at least one insight
+    required: int  # sectors a theme needs to lead
+    threshold: int  # percent
+
+    @property
+    def leading(self) -> list[ThemeCoverage]:
+        return [row for row in self.ranking if row.leading]
+
+
+def required_sectors(contributing: int, threshold: int) -> int:
+    """The fewest sectors that make ``threshold`` percent of ``contributing``
+    (rounded up; whole numbers only, so 80 % of 5 is exactly 4)."""
+    return max(1, -(-threshold * contributing // 100))
+
+
+def leading_themes(matrix: Matrix, threshold: int) -> Leading:
+    """A theme leads when it came up in at least ``threshold`` percent of the
+    sectors that contributed insights. Ranked by sectors, then insights, then
+    weight, then the themes' own order."""
+    contributing = len(matrix.contributing_sectors())
+    required = required_sectors(contributing, threshold)
+    ranking = []
+    for order, theme in enumerate(matrix.themes):
+        sectors = len(matrix.sectors_with(theme.id))
+        ranking.append((-sectors, -matrix.column_total(theme.id), -matrix.weights.get(theme.id, 0),
+                        order, ThemeCoverage(
+                            theme=theme, sectors=sectors, insights=matrix.column_total(theme.id),
+                            weight=matrix.weights.get(theme.id, 0),
+                            leading=contributing > 0 and sectors >= required)))
+    ranking.sort(key=lambda item: item[:4])
+    return Leading([item[4] for item in ranking], contributing, required, threshold)
+
+
+def top_by_sector(scope: Scope, categories: list[str], limit: int,
+                  quotes: bool = False) -> dict[tuple[SectorKey, str], list[ExpertarenaInsight]]:
+    """{(sector, category): the ``limit`` strongest insights}, one query (a window
+    function ranks within each sector and category). With ``quotes``: only
+    insights with a quote, per sector (category ``""``)."""
+    if not categories and not quotes:
+        return {}
+    partition = [ExpertarenaInsight.sector] if quotes else [ExpertarenaInsight.sector,
+                                                            ExpertarenaInsight.category]
+    rank = fn.ROW_NUMBER().over(partition_by=partition, order_by=[
+        ExpertarenaInsight.weight.desc(), ExpertarenaInsight.created_at.desc(),
+        ExpertarenaInsight.id.desc()])
+    condition = ExpertarenaInsight.session.in_(scope.session_ids())
+    if quotes:
+        condition &= ExpertarenaInsight.quote != ""
+    else:
+        condition &= ExpertarenaInsight.category.in_(categories)
+    ranked = (ExpertarenaInsight.select(ExpertarenaInsight.id, rank.alias("rank"))
+              .where(condition).alias("ranked"))
+    query = (ExpertarenaInsight.select()
+             .join(ranked, on=(ExpertarenaInsight.id == ranked.c.id))
+             .where(ranked.c.rank <= limit)
+             .order_by(ExpertarenaInsight.weight.desc(), ExpertarenaInsight.created_at.desc(),
+                       ExpertarenaInsight.id.desc()))
+    found: dict[tuple[SectorKey, str], list[ExpertarenaInsight]] = defaultdict(list)
+    for insight in query:
+        found[(insight.sector_id, "" if quotes else insight.category)].append(insight)
+    return dict(found)
+
+
+@dataclass
+class Participation:
+    """Per (sector, side): people with a seat, who came, who did not."""
+
+    confirmed: dict[tuple[SectorKey, str], int] = field(default_factory=dict)
+    attended: dict[tuple[SectorKey, str], int] = field(default_factory=dict)
+    no_show: dict[tuple[SectorKey, str], int] = field(default_factory=dict)
+    # People who took part: a seat in an arena that has started, not marked absent.
+    took_part: dict[tuple[SectorKey, str], int] = field(default_factory=dict)
+
+    def total(self, kind: str, sector: SectorKey | str = "*", side: str = "*") -> int:
+        return sum(n for (s, d), n in getattr(self, kind).items()
+                   if sector in ("*", s) and side in ("*", d))
+
+    def sector_keys(self) -> list[SectorKey]:
+        return sorted({s for s, _d in self.confirmed}, key=lambda s: (s is None, s or 0))
+
+
+def participation(scope: Scope, now: dt.datetime | None = None) -> Participation:
+    """Registration counts of the scope's arenas (not cancelled ones), two queries.
+    Someone in two arenas counts twice in ``confirmed``, ``attended`` and
+    ``no_show`` (places), once in ``took_part`` (people)."""
+    now = now or now_local()
+    base = (Registration.select().join(Participant).switch(Registration)
+            .join(ConsultationSession)
+            .where(Registration.session.in_(scope.session_ids())
+                   & (Registration.status == "confirmed")
+                   & (ConsultationSession.status != "cancelled")))
+    result = Participation()
+    places = (base.select(Participant.sector, Participant.side, Registration.attendance,
+                          fn.COUNT(Registration.id))
+              .group_by(Participant.sector, Participant.side, Registration.attendance).tuples())
+    for sector, side, attendance, count in places:
+        key = (sector, side)
+        result.confirmed[key] = result.confirmed.get(key, 0) + count
+        if attendance in ("attended", "no_show"):
+            bucket = result.attended if attendance == "attended" else result.no_show
+            bucket[key] = bucket.get(key, 0) + count
+    people = (base.select(Participant.sector, Participant.side,
+                          fn.COUNT(Participant.id.distinct()))
+              .where((ConsultationSession.starts_at <= now)
+                     & (Registration.attendance.is_null()
+                        | (Registration.attendance != "no_show")))
+              .group_by(Participant.sector, Participant.side).tuples())
+    result.took_part = {(sector, side): count for sector, side, count in people}
+    return result

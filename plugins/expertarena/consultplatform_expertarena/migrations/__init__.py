@@ -1,0 +1,1 @@
+"""Numbered schema migrations of the Expertarena plugin (namespace ``expertarena``)."""

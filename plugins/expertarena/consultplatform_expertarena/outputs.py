@@ -1,0 +1,209 @@
+"""What the Expertarena contributes to exports and to the council memo.
+
+Datasets hold no names: insights are the moderator's words, quotes are
+anonymous, attendance is counted. The memo is a public document (Woo), so it
+holds aggregates, the moderators' summaries and anonymous quotes only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from peewee import JOIN, fn
+
+from consultplatform.contributions import ExportDataset, MemoSection
+from consultplatform.i18n import current_language
+from consultplatform.models import (
+    Consultation,
+    ConsultationSession,
+    Participant,
+    Registration,
+    Sector,
+    Theme,
+    choices,
+)
+from consultplatform.timezone import now_local
+from consultplatform_expertarena.analysis import (
+    Scope,
+    leading_themes,
+    load_matrix,
+    participation,
+    top_by_sector,
+)
+from consultplatform_expertarena.arenas import FORMAT_KEY, arena_query, arena_sectors
+from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
+from consultplatform_expertarena.settings import arena_settings
+
+MEMO_ORDER = 40
+QUOTES_PER_SECTOR = 2
+
+
+def uses_arenas(consultation: Consultation) -> bool:
+    return FORMAT_KEY in (consultation.formats or [])
+
+
+# --- export datasets -------------------------------------------------------------------
+
+
+def _insight_rows(consultation: Consultation) -> Iterator[list]:
+    settings, language = arena_settings(consultation), current_language()
+    sessions = Scope(consultation).session_ids()
+    themes: dict[int, list[str]] = {}
+    for insight_id, name in (ExpertarenaInsightTheme.select(ExpertarenaInsightTheme.insight,
+                                                             Theme.name)
+                             .join(Theme).join_from(ExpertarenaInsightTheme, ExpertarenaInsight)
+                             .where(ExpertarenaInsight.session.in_(sessions))
+                             .order_by(Theme.position, Theme.name).tuples()):
+        themes.setdefault(insight_id, []).append(name)
+    query = (ExpertarenaInsight
+             .select(ExpertarenaInsight, ConsultationSession.title, Sector.name)
+             .join(ConsultationSession)
+             .join_from(ExpertarenaInsight, Sector, JOIN.LEFT_OUTER)
+             .where(ExpertarenaInsight.session.in_(sessions))
+             .order_by(ExpertarenaInsight.session, ExpertarenaInsight.created_at,
+                       ExpertarenaInsight.id))
+    for insight in query:
+        yield [insight.id, insight.session_id, insight.session.title,
+               insight.sector.name if insight.sector_id else "",
+               settings.category_label(insight.category, language),
+               "; ".join(themes.get(insight.id, [])),
+               settings.actor_label(insight.actor, language), insight.weight,
+               insight.text, insight.quote, insight.created_at.isoformat(timespec="seconds")]
+
+
+def _matrix_rows(consultation: Consultation) -> list[list]:
+    matrix = load_matrix(Scope(consultation))
+    settings = arena_settings(consultation)
+    names = {s.id: s.name for s in matrix.sectors}
+    return [[names.get(key, "") if key is not None else "", theme.name,
+             matrix.cell(key, theme.id),
+             *(matrix.cell(key, theme.id, c.code) for c in settings.categories)]
+            for key in matrix.row_keys() for theme in matrix.themes]
+
+
+def _attendance_rows(consultation: Consultation) -> list[list]:
+    query = (Registration
+             .select(ConsultationSession.id, ConsultationSession.title, Sector.name,
+                     Participant.side, Registration.attendance, fn.COUNT(Registration.id))
+             .join(Participant).join(Sector, JOIN.LEFT_OUTER)
+             .join_from(Registration, ConsultationSession)
+             .where((ConsultationSession.consultation == consultation.id)
+                    & (ConsultationSession.format_key == FORMAT_KEY)
+                    & (Registration.status == "confirmed"))
+             .group_by(ConsultationSession.id, ConsultationSession.title, Sector.name,
+                       Participant.side, Registration.attendance)
+             .tuples())
+    rows: dict[tuple, list] = {}
+    for session_id, title, sector, side, attendance, count in query:
+        row = rows.setdefault((session_id, sector or "", side),
+                              [session_id, title, sector or "", side, 0, 0, 0])
+        row[4] += count
+        if attendance == "attended":
+            row[5] += count
+        elif attendance == "no_show":
+            row[6] += count
+    return [rows[key] for key in sorted(rows)]
+
+
+def export_datasets(consultation: Consultation) -> list[ExportDataset]:
+    if not uses_arenas(consultation):
+        return []
+    settings = arena_settings(consultation)
+    return [
+        ExportDataset(
+            key="expertarena_insights", label=_l("Expertarena insights (no names)"),
+            columns=["insight_id", "session_id", "session", "sector", "category", "themes",
+                     "who_should_act", "weight", "text", "quote", "recorded_at"],
+            rows=_insight_rows(consultation),
+            description=_l("Every insight as the moderator recorded it, with its themes.")),
+        ExportDataset(
+            key="expertarena_matrix", label=_l("Expertarena: insights per sector and theme"),
+            columns=["sector", "theme", "insights", *(c.code for c in settings.categories)],
+            rows=_matrix_rows(consultation)),
+        ExportDataset(
+            key="expertarena_attendance", label=_l("Expertarena: attendance per sector and side"),
+            columns=["session_id", "session", "sector", "side", "confirmed", "attended",
+                     "no_show"],
+            rows=_attendance_rows(consultation)),
+    ]
+
+
+# --- the council memo ----------------------------------------------------------------
+
+
+def _join(items: list[str]) -> str:
+    return "; ".join(items)
+
+
+def memo_sections(consultation: Consultation) -> list[MemoSection]:
+    """"What entrepreneurs told us": leading themes, per sector the ambitions and
+    barriers, who took part per sector and side, anonymous quotes."""
+    if not uses_arenas(consultation):
+        return []
+    now = now_local()
+    arenas = [a for a in arena_query(consultation)
+              if a.status != "cancelled" and a.starts_at <= now]
+    if not arenas:
+        return []
+    settings, language = arena_settings(consultation), current_language()
+    scope = Scope(consultation)
+    matrix = load_matrix(scope)
+    leading = leading_themes(matrix, settings.leading_threshold)
+    wanted = [c for c in (settings.ambition_category, settings.barrier_category) if c]
+    top = top_by_sector(scope, wanted, settings.top_per_sector)
+    quotes = top_by_sector(scope, [], QUOTES_PER_SECTOR, quotes=True)
+    people = participation(scope, now)
+    sector_arenas: dict[int, int] = {}
+    for sectors in arena_sectors(arenas).values():
+        for sector in sectors:
+            sector_arenas[sector.id] = sector_arenas.get(sector.id, 0) + 1
+
+    took_part = people.total("took_part")
+    entrepreneurs = people.total("took_part", side="entrepreneur")
+    paragraphs = [" ".join([
+        ngettext("%(num)d Expertarena was held.", "%(num)d Expertarenas were held.", len(arenas)),
+        ngettext("%(num)d person took part,", "%(num)d people took part,", took_part),
+        ngettext("%(num)d of them an entrepreneur.", "%(num)d of them entrepreneurs.",
+                 entrepreneurs),
+        ngettext("The moderators recorded %(num)d insight.",
+                 "The moderators recorded %(num)d insights.", matrix.total()),
+    ])]
+    if leading.leading:
+        paragraphs.append(_(
+            "Leading themes, named in at least %(required)d of the %(sectors)d sectors that "
+            "contributed: %(themes)s.", required=leading.required, sectors=leading.contributing,
+            themes=", ".join(row.theme.name for row in leading.leading)))
+    else:
+        paragraphs.append(_("No theme came up in enough sectors to count as leading."))
+    for sector in matrix.sectors:
+        parts = []
+        for code in wanted:
+            found = [insight.text for insight in top.get((sector.id, code), [])]
+            if found:
+                parts.append(f"{settings.category_label(code, language)}: {_join(found)}.")
+        if parts:
+            paragraphs.append(f"{sector.name}. " + " ".join(parts))
+    said = [f"“{insight.quote}” ({sector.name})" for sector in matrix.sectors
+            for insight in quotes.get((sector.id, ""), [])]
+    if said:
+        paragraphs.append(_("In their own words (anonymous): %(quotes)s",
+                            quotes=" ".join(said)))
+
+    sides = [side for side, _label in choices.SIDES]
+    header = [_("Sector"), _("Expertarenas"),
+              *(choices.label(choices.SIDES, side) for side in sides), _("Insights")]
+    table = [header]
+    for sector in matrix.sectors:
+        if not (sector_arenas.get(sector.id) or people.total("took_part", sector=sector.id)
+                or matrix.row_total(sector.id)):
+            continue
+        table.append([sector.name, sector_arenas.get(sector.id, 0),
+                      *(people.total("took_part", sector=sector.id, side=side) for side in sides),
+                      matrix.row_total(sector.id)])
+    table.append([_("Total"), len(arenas), *(people.total("took_part", side=s) for s in sides),
+                  matrix.total()])
+    return [MemoSection(key="expertarena", title=_l("What entrepreneurs told us"),
+                        order=MEMO_ORDER, paragraphs=paragraphs, table=table)]

@@ -1,0 +1,134 @@
+"""The analysis page in /admin, per consultation and per arena: the sector x
+theme matrix (table and heatmap), the leading themes, and per sector the top
+ambitions and barriers. A fixed number of queries, whatever the data size."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from consultplatform.admin import SecureView
+from consultplatform.auth.roles import is_admin
+from consultplatform.i18n import current_language
+from consultplatform.models import Consultation, Theme
+from consultplatform_expertarena.analysis import (
+    Matrix,
+    Scope,
+    leading_themes,
+    load_matrix,
+    participation,
+    top_by_sector,
+)
+from consultplatform_expertarena.arenas import FORMAT_KEY, arena_or_404, arena_query
+from consultplatform_expertarena.heatmap import render_heatmap
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
+from consultplatform_expertarena.settings import ArenaSettings, arena_settings
+
+SPLIT = "categorie"
+
+
+def consultation_or_404(consultation_id: int) -> Consultation:
+    consultation = Consultation.get_or_none(Consultation.id == consultation_id)
+    if consultation is None or FORMAT_KEY not in (consultation.formats or []):
+        abort(404)
+    return consultation
+
+
+def row_labels(matrix: Matrix) -> list[str]:
+    names = {s.id: s.name for s in matrix.sectors}
+    return [names[key] if key is not None else _("No sector") for key in matrix.row_keys()]
+
+
+def heatmap_svg(matrix: Matrix, category: str | None, settings: ArenaSettings,
+                language: str, place: str) -> str:
+    grid = matrix.grid(category)
+    rows, columns = row_labels(matrix), [t.name for t in matrix.themes]
+    highest = max((v for row in grid for v in row), default=0)
+    what = (_("Insights about %(category)s per sector and theme, %(place)s",
+              category=settings.category_label(category, language), place=place)
+            if category else _("Insights per sector and theme, %(place)s", place=place))
+    if highest:
+        r, c = next((r, c) for r, row in enumerate(grid) for c, v in enumerate(row)
+                    if v == highest)
+        detail = ngettext("The darker a cell, the more insights. Most: %(num)d insight about "
+                          "%(theme)s in %(sector)s.",
+                          "The darker a cell, the more insights. Most: %(num)d insights about "
+                          "%(theme)s in %(sector)s.", highest, theme=columns[c], sector=rows[r])
+    else:
+        detail = _("No insights have been recorded yet.")
+    return render_heatmap(rows, columns, grid, title=what,
+                          description=detail + " " + _("The same numbers are in the table on "
+                                                       "the analysis page."))
+
+
+class AnalysisView(SecureView):
+    """Read by every staff role; nothing here writes."""
+
+    @expose("/")
+    def index(self):
+        consultations = [c for c in Consultation.select().order_by(Consultation.created_at.desc())
+                         if FORMAT_KEY in (c.formats or [])]
+        if len(consultations) == 1:
+            return redirect(url_for(".consultation", consultation_id=consultations[0].id))
+        return self.render("expertarena/analysis_index.html", consultations=consultations)
+
+    @expose("/c/<id:consultation_id>/")
+    def consultation(self, consultation_id: int):
+        consultation = consultation_or_404(consultation_id)
+        return self._page(Scope(consultation))
+
+    @expose("/arena/<id:session_id>/")
+    def arena(self, session_id: int):
+        session = arena_or_404(session_id)
+        return self._page(Scope(session.consultation, session))
+
+    @expose("/c/<id:consultation_id>/heatmap.svg")
+    def consultation_heatmap(self, consultation_id: int):
+        return self._heatmap(Scope(consultation_or_404(consultation_id)))
+
+    @expose("/arena/<id:session_id>/heatmap.svg")
+    def arena_heatmap(self, session_id: int):
+        session = arena_or_404(session_id)
+        return self._heatmap(Scope(session.consultation, session))
+
+    def _heatmap(self, scope: Scope) -> Response:
+        settings, language = arena_settings(scope.consultation), current_language()
+        category = request.args.get(SPLIT) or None
+        if category is not None and not any(c.code == category for c in settings.categories):
+            abort(404)
+        place = scope.session.title if scope.session else scope.consultation.title
+        svg = heatmap_svg(load_matrix(scope), category, settings, language, place)
+        response = Response(svg, mimetype="image/svg+xml")
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return response
+
+    def _page(self, scope: Scope):
+        settings, language = arena_settings(scope.consultation), current_language()
+        matrix = load_matrix(scope)
+        leading = leading_themes(matrix, settings.leading_threshold)
+        wanted = [c for c in (settings.ambition_category, settings.barrier_category) if c]
+        top = top_by_sector(scope, wanted, settings.top_per_sector)
+        arenas = [scope.session] if scope.session else list(arena_query(scope.consultation))
+        proposals = []
+        if is_admin():
+            proposals = list(ExpertarenaThemeProposal.select(ExpertarenaThemeProposal, Theme)
+                             .join(Theme)
+                             .where((Theme.consultation == scope.consultation.id)
+                                    & ExpertarenaThemeProposal.reviewed_at.is_null())
+                             .order_by(Theme.name))
+        split = request.args.get("per") == SPLIT
+        return self.render(
+            "expertarena/analysis.html", scope=scope,
+            place=scope.session.title if scope.session else scope.consultation.title,
+            matrix=matrix, leading=leading, top=top,
+            settings=settings, lang=language, arenas=arenas, split=split,
+            participation=participation(scope), rows=list(zip(matrix.row_keys(),
+                                                              row_labels(matrix), strict=True)),
+            categories=[c for c in settings.categories
+                        if c.code in matrix.categories() or not split],
+            proposals=proposals, heatmap_endpoint=(".arena_heatmap" if scope.session
+                                                   else ".consultation_heatmap"),
+            heatmap_args=({"session_id": scope.session.id} if scope.session
+                          else {"consultation_id": scope.consultation.id}))

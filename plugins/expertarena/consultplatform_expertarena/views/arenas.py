@@ -1,0 +1,160 @@
+"""The "Arenas" page in /admin: every arena with its sectors, moderators, places
+and insights; closing and reopening; an arena's sectors and extra moderators."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from peewee import fn
+
+from consultplatform import audit
+from consultplatform.admin import SecureView
+from consultplatform.admin.index import session_counts
+from consultplatform.auth.roles import is_admin
+from consultplatform.db import write_transaction
+from consultplatform.events import emit_after_commit
+from consultplatform.models import Sector, StaffUser
+from consultplatform.seats import lock_session
+from consultplatform_expertarena.arenas import (
+    arena_query,
+    arena_sectors,
+    moderates_arena,
+)
+from consultplatform_expertarena.models import (
+    ExpertarenaArenaModerator,
+    ExpertarenaArenaSector,
+    ExpertarenaInsight,
+)
+from consultplatform_expertarena.views.capture import CaptureRoutes
+from consultplatform_expertarena.views.common import (
+    arena_context,
+    closed_conflict,
+    deny,
+    hidden_tabs,
+    require_confirmation,
+)
+from consultplatform_expertarena.views.people import PeopleRoutes
+
+
+class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
+    """Staff pages of the arenas; every write is checked per arena (moderators of
+    that arena, or administrators)."""
+
+    @expose("/")
+    def index(self):
+        arenas = list(arena_query())
+        ids = [a.id for a in arenas]
+        counts = session_counts(ids)
+        insights = dict(ExpertarenaInsight.select(ExpertarenaInsight.session,
+                                                  fn.COUNT(ExpertarenaInsight.id))
+                        .where(ExpertarenaInsight.session.in_(ids or [0]))
+                        .group_by(ExpertarenaInsight.session).tuples())
+        extra: dict[int, set[int]] = {}
+        for row in ExpertarenaArenaModerator.select().where(
+                ExpertarenaArenaModerator.session.in_(ids or [0])):
+            extra.setdefault(row.session_id, set()).add(row.staff_id)
+        staff_ids = {a.moderator_id for a in arenas if a.moderator_id}
+        staff_ids |= {i for group in extra.values() for i in group}
+        names = {u.id: u.name for u in StaffUser.select(StaffUser.id, StaffUser.name)
+                 .where(StaffUser.id.in_(sorted(staff_ids) or [0]))}
+        rows = []
+        for arena in arenas:
+            mods = ({arena.moderator_id} if arena.moderator_id else set()) | extra.get(arena.id, set())
+            rows.append({"arena": arena, "confirmed": counts.get(arena.id, {}).get("confirmed", 0),
+                         "insights": insights.get(arena.id, 0),
+                         "moderators": sorted(names[i] for i in mods if i in names),
+                         "mine": current_user.id in mods})
+        return self.render("expertarena/arenas.html", rows=rows, sectors=arena_sectors(arenas),
+                           form=FlaskForm())
+
+    @expose("/<id:session_id>/sluiten", methods=("POST",))
+    def close(self, session_id: int):
+        session, _settings, _language = arena_context(session_id)
+        if not moderates_arena(session):
+            deny("close", session)
+        require_confirmation()
+        with write_transaction():
+            locked = lock_session(session.id)
+            if locked.status == "cancelled":
+                closed_conflict()
+            if locked.status == "planned":
+                locked.status = "closed"
+                locked.save(only=["status"])
+                audit.record("close", locked, details={"fields": ["status"]})
+                emit_after_commit("cp_session_closed", session=locked)
+                message = _("The arena is closed. Its insights are now read-only.")
+            else:
+                message = _("This arena was already closed.")
+        flash(message, "success")
+        return redirect(url_for(".capture", session_id=session.id), code=303)
+
+    @expose("/<id:session_id>/heropenen", methods=("POST",))
+    def reopen(self, session_id: int):
+        session, _settings, _language = arena_context(session_id)
+        if not is_admin():
+            deny("reopen", session)
+        require_confirmation()
+        with write_transaction():
+            locked = lock_session(session.id)
+            if locked.status == "closed":
+                locked.status = "planned"
+                locked.save(only=["status"])
+                audit.record("reopen", locked, details={"fields": ["status"]})
+        flash(_("The arena is open again; its moderators can change its insights."), "success")
+        return redirect(url_for(".capture", session_id=session.id), code=303)
+
+    @expose("/<id:session_id>/instellingen", methods=("GET", "POST"))
+    def setup(self, session_id: int):
+        """An arena's sectors and its extra moderators (administrators only)."""
+        session, _settings, _language = arena_context(session_id)
+        if not is_admin():
+            deny("setup", session)
+        sectors = list(Sector.select().where(Sector.consultation == session.consultation_id)
+                       .order_by(Sector.position, Sector.name))
+        staff = list(StaffUser.select().where(StaffUser.role.in_(["moderator", "admin"])
+                                              & (StaffUser.active == True))  # noqa: E712
+                     .order_by(StaffUser.name))
+        chosen_sectors = {s.id for s in arena_sectors([session])[session.id]}
+        chosen_staff = {row.staff_id for row in ExpertarenaArenaModerator.select().where(
+            ExpertarenaArenaModerator.session == session.id)}
+        error = None
+        if request.method == "POST":
+            wanted_sectors = request.form.getlist("sector")
+            wanted_staff = request.form.getlist("moderator")
+            known_sectors, known_staff = {str(s.id) for s in sectors}, {str(u.id) for u in staff}
+            if not set(wanted_sectors) <= known_sectors or not set(wanted_staff) <= known_staff:
+                error = _("Choose from the sectors and staff members shown.")
+            elif not wanted_sectors and sectors:
+                error = _("An arena has at least one sector.")
+            else:
+                self._save_arena_settings(session, [int(i) for i in wanted_sectors],
+                                          [int(i) for i in wanted_staff], sectors)
+                flash(_("The arena's sectors and moderators are saved."), "success")
+                return redirect(url_for(".capture", session_id=session.id), code=303)
+            chosen_sectors = {int(i) for i in wanted_sectors if i.isdigit()}
+            chosen_staff = {int(i) for i in wanted_staff if i.isdigit()}
+        return self.render("expertarena/arena_settings.html", arena=session, sectors=sectors,
+                           staff=staff, chosen_sectors=chosen_sectors, chosen_staff=chosen_staff,
+                           error=error, form=FlaskForm(), hide=hidden_tabs(session)), \
+            422 if error else 200
+
+    @staticmethod
+    def _save_arena_settings(session, sector_ids: list[int], staff_ids: list[int],
+                             sectors: list[Sector]) -> None:
+        order = {s.id: n for n, s in enumerate(sectors)}
+        with write_transaction():
+            ExpertarenaArenaSector.delete().where(
+                ExpertarenaArenaSector.session == session.id).execute()
+            ExpertarenaArenaModerator.delete().where(
+                ExpertarenaArenaModerator.session == session.id).execute()
+            for sector_id in sorted(set(sector_ids), key=order.get):
+                ExpertarenaArenaSector.create(session=session.id, sector=sector_id,
+                                              position=order[sector_id])
+            for staff_id in sorted(set(staff_ids)):
+                if staff_id != session.moderator_id:
+                    ExpertarenaArenaModerator.create(session=session.id, staff=staff_id)
+            audit.record("update", session, object_type="ExpertarenaArena",
+                         details={"fields": ["sectors", "moderators"]})

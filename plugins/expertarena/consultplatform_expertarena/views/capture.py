@@ -1,0 +1,224 @@
+"""Live capture: the moderator's page for one arena, made for typing while
+people talk. Enter saves, the page comes back with the cursor in the text
+field, the newest insight on top of the list; edit and delete in place.
+Works without JavaScript."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from peewee import JOIN
+
+from consultplatform.admin.base import parse_id
+from consultplatform.auth.roles import is_admin
+from consultplatform.models import ConsultationSession, Sector, Theme
+from consultplatform_expertarena.arenas import (
+    arena_sectors,
+    is_open,
+    may_write_insights,
+    moderates_arena,
+    moderators,
+)
+from consultplatform_expertarena.capture import (
+    WEIGHTS,
+    ArenaClosedError,
+    InsightForm,
+    update_insight,
+)
+from consultplatform_expertarena.capture import create_insight as save_new_insight
+from consultplatform_expertarena.capture import delete_insight as remove_insight
+from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
+from consultplatform_expertarena.settings import ArenaSettings
+from consultplatform_expertarena.views.common import (
+    arena_context,
+    closed_conflict,
+    deny,
+    hidden_tabs,
+    require_confirmation,
+)
+
+EDIT_PREFIX = "edit"
+
+
+def load_insights(session: ConsultationSession) -> list[tuple[ExpertarenaInsight, list[Theme]]]:
+    """The arena's insights, newest first, each with its themes (two queries)."""
+    insights = list(ExpertarenaInsight.select(ExpertarenaInsight, Sector)
+                    .join(Sector, JOIN.LEFT_OUTER)
+                    .where(ExpertarenaInsight.session == session.id)
+                    .order_by(ExpertarenaInsight.created_at.desc(), ExpertarenaInsight.id.desc()))
+    themes: dict[int, list[Theme]] = {insight.id: [] for insight in insights}
+    if insights:
+        links = (ExpertarenaInsightTheme.select(ExpertarenaInsightTheme, Theme).join(Theme)
+                 .where(ExpertarenaInsightTheme.insight.in_(list(themes)))
+                 .order_by(Theme.position, Theme.name))
+        for link in links:
+            themes[link.insight_id].append(link.theme)
+    return [(insight, themes[insight.id]) for insight in insights]
+
+
+def summary(rows: list[tuple[ExpertarenaInsight, list[Theme]]]) -> dict[str, Any]:
+    """Counts per category and per theme, for the closed arena's summary."""
+    categories = Counter(insight.category for insight, _themes in rows)
+    themes: Counter = Counter()
+    names: dict[int, Theme] = {}
+    for _insight, linked in rows:
+        for theme in linked:
+            themes[theme.id] += 1
+            names[theme.id] = theme
+    return {"total": len(rows), "categories": categories,
+            "themes": [(names[i], n) for i, n in sorted(
+                themes.items(), key=lambda item: (-item[1], names[item[0]].position,
+                                                  names[item[0]].name))],
+            "unthemed": sum(1 for _insight, linked in rows if not linked)}
+
+
+class CaptureRoutes:
+    """Routes of :class:`~consultplatform_expertarena.views.arenas.ArenasView`."""
+
+    def _forms(self, session, settings, language, *, edit: ExpertarenaInsight | None = None,
+               edit_themes: list[Theme] = (), new_form: InsightForm | None = None,
+               edit_form: InsightForm | None = None):
+        themes = list(Theme.select().where(Theme.consultation == session.consultation_id)
+                      .order_by(Theme.position, Theme.name))
+        active = [t for t in themes if t.active]
+        sectors = list(Sector.select().where(Sector.consultation == session.consultation_id)
+                       .order_by(Sector.position, Sector.name))
+        own = arena_sectors([session])[session.id]
+        fresh = new_form is None
+        if fresh:
+            new_form = InsightForm(formdata=None)
+            self._sticky(new_form, settings, sectors)
+        new_form.setup(settings, language, active, sectors, own, fresh=fresh)
+        if edit is not None:
+            kept = {t.id for t in edit_themes}
+            edit_choices = [t for t in themes if t.active or t.id in kept]
+            if edit_form is None:
+                edit_form = InsightForm(prefix=EDIT_PREFIX, formdata=None, data={
+                    "text": edit.text, "category": edit.category,
+                    "themes": [str(t.id) for t in edit_themes],
+                    "sector": str(edit.sector_id or ""), "actor": edit.actor,
+                    "weight": str(edit.weight), "quote": edit.quote})
+            edit_form.setup(settings, language, edit_choices, sectors, own)
+        return new_form, edit_form, own
+
+    @staticmethod
+    def _sticky(form: InsightForm, settings: ArenaSettings, sectors: list[Sector]) -> None:
+        """After a save the category and sector stay as they were (from the query string)."""
+        category = request.args.get("categorie", "")
+        if any(c.code == category for c in settings.categories):
+            form.category.data = category
+        sector = parse_id(request.args.get("sector", ""))
+        if sector and any(s.id == sector for s in sectors):
+            form.sector.data = str(sector)
+
+    def _capture_page(self, session, settings, language, *, status: int = 200,
+                      new_form: InsightForm | None = None, edit_id: int | None = None,
+                      edit_form: InsightForm | None = None, delete_id: int | None = None,
+                      problem: str | None = None):
+        rows = load_insights(session)
+        edit = next(((i, t) for i, t in rows if i.id == edit_id), None) if edit_id else None
+        new_form, edit_form, own = self._forms(
+            session, settings, language, edit=edit[0] if edit else None,
+            edit_themes=edit[1] if edit else [], new_form=new_form, edit_form=edit_form)
+        can_write = may_write_insights(session)
+        body = self.render(
+            "expertarena/capture.html", arena=session, consultation=session.consultation,
+            settings=settings, lang=language, arena_sectors=own, moderators=moderators(session),
+            rows=rows, form=new_form, edit_form=edit_form if edit else None,
+            edit_id=edit[0].id if edit else None,
+            delete_id=delete_id if any(i.id == delete_id for i, _t in rows) else None,
+            can_write=can_write, closed=not is_open(session), is_admin=is_admin(),
+            may_close=moderates_arena(session), summary=summary(rows), weights=dict(WEIGHTS),
+            problem=problem, hide=hidden_tabs(session))
+        return body, status
+
+    @expose("/<id:session_id>/")
+    def capture(self, session_id: int):
+        session, settings, language = arena_context(session_id)
+        return self._capture_page(session, settings, language,
+                                  edit_id=parse_id(request.args.get("bewerk", "")),
+                                  delete_id=parse_id(request.args.get("verwijder", "")))
+
+    @expose("/<id:session_id>/inzichten", methods=("POST",))
+    def create_insight(self, session_id: int):
+        session, settings, language = arena_context(session_id)
+        form = InsightForm()
+        if not may_write_insights(session):
+            if moderates_arena(session):  # their own arena, but closed: keep what they typed
+                return self._capture_page(session, settings, language, status=409,
+                                          new_form=form, problem="closed")
+            deny("create_insight", session)
+        self._forms(session, settings, language, new_form=form)
+        if not form.validate():
+            return self._capture_page(session, settings, language, status=422, new_form=form)
+        try:
+            saved = save_new_insight(session, form, admin=is_admin())
+        except ArenaClosedError:
+            return self._capture_page(session, settings, language, status=409, new_form=form,
+                                      problem="closed")
+        if saved.duplicate:
+            flash(_("This insight had already been saved; it was not added twice."), "info")
+        else:
+            flash(_("Insight saved."), "success")
+        return redirect(url_for(".capture", session_id=session.id, categorie=form.category.data,
+                                sector=form.sector.data or None), code=303)
+
+    def _insight_or_404(self, session: ConsultationSession, insight_id: int) -> ExpertarenaInsight:
+        insight = ExpertarenaInsight.get_or_none((ExpertarenaInsight.id == insight_id)
+                                                 & (ExpertarenaInsight.session == session.id))
+        if insight is None:
+            abort(404, description=_("This insight does not exist (any more)."))
+        return insight
+
+    @expose("/<id:session_id>/inzicht/<id:insight_id>", methods=("POST",))
+    def edit_insight(self, session_id: int, insight_id: int):
+        session, settings, language = arena_context(session_id)
+        insight = self._insight_or_404(session, insight_id)
+        form = InsightForm(prefix=EDIT_PREFIX)
+        if not may_write_insights(session):
+            if moderates_arena(session):
+                return self._capture_page(session, settings, language, status=409,
+                                          edit_id=insight.id, edit_form=form, problem="closed")
+            deny("edit_insight", session)
+        themes = [link.theme for link in ExpertarenaInsightTheme.select(
+            ExpertarenaInsightTheme, Theme).join(Theme)
+            .where(ExpertarenaInsightTheme.insight == insight.id)]
+        self._forms(session, settings, language, edit=insight, edit_themes=themes,
+                    edit_form=form)
+        if not form.validate():
+            return self._capture_page(session, settings, language, status=422,
+                                      edit_id=insight.id, edit_form=form)
+        try:
+            update_insight(insight, form, admin=is_admin())
+        except ArenaClosedError:
+            return self._capture_page(session, settings, language, status=409,
+                                      edit_id=insight.id, edit_form=form, problem="closed")
+        flash(_("Insight saved."), "success")
+        return redirect(url_for(".capture", session_id=session.id,
+                                _anchor=f"inzicht-{insight.id}"), code=303)
+
+    @expose("/<id:session_id>/inzicht/<id:insight_id>/verwijderen", methods=("POST",))
+    def delete_insight(self, session_id: int, insight_id: int):
+        session, _settings, _language = arena_context(session_id)
+        if not may_write_insights(session):
+            if moderates_arena(session):
+                closed_conflict()
+            deny("delete_insight", session)
+        require_confirmation()
+        insight = ExpertarenaInsight.get_or_none((ExpertarenaInsight.id == insight_id)
+                                                 & (ExpertarenaInsight.session == session.id))
+        if insight is None:
+            # A second click on "Delete": the first one did it.
+            flash(_("This insight had already been deleted."), "info")
+        else:
+            try:
+                remove_insight(insight, admin=is_admin())
+            except ArenaClosedError:
+                closed_conflict()
+            flash(_("Insight deleted."), "success")
+        return redirect(url_for(".capture", session_id=session.id, _anchor="inzichten"),
+                        code=303)

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import IntegrityError, fn
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
@@ -70,7 +70,7 @@ class ThemesField(_Choice, SelectMultipleField):
 
 class InsightForm(FlaskForm):
     text = StringField(_l("Insight"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write down the insight.")),
+        DataRequired(message=_l("Write down the insight.")),
         Length(max=TEXT_MAX, message=_l("Keep it to %(max)d characters."))])
     category = ChoiceRadioField(_l("Category"), choices=[], validate_choice=False, validators=[
         InputRequired(message=_l("Choose a category."))])

@@ -49,6 +49,8 @@ def uses_arenas(consultation: Consultation) -> bool:
 
 
 def _insight_rows(consultation: Consultation) -> Iterator[list]:
+    """Every insight with its themes; labels are looked up now (in the request's
+    language), the rows are read from the database as the exporter iterates."""
     settings, language = arena_settings(consultation), current_language()
     sessions = Scope(consultation).session_ids()
     themes: dict[int, list[str]] = {}
@@ -59,19 +61,20 @@ def _insight_rows(consultation: Consultation) -> Iterator[list]:
                              .order_by(Theme.position, Theme.name).tuples()):
         themes.setdefault(insight_id, []).append(name)
     query = (ExpertarenaInsight
-             .select(ExpertarenaInsight, ConsultationSession.title, Sector.name)
+             .select(ExpertarenaInsight, ConsultationSession.id, ConsultationSession.title,
+                     Sector.id, Sector.name)
              .join(ConsultationSession)
              .join_from(ExpertarenaInsight, Sector, JOIN.LEFT_OUTER)
              .where(ExpertarenaInsight.session.in_(sessions))
              .order_by(ExpertarenaInsight.session, ExpertarenaInsight.created_at,
                        ExpertarenaInsight.id))
-    for insight in query:
-        yield [insight.id, insight.session_id, insight.session.title,
-               insight.sector.name if insight.sector_id else "",
-               settings.category_label(insight.category, language),
-               "; ".join(themes.get(insight.id, [])),
-               settings.actor_label(insight.actor, language), insight.weight,
-               insight.text, insight.quote, insight.created_at.isoformat(timespec="seconds")]
+    return ([insight.id, insight.session_id, insight.session.title,
+             insight.sector.name if insight.sector_id else "",
+             settings.category_label(insight.category, language),
+             "; ".join(themes.get(insight.id, [])),
+             settings.actor_label(insight.actor, language), insight.weight,
+             insight.text, insight.quote, insight.created_at.isoformat(timespec="seconds")]
+            for insight in query.iterator())
 
 
 def _matrix_rows(consultation: Consultation) -> list[list]:
@@ -135,7 +138,8 @@ def export_datasets(consultation: Consultation) -> list[ExportDataset]:
 
 
 def _join(items: list[str]) -> str:
-    return "; ".join(items)
+    """Sentences as one list: "a; b; c." (each without its own full stop)."""
+    return "; ".join(item.strip().rstrip(".").strip() for item in items) + "."
 
 
 def memo_sections(consultation: Consultation) -> list[MemoSection]:
@@ -183,7 +187,7 @@ def memo_sections(consultation: Consultation) -> list[MemoSection]:
         for code in wanted:
             found = [insight.text for insight in top.get((sector.id, code), [])]
             if found:
-                parts.append(f"{settings.category_label(code, language)}: {_join(found)}.")
+                parts.append(f"{settings.category_label(code, language)}: {_join(found)}")
         if parts:
             paragraphs.append(f"{sector.name}. " + " ".join(parts))
     said = [f"“{insight.quote}” ({sector.name})" for sector in matrix.sectors
@@ -192,7 +196,7 @@ def memo_sections(consultation: Consultation) -> list[MemoSection]:
         paragraphs.append(_("In their own words (anonymous): %(quotes)s",
                             quotes=" ".join(said)))
 
-    sides = [side for side, _label in choices.SIDES]
+    sides = [side for side, _label in choices.SIDES if people.total("took_part", side=side)]
     header = [_("Sector"), _("Expertarenas"),
               *(choices.label(choices.SIDES, side) for side in sides), _("Insights")]
     table = [header]

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from peewee import JOIN
 from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
@@ -36,9 +36,9 @@ def _strip(value):
 
 class InviteForm(FlaskForm):
     name = StringField(_l("Name"), filters=[_strip], validators=[
-        InputRequired(message=_l("Fill in the name.")), Length(max=120)])
+        DataRequired(message=_l("Fill in the name.")), Length(max=120)])
     email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
-        InputRequired(message=_l("Fill in the e-mail address.")),
+        DataRequired(message=_l("Fill in the e-mail address.")),
         Email(message=_l("Fill in a valid e-mail address.")), Length(max=254)])
     organisation = StringField(_l("Organisation"), filters=[_strip],
                                validators=[Optional(), Length(max=200)])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
@@ -145,7 +146,18 @@ def _label(choices: list[Choice], code: str, language: str) -> str:
 
 def arena_settings(consultation: Consultation | None = None) -> ArenaSettings:
     """The effective settings (consultation, install, defaults); a stored value that
-    no longer validates falls back to the default rather than breaking a page."""
+    no longer validates falls back to the default rather than breaking a page.
+    Read once per request and consultation (list pages ask for every row)."""
+    if not has_request_context():
+        return _read_settings(consultation)
+    cache = g.setdefault("expertarena_settings", {})
+    key = consultation.id if consultation is not None else None
+    if key not in cache:
+        cache[key] = _read_settings(consultation)
+    return cache[key]
+
+
+def _read_settings(consultation: Consultation | None) -> ArenaSettings:
     values = registry().settings(NAME, consultation)
     defaults = {name: field.kwargs.get("default") for name, field in _fields().items()}
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from peewee import JOIN
 
@@ -133,7 +134,8 @@ class CaptureRoutes:
             delete_id=delete_id if any(i.id == delete_id for i, _t in rows) else None,
             can_write=can_write, closed=not is_open(session), is_admin=is_admin(),
             may_close=moderates_arena(session), summary=summary(rows), weights=dict(WEIGHTS),
-            problem=problem, hide=hidden_tabs(session))
+            problem=problem, hide=hidden_tabs(session),
+            clock=lambda value: format_datetime(value, "HH:mm"))
         return body, status
 
     @expose("/<id:session_id>/")

@@ -15,8 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from consultplatform import audit
-from consultplatform.admin import SecureModelView
-from consultplatform.admin.views import RecordFilter
+from consultplatform.admin.views import CoreModelView, RecordFilter
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
 from consultplatform.models import Consultation, ConsultationSession, Sector, Theme
@@ -34,7 +33,7 @@ def _text(view, context, model, name) -> Markup:
     return Markup('<a href="{}">{}</a>').format(url, model.text)
 
 
-class InsightListView(SecureModelView):
+class InsightListView(CoreModelView):
     """All insights, to search and filter; nobody writes here."""
 
     write_roles = ()
@@ -43,7 +42,8 @@ class InsightListView(SecureModelView):
     column_list = ["created_at", "session", "sector", "category", "text", "weight"]
     column_details_list = ["created_at", "updated_at", "session", "sector", "category", "text",
                            "quote", "actor", "weight"]
-    column_labels = {"created_at": _l("Recorded"), "updated_at": _l("Changed"),
+    column_labels = {**CoreModelView.column_labels,
+                     "created_at": _l("Recorded"), "updated_at": _l("Changed"),
                      "session": _l("Arena"), "sector": _l("Sector"),
                      "category": _l("Category"), "text": _l("Insight"),
                      "weight": _l("Weight"), "quote": _l("Quote (anonymous)"),
@@ -63,14 +63,15 @@ class ThemeLinkAction(EndpointLinkRowAction):
         return super().render(context, str(row.theme_id), row)
 
 
-class ProposalView(SecureModelView):
+class ProposalView(CoreModelView):
     """Themes moderators proposed while capturing. Administrators accept them
     (keep), rename them in Themes, or merge them into an existing theme."""
 
     write_roles = ("admin",)
     list_prefetch = (Theme, Consultation)
     column_list = ["theme", "consultation", "created_at", "reviewed_at"]
-    column_labels = {"theme": _l("Theme"), "consultation": _l("Consultation"),
+    column_labels = {**CoreModelView.column_labels,
+                     "theme": _l("Theme"), "consultation": _l("Consultation"),
                      "created_at": _l("Proposed"), "reviewed_at": _l("Accepted")}
     column_formatters = {"consultation": lambda v, c, m, n: m.theme.consultation.title}
     column_sortable_list = ["created_at", "reviewed_at"]

@@ -9,7 +9,6 @@ transaction; events and the delivery nudge follow the commit.
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from consultplatform.models import (
     normalise_email,
 )
 from consultplatform.seats import lock_session, occupancy, promote_waiting, refusal
+from consultplatform.tokens import same_token
 
 # Outcomes of one session in a sign-up.
 CONFIRMED, WAITLISTED, ALREADY, CLOSED = "confirmed", "waitlisted", "already", "closed"
@@ -82,8 +82,7 @@ def may_register(session: ConsultationSession, invite_token: str | None,
     if not session.is_open_for_registration:
         return False
     if session.audience == "invite":
-        return bool(invite_token and session.invite_token
-                    and hmac.compare_digest(invite_token, session.invite_token))
+        return same_token(invite_token, session.invite_token)
     return True
 
 

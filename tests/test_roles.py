@@ -62,6 +62,29 @@ def test_moderator_cannot_reassign_own_session(app):
     assert (fresh.moderator_id, fresh.capacity) == (moderator.id, 10)
 
 
+def test_moderator_closes_but_cannot_reopen_or_change_the_format(app):
+    """Closing is the moderator's; reopening (an arena's insights become writable again)
+    and changing the format are for administrators."""
+    client, moderator = _client_for(app, "moderator")
+    parent = factories.consultation(formats=["general", "fullhooks_panel"])
+    meeting = factories.session(parent, moderator=moderator)
+    url, data = _session_form(client, meeting, status="closed", format_key="fullhooks_panel")
+    assert client.post(url, data=data).status_code == 302
+    fresh = ConsultationSession.get_by_id(meeting.id)
+    assert (fresh.status, fresh.format_key) == ("closed", "general")
+    url, data = _session_form(client, fresh, status="planned")
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    assert "Alleen een beheerder" in response.get_data(as_text=True)
+    assert ConsultationSession.get_by_id(meeting.id).status == "closed"
+    admin, _ = _client_for(app, "admin")
+    url, data = _session_form(admin, fresh, status="planned")
+    data.update(consultation=str(parent.id), capacity="", sector_cap="", audience="public",
+                reminder_hours="48")
+    assert admin.post(url, data=data).status_code == 302
+    assert ConsultationSession.get_by_id(meeting.id).status == "planned"
+
+
 @pytest.mark.parametrize("role", ["moderator", "viewer"])
 def test_no_create_or_delete_of_sessions(app, role):
     client, _ = _client_for(app, role)

@@ -54,8 +54,10 @@ class ThemeView(CoreModelView):
                                  & (Theme.id != source.id))
             .order_by(Theme.position, Theme.name)]
         if form.validate_on_submit():
-            target = Theme.get_by_id(int(form.target.data))
+            target = Theme.get_or_none(Theme.id == int(form.target.data))
             try:
+                if target is None:
+                    raise ThemeMergeError(_("This theme no longer exists; choose another."))
                 merge_themes(source, target)
             except ThemeMergeError as exc:
                 form.target.errors = [*form.target.errors, str(exc)]

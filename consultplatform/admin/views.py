@@ -336,9 +336,13 @@ class SessionView(CoreModelView):
     }
     edit_template = "admin/cp_session_edit.html"
     moderator_can_edit_some = True
-    # Fields a moderator's form does not have: who moderates, where it belongs, the seat rules.
-    ADMIN_ONLY = ("consultation", "moderator", "capacity", "sector_cap", "audience",
-                  "new_invite_link", *SIDE_CAP_FIELDS.values())
+    # Fields a moderator's form does not have: who moderates, where it belongs, its format
+    # (a format's data, such as an arena's insights, hangs on it), the seat rules.
+    ADMIN_ONLY = ("consultation", "format_key", "moderator", "capacity", "sector_cap",
+                  "audience", "new_invite_link", *SIDE_CAP_FIELDS.values())
+    # A moderator may close or cancel their session; reopening is for administrators
+    # (a closed Expertarena's insights are read-only for its moderators).
+    FINAL_STATUSES = ("closed", "cancelled")
 
     def moderator_may_edit(self, obj: Any) -> bool:
         return obj.moderator_id == current_user.id
@@ -384,6 +388,12 @@ class SessionView(CoreModelView):
         return count, rows
 
     def on_model_change(self, form, model, is_created: bool) -> None:
+        before = (g.get("cp_before_data") or {}).get("status")
+        if not is_created and not self._may_write() and before in self.FINAL_STATUSES \
+                and model.status != before:
+            message = str(_l("Only an administrator can reopen a closed or cancelled session."))
+            form.status.errors = [*form.status.errors, message]
+            raise ValidationError(message)
         if SIDE_CAP_FIELDS["entrepreneur"] in form:
             model.side_caps = {side: form[name].data for side, name in SIDE_CAP_FIELDS.items()
                                if form[name].data is not None}

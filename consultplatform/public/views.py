@@ -4,7 +4,6 @@ statement, the privacy page and security.txt."""
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 
 import nh3
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -14,6 +13,7 @@ from peewee import fn
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
 from consultplatform.models import Consultation, ConsultationSession, Registration, SitePage
+from consultplatform.tokens import same_token
 
 bp = Blueprint("public", __name__)
 
@@ -48,8 +48,7 @@ def consultation(slug: str):
                        & (ConsultationSession.status != "cancelled"))
                 .order_by(ConsultationSession.starts_at)
                 # Invite-only sessions (and their online links) are for invitees only.
-                if s.audience == "public" or (invite and s.invite_token
-                                              and hmac.compare_digest(invite, s.invite_token))]
+                if s.audience == "public" or same_token(invite, s.invite_token)]
     confirmed = dict(Registration.select(Registration.session, fn.COUNT(Registration.id))
                      .where(Registration.session.in_([s.id for s in sessions])
                             & (Registration.status == "confirmed"))

@@ -349,3 +349,68 @@ def test_others_cannot_close_an_arena(app, setting):
         login(client, make_staff(role))
         assert _close(client, session).status_code == 403
     assert ConsultationSession.get_by_id(session.id).status == "planned"
+
+
+def test_a_long_arena_lists_the_newest_and_can_show_all(setting):
+    from consultplatform.db import db, utcnow
+
+    client, session = setting["client"], setting["session"]
+    now = utcnow()
+    with db.atomic():
+        ExpertarenaInsight.insert_many([{
+            "session": session.id, "sector": setting["farm"].id, "category": "ambities",
+            "text": f"Inzicht nummer {n:03d}", "weight": 1, "quote": "", "actor": "",
+            "created_at": now.replace(microsecond=n), "updated_at": now}
+            for n in range(105)]).execute()
+    page = _page(client, session)
+    assert page.count('<li id="inzicht-') == 100
+    assert "Inzicht nummer 104" in page and "Inzicht nummer 004" not in page
+    assert "?alle=1" in page and "105" in page
+    assert _page(client, session, alle="1").count('<li id="inzicht-') == 105
+    # An old insight to change is shown in place even though it is not among the newest.
+    oldest = ExpertarenaInsight.get(ExpertarenaInsight.text == "Inzicht nummer 000")
+    assert 'value="Inzicht nummer 000"' in _page(client, session, bewerk=oldest.id)
+
+
+def test_control_characters_are_refused(setting):
+    client, session = setting["client"], setting["session"]
+    for field in ("text", "quote", "new_theme"):
+        response = helpers.post_insight(client, session, **{field: "Met\x00een nul\x1b"})
+        assert response.status_code == 422, field
+    assert ExpertarenaInsight.select().count() == 0
+    assert Theme.select().where(Theme.consultation == setting["consultation"]).count() == 2
+
+
+def test_a_proposed_theme_matches_whatever_the_case_also_beyond_ascii(setting):
+    client, session = setting["client"], setting["session"]
+    existing = Theme.create(consultation=setting["consultation"], name="Économie", position=5)
+    for name in ("Économie", "économie", "  ÉCONOMIE "):
+        assert helpers.post_insight(client, session, new_theme=name).status_code == 303
+    assert Theme.select().where(Theme.consultation == setting["consultation"]).count() == 3
+    assert ExpertarenaInsightTheme.select().where(
+        ExpertarenaInsightTheme.theme == existing.id).count() == 3
+    assert ExpertarenaThemeProposal.select().count() == 0
+
+
+def test_a_theme_gone_between_form_and_save_is_reported_not_stored(app, setting):
+    """The form was checked against the themes of the moment; if one is merged away before
+    the transaction, the save notices under its lock and stores nothing."""
+    from flask_login import login_user
+
+    from consultplatform_expertarena.capture import ChoicesChangedError, InsightForm
+    from consultplatform_expertarena.capture import create_insight as save
+    from consultplatform_expertarena.settings import arena_settings
+
+    session, labour = setting["session"], setting["labour"]
+    with app.test_request_context(method="POST", data={
+            "text": "Later opgeslagen", "category": "ambities", "weight": "1",
+            "themes": [str(labour.id)], "sector": str(setting["farm"].id)}):
+        login_user(setting["moderator"])
+        form = InsightForm(meta={"csrf": False})
+        form.setup(arena_settings(setting["consultation"]), "nl", [labour],
+                   [setting["farm"], setting["shop"]], [setting["farm"]])
+        assert form.validate()
+        labour.delete_instance()  # merged away by someone else
+        with pytest.raises(ChoicesChangedError):
+            save(session, form, admin=False)
+    assert ExpertarenaInsight.select().count() == 0

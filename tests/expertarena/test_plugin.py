@@ -146,10 +146,16 @@ def test_memo_section_tells_what_entrepreneurs_said_without_names(app, demo):
     for theme in CASE_THEMES:
         assert theme in text
     assert "Landbouw. Ambities: Samen met het onderwijs een praktijkleerbedrijf opzetten; " in text
-    assert "“We hebben de mensen wel, maar geen bed voor ze.” (Landbouw)" in text
+    # Quotes name their sector only where at least three entrepreneurs took part.
+    assert "“We pakken elkaars mensen af, dat schiet niet op.” (Industrie)" in text
+    assert "“We hebben de mensen wel, maar geen bed voor ze.”" in text
+    assert "“We hebben de mensen wel, maar geen bed voor ze.” (Landbouw)" not in text
     header, *rows = section.table
     assert header[:2] == ["Sector", "Expertarena's"]
     assert rows[-1][0] == "Totaal" and rows[-1][1] == 7
+    # Small groups are not shown exactly: Landbouw had two entrepreneurs.
+    landbouw = next(row for row in rows if row[0] == "Landbouw")
+    assert landbouw[2] == "< 3" and "< 3" not in rows[-1]
     from consultplatform.models import Participant
 
     names = [p.name for p in Participant.select()] + [p.email for p in Participant.select()]
@@ -216,3 +222,15 @@ def test_the_session_list_links_to_the_capture_page(app, admin_client):
     arena = helpers.arena(parent)
     html = admin_client.get("/admin/session/").get_data(as_text=True)
     assert f'href="/admin/expertarena/{arena.id}/"' in html
+
+
+def test_an_invitation_token_of_any_text_is_not_found_not_an_error(app, client):
+    parent = helpers.consultation()
+    invited = helpers.arena(parent, audience="invite", invite_token="geheim-token-123")
+    for token in ("é", "\u2603" * 3, "%ZZ", "geheim-token-123\x00"):
+        assert client.get(f"/expertarena/{invited.id}",
+                          query_string={"uitnodiging": token}).status_code == 404
+        assert client.get(f"/c/{parent.slug}", query_string={"uitnodiging": token}) \
+            .status_code == 200
+        assert client.get(f"/c/{parent.slug}/aanmelden", query_string={
+            "uitnodiging": token, "sessie": str(invited.id)}).status_code in (200, 404)

@@ -140,3 +140,12 @@ def test_proposed_themes_are_reviewed_by_administrators(app, data):
     assert viewer.post("/admin/expertarena_proposal/action/", data={
         "csrf_token": csrf_from(page), "action": "accept",
         "rowid": str(proposal.id)}).status_code == 403
+
+
+def test_a_second_merge_of_the_same_theme_changes_nothing(app, data):
+    jobs, work = data["jobs"], data["work"]
+    with app.test_request_context():
+        merge_themes(jobs, work)
+        with pytest.raises(ThemeMergeError):
+            merge_themes(jobs, work)  # the stale object of a second click
+    assert AuditLog.select().where(AuditLog.action == "merge").count() == 1

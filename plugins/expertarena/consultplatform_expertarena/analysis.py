@@ -38,12 +38,14 @@ class Scope:
     session: ConsultationSession | None = None
 
     def session_ids(self):
-        """The arenas' ids: a subquery (no query of its own) or the one id."""
+        """The arenas' ids: a subquery (no query of its own) or the one id. A cancelled
+        arena does not count for the consultation (its own page still shows it)."""
         if self.session is not None:
             return [self.session.id]
         return (ConsultationSession.select(ConsultationSession.id)
                 .where((ConsultationSession.consultation == self.consultation.id)
-                       & (ConsultationSession.format_key == FORMAT_KEY)))
+                       & (ConsultationSession.format_key == FORMAT_KEY)
+                       & (ConsultationSession.status != "cancelled")))
 
 
 @dataclass

@@ -7,19 +7,22 @@ form sent twice (double click, Enter twice, a retry) stores one insight.
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from peewee import IntegrityError, fn
+from peewee import IntegrityError
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from consultplatform import audit
-from consultplatform.db import utcnow, write_transaction
+from consultplatform.db import is_postgres, utcnow, write_transaction
 from consultplatform.models import ConsultationSession, Sector, Theme
 from consultplatform.seats import lock_session
 from consultplatform_expertarena.models import (
@@ -37,6 +40,15 @@ WEIGHTS = (
     ("3", _l("Strong, widely shared")),
 )
 THEME_NAME_MAX = 120
+T = TypeVar("T")
+# C0 control characters and DEL: invisible, and not valid in the heatmap's XML.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def plain_text(form, field) -> None:
+    """Refuse invisible control characters (pasted from other programs)."""
+    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError(str(_l("Remove the invisible control characters from this text.")))
 
 
 def _strip(value):
@@ -71,13 +83,13 @@ class ThemesField(_Choice, SelectMultipleField):
 class InsightForm(FlaskForm):
     text = StringField(_l("Insight"), filters=[_strip], validators=[
         DataRequired(message=_l("Write down the insight.")),
-        Length(max=TEXT_MAX, message=_l("Keep it to %(max)d characters."))])
+        Length(max=TEXT_MAX, message=_l("Keep it to %(max)d characters.")), plain_text])
     category = ChoiceRadioField(_l("Category"), choices=[], validate_choice=False, validators=[
         InputRequired(message=_l("Choose a category."))])
     themes = ThemesField(_l("Themes"), choices=[], validate_choice=False)
     new_theme = StringField(_l("Propose a new theme"), filters=[_strip], validators=[
         Optional(), Length(max=THEME_NAME_MAX,
-                           message=_l("Keep it to %(max)d characters."))])
+                           message=_l("Keep it to %(max)d characters.")), plain_text])
     sector = ChoiceSelectField(_l("Sector"), choices=[], validate_choice=False)
     actor = ChoiceRadioField(_l("Who should act"), choices=[], validate_choice=False,
                              default="")
@@ -85,7 +97,8 @@ class InsightForm(FlaskForm):
                               validate_choice=False, validators=[
                                   InputRequired(message=_l("Choose how strongly it came up."))])
     quote = StringField(_l("Quote (anonymous)"), filters=[_strip], validators=[
-        Optional(), Length(max=QUOTE_MAX, message=_l("Keep it to %(max)d characters."))])
+        Optional(), Length(max=QUOTE_MAX, message=_l("Keep it to %(max)d characters.")),
+        plain_text])
     submission_key = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
 
     def setup(self, settings: ArenaSettings, language: str, themes: list[Theme],
@@ -128,24 +141,47 @@ class ArenaClosedError(Exception):
     """The arena closed before the save; only administrators may still write."""
 
 
-def _themes_for(form: InsightForm, session: ConsultationSession) -> list[int]:
-    ids = [int(value) for value in form.themes.data or [] if str(value).isdigit()]
+class ChoicesChangedError(Exception):
+    """A chosen theme or sector disappeared (merged, deleted) while the form was open."""
+
+
+def _chosen_themes(form: InsightForm, session: ConsultationSession) -> list[int]:
+    """The chosen themes, checked again inside the transaction and, on PostgreSQL,
+    held (FOR KEY SHARE) so a merge waits for this save instead of deadlocking with
+    it; a proposed theme is added. Also checks the chosen sector still exists."""
+    ids = sorted({int(value) for value in form.themes.data or [] if str(value).isdigit()})
+    if ids:
+        query = Theme.select(Theme.id).where(Theme.id.in_(ids)
+                                             & (Theme.consultation == session.consultation_id))
+        if is_postgres():
+            query = query.for_update("FOR KEY SHARE")
+        if len(list(query)) != len(ids):
+            raise ChoicesChangedError()
+    if form.sector.data:
+        query = Sector.select(Sector.id).where((Sector.id == int(form.sector.data))
+                                               & (Sector.consultation == session.consultation_id))
+        if is_postgres():
+            query = query.for_update("FOR KEY SHARE")
+        if query.first() is None:
+            raise ChoicesChangedError()
     if form.new_theme.data:
         ids.append(propose_theme(session, form.new_theme.data).id)
     return sorted(set(ids))
 
 
 def propose_theme(session: ConsultationSession, name: str) -> Theme:
-    """The consultation's theme of that name (any case), or a new one marked as
-    proposed by the moderator. Runs inside the caller's transaction."""
-    existing = (Theme.select().where((Theme.consultation == session.consultation_id)
-                                     & (fn.LOWER(Theme.name) == name.lower())).first())
-    if existing is not None:
-        return existing
-    last = (Theme.select(fn.MAX(Theme.position)).where(Theme.consultation == session.consultation_id)
-            .scalar())
+    """The consultation's theme of that name (exactly, else ignoring case), or a new one
+    marked as proposed by the moderator. Runs inside the caller's transaction.
+
+    Case is compared in Python (``casefold``): SQLite's LOWER() folds ASCII only."""
+    name = " ".join(name.split())
+    themes = list(Theme.select().where(Theme.consultation == session.consultation_id))
+    for same in (lambda t: t.name == name, lambda t: t.name.casefold() == name.casefold()):
+        existing = next((theme for theme in themes if same(theme)), None)
+        if existing is not None:
+            return existing
     theme = Theme.create(consultation=session.consultation_id, name=name,
-                         position=(last or 0) + 1)
+                         position=max((t.position for t in themes), default=0) + 1)
     ExpertarenaThemeProposal.create(theme=theme, session=session.id, proposed_by=current_user.id)
     audit.record("propose", theme, details={"session": str(session.id)})
     return theme
@@ -158,61 +194,74 @@ def _values(form: InsightForm) -> dict:
             "quote": form.quote.data or ""}
 
 
+def _locked_arena(session_id: int, *, admin: bool) -> ConsultationSession:
+    """Lock the arena's session row (the write lock on SQLite): saves, edits and
+    closing the arena take their turns. Only admins write once it is closed."""
+    locked = lock_session(session_id)
+    if locked.status != "planned" and not admin:
+        raise ArenaClosedError()
+    return locked
+
+
+def _once_more_on_conflict(save: Callable[[], T]) -> T:
+    """Run ``save`` (a whole transaction); after a unique-key clash with a parallel
+    request (the same form key, a theme proposed at the same moment) run it once
+    more: the second round finds what the other request stored."""
+    try:
+        return save()
+    except IntegrityError:
+        return save()
+
+
 def create_insight(session: ConsultationSession, form: InsightForm, *,
                    admin: bool) -> Saved:
     """Save a new insight from a validated form; once per submission key."""
     key = form.submission_key.data or None
-    for attempt in range(2):
-        try:
-            with write_transaction():
-                locked = lock_session(session.id)
-                if key:
-                    earlier = ExpertarenaInsight.get_or_none(
-                        ExpertarenaInsight.submission_key == key)
-                    if earlier is not None:
-                        return Saved(earlier, duplicate=True)
-                if locked.status != "planned" and not admin:
-                    raise ArenaClosedError()
-                insight = ExpertarenaInsight.create(session=session.id, created_by=current_user.id,
-                                                    submission_key=key, **_values(form))
-                _link_themes(insight, _themes_for(form, session))
-                audit.record("create", insight, details={"fields": sorted(_values(form))})
-                return Saved(insight)
-        except IntegrityError:
-            # The same key saved by a parallel request, or a theme proposed at the same
-            # moment: the second round finds what the other request stored.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+
+    def save() -> Saved:
+        with write_transaction():
+            locked = _locked_arena(session.id, admin=admin)
+            if key:
+                earlier = ExpertarenaInsight.get_or_none(ExpertarenaInsight.submission_key == key)
+                if earlier is not None:
+                    return Saved(earlier, duplicate=True)
+            themes = _chosen_themes(form, locked)
+            insight = ExpertarenaInsight.create(session=session.id, created_by=current_user.id,
+                                                submission_key=key, **_values(form))
+            _link_themes(insight, themes)
+            audit.record("create", insight, details={"fields": sorted(_values(form))})
+            return Saved(insight)
+
+    return _once_more_on_conflict(save)
 
 
 def update_insight(insight: ExpertarenaInsight, form: InsightForm, *, admin: bool) -> None:
-    with write_transaction():
-        locked = lock_session(insight.session_id)
-        if locked.status != "planned" and not admin:
-            raise ArenaClosedError()
-        values = _values(form)
-        changed = sorted(name for name, value in values.items()
-                         if getattr(insight, "sector_id" if name == "sector" else name) != value)
-        for name, value in values.items():
-            setattr(insight, name, value)
-        insight.updated_at = utcnow()
-        insight.save()
-        themes = _themes_for(form, locked)
-        before = sorted(link.theme_id for link in insight.theme_links)
-        if before != themes:
-            ExpertarenaInsightTheme.delete().where(
-                ExpertarenaInsightTheme.insight == insight.id).execute()
-            _link_themes(insight, themes)
-            changed.append("themes")
-        audit.record("update", insight, details={"fields": changed})
+    def save() -> None:
+        with write_transaction():
+            locked = _locked_arena(insight.session_id, admin=admin)
+            themes = _chosen_themes(form, locked)
+            values = _values(form)
+            changed = sorted(name for name, value in values.items()
+                             if getattr(insight, "sector_id" if name == "sector" else name)
+                             != value)
+            for name, value in values.items():
+                setattr(insight, name, value)
+            insight.updated_at = utcnow()
+            insight.save()
+            before = sorted(link.theme_id for link in insight.theme_links)
+            if before != themes:
+                ExpertarenaInsightTheme.delete().where(
+                    ExpertarenaInsightTheme.insight == insight.id).execute()
+                _link_themes(insight, themes)
+                changed.append("themes")
+            audit.record("update", insight, details={"fields": changed})
+
+    _once_more_on_conflict(save)
 
 
 def delete_insight(insight: ExpertarenaInsight, *, admin: bool) -> None:
     with write_transaction():
-        locked = lock_session(insight.session_id)
-        if locked.status != "planned" and not admin:
-            raise ArenaClosedError()
+        _locked_arena(insight.session_id, admin=admin)
         audit.record("delete", None, object_type="ExpertarenaInsight",
                      details={"id": str(insight.id), "session": str(insight.session_id)})
         insight.delete_instance()

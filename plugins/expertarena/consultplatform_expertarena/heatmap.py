@@ -8,7 +8,9 @@ it next to the same numbers as a data table.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+import re
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr
 
 # Light to dark, one blue hue; each step is darker in greyscale than the last.
 RAMP = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5",
@@ -16,6 +18,12 @@ RAMP = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171
 CELL_W, CELL_H = 64, 34
 FONT = 13
 CHAR_W = 7.2  # average width of a character at FONT px, for laying out labels
+# Characters XML 1.0 does not allow at all (a theme name typed elsewhere may hold one).
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    return _escape(NOT_XML.sub("", text))
 
 
 def fill_for(value: int, highest: int) -> str:

@@ -39,6 +39,9 @@ from consultplatform_expertarena.settings import arena_settings
 
 MEMO_ORDER = 40
 QUOTES_PER_SECTOR = 2
+# The memo is public: groups smaller than this are shown as "< 3", and quotes are not
+# tied to a sector where fewer entrepreneurs than this took part.
+SMALL_GROUP = 3
 
 
 def uses_arenas(consultation: Consultation) -> bool:
@@ -93,8 +96,7 @@ def _attendance_rows(consultation: Consultation) -> list[list]:
                      Participant.side, Registration.attendance, fn.COUNT(Registration.id))
              .join(Participant).join(Sector, JOIN.LEFT_OUTER)
              .join_from(Registration, ConsultationSession)
-             .where((ConsultationSession.consultation == consultation.id)
-                    & (ConsultationSession.format_key == FORMAT_KEY)
+             .where(Registration.session.in_(Scope(consultation).session_ids())
                     & (Registration.status == "confirmed"))
              .group_by(ConsultationSession.id, ConsultationSession.title, Sector.name,
                        Participant.side, Registration.attendance)
@@ -140,6 +142,11 @@ def export_datasets(consultation: Consultation) -> list[ExportDataset]:
 def _join(items: list[str]) -> str:
     """Sentences as one list: "a; b; c." (each without its own full stop)."""
     return "; ".join(item.strip().rstrip(".").strip() for item in items) + "."
+
+
+def _group(count: int) -> int | str:
+    """A count of people for the public memo: small groups are not shown exactly."""
+    return f"< {SMALL_GROUP}" if 0 < count < SMALL_GROUP else count
 
 
 def memo_sections(consultation: Consultation) -> list[MemoSection]:
@@ -190,8 +197,10 @@ def memo_sections(consultation: Consultation) -> list[MemoSection]:
                 parts.append(f"{settings.category_label(code, language)}: {_join(found)}")
         if parts:
             paragraphs.append(f"{sector.name}. " + " ".join(parts))
-    said = [f"“{insight.quote}” ({sector.name})" for sector in matrix.sectors
-            for insight in quotes.get((sector.id, ""), [])]
+    said = [f"“{insight.quote}”" + (
+                f" ({sector.name})" if people.total("took_part", sector=sector.id,
+                                                    side="entrepreneur") >= SMALL_GROUP else "")
+            for sector in matrix.sectors for insight in quotes.get((sector.id, ""), [])]
     if said:
         paragraphs.append(_("In their own words (anonymous): %(quotes)s",
                             quotes=" ".join(said)))
@@ -205,9 +214,12 @@ def memo_sections(consultation: Consultation) -> list[MemoSection]:
                 or matrix.row_total(sector.id)):
             continue
         table.append([sector.name, sector_arenas.get(sector.id, 0),
-                      *(people.total("took_part", sector=sector.id, side=side) for side in sides),
+                      *(_group(people.total("took_part", sector=sector.id, side=side))
+                        for side in sides),
                       matrix.row_total(sector.id)])
     table.append([_("Total"), len(arenas), *(people.total("took_part", side=s) for s in sides),
                   matrix.total()])
+    paragraphs.append(_("Groups of fewer than %(num)d people are shown as “< %(num)d”, so that "
+                        "nobody can be recognised.", num=SMALL_GROUP))
     return [MemoSection(key="expertarena", title=_l("What entrepreneurs told us"),
                         order=MEMO_ORDER, paragraphs=paragraphs, table=table)]

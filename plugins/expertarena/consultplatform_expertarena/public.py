@@ -3,11 +3,10 @@ people are coming per side and sector (counts only; names are for staff)."""
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, abort, render_template, request
 
 from consultplatform.models import Sector, choices
+from consultplatform.tokens import same_token
 from consultplatform_expertarena.analysis import Scope, participation
 from consultplatform_expertarena.arenas import arena_or_404, arena_sectors
 
@@ -24,8 +23,7 @@ def arena_page(session_id: int):
     if session.consultation.status not in PUBLIC_STATUSES:
         abort(404)
     invite = request.args.get("uitnodiging", "")
-    if session.audience == "invite" and not (
-            session.invite_token and hmac.compare_digest(invite, session.invite_token)):
+    if session.audience == "invite" and not same_token(invite, session.invite_token):
         abort(404)
     counts = participation(Scope(session.consultation, session))
     sectors = {s.id: s for s in Sector.select().where(

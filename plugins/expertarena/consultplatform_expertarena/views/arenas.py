@@ -146,6 +146,7 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
                              sectors: list[Sector]) -> None:
         order = {s.id: n for n, s in enumerate(sectors)}
         with write_transaction():
+            lock_session(session.id)  # two saves at once: one after the other
             ExpertarenaArenaSector.delete().where(
                 ExpertarenaArenaSector.session == session.id).execute()
             ExpertarenaArenaModerator.delete().where(

@@ -5,7 +5,6 @@ Works without JavaScript."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -17,6 +16,7 @@ from peewee import JOIN
 from consultplatform.admin.base import parse_id
 from consultplatform.auth.roles import is_admin
 from consultplatform.models import ConsultationSession, Sector, Theme
+from consultplatform_expertarena.analysis import Scope, load_matrix
 from consultplatform_expertarena.arenas import (
     arena_sectors,
     is_open,
@@ -27,6 +27,7 @@ from consultplatform_expertarena.arenas import (
 from consultplatform_expertarena.capture import (
     WEIGHTS,
     ArenaClosedError,
+    ChoicesChangedError,
     InsightForm,
     update_insight,
 )
@@ -43,14 +44,19 @@ from consultplatform_expertarena.views.common import (
 )
 
 EDIT_PREFIX = "edit"
+# The capture page lists the newest insights; "show all" lists every one.
+LIST_LIMIT = 100
 
 
-def load_insights(session: ConsultationSession) -> list[tuple[ExpertarenaInsight, list[Theme]]]:
-    """The arena's insights, newest first, each with its themes (two queries)."""
-    insights = list(ExpertarenaInsight.select(ExpertarenaInsight, Sector)
-                    .join(Sector, JOIN.LEFT_OUTER)
-                    .where(ExpertarenaInsight.session == session.id)
-                    .order_by(ExpertarenaInsight.created_at.desc(), ExpertarenaInsight.id.desc()))
+def load_insights(session: ConsultationSession,
+                  limit: int | None = None) -> list[tuple[ExpertarenaInsight, list[Theme]]]:
+    """The arena's insights, newest first (the newest ``limit``), each with its themes
+    (two queries)."""
+    query = (ExpertarenaInsight.select(ExpertarenaInsight, Sector)
+             .join(Sector, JOIN.LEFT_OUTER)
+             .where(ExpertarenaInsight.session == session.id)
+             .order_by(ExpertarenaInsight.created_at.desc(), ExpertarenaInsight.id.desc()))
+    insights = list(query.limit(limit) if limit else query)
     themes: dict[int, list[Theme]] = {insight.id: [] for insight in insights}
     if insights:
         links = (ExpertarenaInsightTheme.select(ExpertarenaInsightTheme, Theme).join(Theme)
@@ -61,20 +67,14 @@ def load_insights(session: ConsultationSession) -> list[tuple[ExpertarenaInsight
     return [(insight, themes[insight.id]) for insight in insights]
 
 
-def summary(rows: list[tuple[ExpertarenaInsight, list[Theme]]]) -> dict[str, Any]:
-    """Counts per category and per theme, for the closed arena's summary."""
-    categories = Counter(insight.category for insight, _themes in rows)
-    themes: Counter = Counter()
-    names: dict[int, Theme] = {}
-    for _insight, linked in rows:
-        for theme in linked:
-            themes[theme.id] += 1
-            names[theme.id] = theme
-    return {"total": len(rows), "categories": categories,
-            "themes": [(names[i], n) for i, n in sorted(
-                themes.items(), key=lambda item: (-item[1], names[item[0]].position,
-                                                  names[item[0]].name))],
-            "unthemed": sum(1 for _insight, linked in rows if not linked)}
+def summary(session: ConsultationSession) -> dict[str, Any]:
+    """Counts per category and per theme of the whole arena (aggregate queries)."""
+    matrix = load_matrix(Scope(session.consultation, session))
+    themes = [(theme, matrix.column_total(theme.id)) for theme in matrix.themes]
+    return {"total": matrix.total(),
+            "categories": {code: matrix.total(code) for code in matrix.categories()},
+            "themes": sorted((row for row in themes if row[1]), key=lambda row: -row[1]),
+            "unthemed": matrix.total_without_theme()}
 
 
 class CaptureRoutes:
@@ -120,12 +120,17 @@ class CaptureRoutes:
                       new_form: InsightForm | None = None, edit_id: int | None = None,
                       edit_form: InsightForm | None = None, delete_id: int | None = None,
                       problem: str | None = None):
-        rows = load_insights(session)
+        can_write = may_write_insights(session)
+        if not (can_write or problem):
+            edit_id = delete_id = None  # nothing to change here: no form in place
+        wanted = edit_id or delete_id
+        rows = load_insights(session, None if request.args.get("alle") == "1" else LIST_LIMIT)
+        if wanted and not any(insight.id == wanted for insight, _themes in rows):
+            rows = load_insights(session)  # the one to change is further down: all of them
         edit = next(((i, t) for i, t in rows if i.id == edit_id), None) if edit_id else None
         new_form, edit_form, own = self._forms(
             session, settings, language, edit=edit[0] if edit else None,
             edit_themes=edit[1] if edit else [], new_form=new_form, edit_form=edit_form)
-        can_write = may_write_insights(session)
         body = self.render(
             "expertarena/capture.html", arena=session, consultation=session.consultation,
             settings=settings, lang=language, arena_sectors=own, moderators=moderators(session),
@@ -133,7 +138,7 @@ class CaptureRoutes:
             edit_id=edit[0].id if edit else None,
             delete_id=delete_id if any(i.id == delete_id for i, _t in rows) else None,
             can_write=can_write, closed=not is_open(session), is_admin=is_admin(),
-            may_close=moderates_arena(session), summary=summary(rows), weights=dict(WEIGHTS),
+            may_close=moderates_arena(session), summary=summary(session), weights=dict(WEIGHTS),
             problem=problem, hide=hidden_tabs(session),
             clock=lambda value: format_datetime(value, "HH:mm"))
         return body, status
@@ -162,6 +167,9 @@ class CaptureRoutes:
         except ArenaClosedError:
             return self._capture_page(session, settings, language, status=409, new_form=form,
                                       problem="closed")
+        except ChoicesChangedError:
+            return self._capture_page(session, settings, language, status=409, new_form=form,
+                                      problem="changed")
         if saved.duplicate:
             flash(_("This insight had already been saved; it was not added twice."), "info")
         else:
@@ -199,6 +207,9 @@ class CaptureRoutes:
         except ArenaClosedError:
             return self._capture_page(session, settings, language, status=409,
                                       edit_id=insight.id, edit_form=form, problem="closed")
+        except ChoicesChangedError:
+            return self._capture_page(session, settings, language, status=409,
+                                      edit_id=insight.id, edit_form=form, problem="changed")
         flash(_("Insight saved."), "success")
         return redirect(url_for(".capture", session_id=session.id,
                                 _anchor=f"inzicht-{insight.id}"), code=303)

@@ -41,7 +41,7 @@ def hidden_tabs(session: ConsultationSession) -> list[str]:
     hidden = []
     if not may_see_people(session):
         hidden.append("attendance")
-    if not moderates_arena(session):
+    if not moderates_arena(session) or session.status != "planned":
         hidden.append("invite")
     if not is_admin():
         hidden.append("settings")

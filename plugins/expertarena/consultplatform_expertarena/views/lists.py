@@ -24,7 +24,9 @@ from consultplatform_expertarena.settings import arena_settings
 
 
 def _category(view, context, model, name) -> str:
-    return arena_settings().category_label(model.category, current_language())
+    """The category's label in the insight's own consultation (settings may differ)."""
+    consultation = Consultation(id=model.session.consultation_id)  # an id is all it needs
+    return arena_settings(consultation).category_label(model.category, current_language())
 
 
 def _text(view, context, model, name) -> Markup:

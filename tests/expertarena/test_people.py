@@ -135,3 +135,31 @@ def test_administrators_set_sectors_and_extra_moderators(app, arena):
     assert admin.post(url, data={"csrf_token": token}).status_code == 422
     moderator = _client(app, arena["moderator"])
     assert moderator.get(url).status_code == 403
+
+
+def test_saving_sectors_twice_at_once_keeps_one_set(app, arena):
+    """Six administrators' saves of the same form at the same moment (a double click
+    times six): each answered, and the arena has the chosen sectors once."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    shop = factories.sector(arena["consultation"], "Detailhandel")
+    url = f"/admin/expertarena/{arena['session'].id}/instellingen"
+    admin = make_staff("admin")
+    clients = []
+    for _ in range(6):
+        client = _client(app, admin)
+        clients.append((client, csrf_from(client.get(url).get_data(as_text=True))))
+    barrier = threading.Barrier(len(clients))
+
+    def save(pair):
+        client, token = pair
+        barrier.wait(timeout=30)
+        return client.post(url, data={"csrf_token": token, "sector": [
+            str(arena["farm"].id), str(shop.id)]}).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        codes = list(pool.map(save, clients))
+    assert codes == [303] * len(clients)
+    assert sorted(r.sector_id for r in ExpertarenaArenaSector.select()) == sorted(
+        [arena["farm"].id, shop.id])

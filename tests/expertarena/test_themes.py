@@ -149,3 +149,30 @@ def test_a_second_merge_of_the_same_theme_changes_nothing(app, data):
         with pytest.raises(ThemeMergeError):
             merge_themes(jobs, work)  # the stale object of a second click
     assert AuditLog.select().where(AuditLog.action == "merge").count() == 1
+
+
+def test_the_same_merge_sent_at_once_merges_once(app, data):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    admin = make_staff("admin")
+    url = f"/admin/theme/merge/?id={data['jobs'].id}"
+    clients = []
+    for _ in range(4):
+        client = app.test_client()
+        login(client, admin)
+        clients.append((client, csrf_from(_merge_page(client, data["jobs"]))))
+    barrier = threading.Barrier(len(clients))
+
+    def merge(pair):
+        client, token = pair
+        barrier.wait(timeout=30)
+        return client.post(url, data={"csrf_token": token,
+                                      "target": str(data["work"].id)}).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        codes = sorted(pool.map(merge, clients))
+    # One merge; the others find the theme gone (404 on the page, or 422 in the form).
+    assert codes.count(303) == 1 and all(code in (303, 404, 422) for code in codes), codes
+    assert AuditLog.select().where(AuditLog.action == "merge").count() == 1
+    assert ExpertarenaInsight.select().count() == 5

@@ -3,7 +3,7 @@ explicit columns, 4xx for bad ids and invalid forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import BaseView
@@ -122,6 +122,15 @@ class AccessMixin:
         if not self._plugin_enabled():
             abort(404)
         return super()._handle_view(name, **kwargs)
+
+    def deny(self, view: str, obj: Any = None, *, object_type: str | None = None,
+             description: str | None = None) -> NoReturn:
+        """Refuse a write (403) and write the refusal to the audit log. Plain views
+        (``SecureView``) check write permissions themselves and call this."""
+        audit.record("write", obj, result="denied",
+                     object_type=object_type or (None if obj is not None else type(self).__name__),
+                     details={"view": view})
+        abort(403, description=description)
 
 
 class SecureView(AccessMixin, BaseView):
@@ -258,10 +267,8 @@ class SecureModelView(AccessMixin, ModelView):
                     or not known[1].validate(value):
                 abort(400)
 
-    def _deny(self, name: str):
-        audit.record("write", None, result="denied", object_type=self.model.__name__,
-                     details={"view": name})
-        abort(403)
+    def _deny(self, name: str) -> NoReturn:
+        self.deny(name, object_type=self.model.__name__)
 
     # --- forms ---------------------------------------------------------------
 

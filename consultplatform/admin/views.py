@@ -34,6 +34,7 @@ from consultplatform import audit
 from consultplatform.admin.base import SecureModelView, parse_id
 from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.labels import LABELS
+from consultplatform.attendance import mark_attendance
 from consultplatform.auth.roles import is_staff, moderates
 from consultplatform.db import db, utcnow, write_transaction
 from consultplatform.events import emit_after_commit
@@ -723,17 +724,7 @@ class RegistrationView(CoreModelView):
         idents = self._idents(ids)
         if not self._may_write() and self._not_moderated(idents):  # checked before; again
             self._deny("action_view")
-        changed = 0
-        with db.atomic():
-            rows = Registration.select().where(Registration.id.in_(idents)
-                                               & (Registration.status == "confirmed"))
-            for registration in rows:
-                if registration.attendance == value:
-                    continue
-                registration.attendance, registration.updated_at = value, utcnow()
-                registration.save(only=[Registration.attendance, Registration.updated_at])
-                audit.record("attendance", registration, details={"attendance": value})
-                changed += 1
+        changed = mark_attendance(dict.fromkeys(idents, value))
         flash(ngettext("Attendance recorded for %(num)d person.",
                        "Attendance recorded for %(num)d people.", changed), "success")
         if changed < len(idents):

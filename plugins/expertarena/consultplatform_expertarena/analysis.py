@@ -24,7 +24,7 @@ from consultplatform.models import (
     Theme,
 )
 from consultplatform.timezone import now_local
-from consultplatform_expertarena.arenas import FORMAT_KEY
+from consultplatform_expertarena.arenas import FORMAT_KEY, arena_sectors
 from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
 
 SectorKey = int | None  # None: insights recorded without a sector
@@ -36,6 +36,10 @@ class Scope:
 
     consultation: Consultation
     session: ConsultationSession | None = None
+
+    @property
+    def title(self) -> str:
+        return self.session.title if self.session is not None else self.consultation.title
 
     def session_ids(self):
         """The arenas' ids: a subquery (no query of its own) or the one id. A cancelled
@@ -140,8 +144,6 @@ def load_matrix(scope: Scope) -> Matrix:
     sectors = list(Sector.select().where(Sector.consultation == scope.consultation.id)
                    .order_by(Sector.position, Sector.name))
     if scope.session is not None:
-        from consultplatform_expertarena.arenas import arena_sectors
-
         own = {s.id for s in arena_sectors([scope.session])[scope.session.id]}
         sectors = [s for s in sectors if s.id in own or s.id in used_sectors]
     matrix.sectors = sectors

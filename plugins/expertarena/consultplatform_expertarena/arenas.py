@@ -3,7 +3,7 @@ do what with them (checked on the server for every request)."""
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from consultplatform.auth.roles import is_admin, is_staff
@@ -59,14 +59,26 @@ def arena_sectors(sessions: list[ConsultationSession]) -> dict[int, list[Sector]
     return found
 
 
+def moderator_ids_of(sessions: list[ConsultationSession]) -> dict[int, set[int]]:
+    """{session id: the ids of its moderators}: the session's own moderator and the
+    arena's extra ones, one query."""
+    found = {s.id: ({s.moderator_id} if s.moderator_id else set()) for s in sessions}
+    if found:
+        for row in (ExpertarenaArenaModerator.select(ExpertarenaArenaModerator.session,
+                                                     ExpertarenaArenaModerator.staff)
+                    .where(ExpertarenaArenaModerator.session.in_(list(found)))):
+            found[row.session_id].add(row.staff_id)
+    return found
+
+
 def moderator_ids(session: ConsultationSession) -> set[int]:
-    """The session's own moderator and the arena's extra moderators."""
-    ids = {row.staff_id for row in ExpertarenaArenaModerator
-           .select(ExpertarenaArenaModerator.staff)
-           .where(ExpertarenaArenaModerator.session == session.id)}
-    if session.moderator_id:
-        ids.add(session.moderator_id)
-    return ids
+    """The arena's moderators; read once per request (every permission check asks)."""
+    if not has_request_context():
+        return moderator_ids_of([session])[session.id]
+    cache = g.setdefault("expertarena_moderators", {})
+    if session.id not in cache:
+        cache[session.id] = moderator_ids_of([session])[session.id]
+    return cache[session.id]
 
 
 def moderators(session: ConsultationSession) -> list[StaffUser]:

@@ -8,7 +8,6 @@ form sent twice (double click, Enter twice, a retry) stores one insight.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -23,7 +22,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from consultplatform import audit
 from consultplatform.db import is_postgres, utcnow, write_transaction
-from consultplatform.models import ConsultationSession, Sector, Theme
+from consultplatform.models import ConsultationSession, Sector, Theme, new_token
+from consultplatform.public.signup_form import options, strip
 from consultplatform.seats import lock_session
 from consultplatform_expertarena.models import (
     QUOTE_MAX,
@@ -51,10 +51,6 @@ def plain_text(form, field) -> None:
         raise ValidationError(str(_l("Remove the invisible control characters from this text.")))
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class _Choice:
     """A choice field whose refusal of an unknown value says so in plain words."""
 
@@ -62,7 +58,7 @@ class _Choice:
 
     def pre_validate(self, form) -> None:
         values = self.data if isinstance(self.data, list) else [self.data]
-        allowed = {str(value) for value, _label in self.choices}
+        allowed = {str(choice.value) for choice in self.iter_choices()}
         for value in values:
             if value not in (None, "") and str(value) not in allowed:
                 raise ValidationError(str(self.invalid_message))
@@ -81,22 +77,22 @@ class ThemesField(_Choice, SelectMultipleField):
 
 
 class InsightForm(FlaskForm):
-    text = StringField(_l("Insight"), filters=[_strip], validators=[
+    text = StringField(_l("Insight"), filters=[strip], validators=[
         DataRequired(message=_l("Write down the insight.")),
         Length(max=TEXT_MAX, message=_l("Keep it to %(max)d characters.")), plain_text])
     category = ChoiceRadioField(_l("Category"), choices=[], validate_choice=False, validators=[
         InputRequired(message=_l("Choose a category."))])
     themes = ThemesField(_l("Themes"), choices=[], validate_choice=False)
-    new_theme = StringField(_l("Propose a new theme"), filters=[_strip], validators=[
+    new_theme = StringField(_l("Propose a new theme"), filters=[strip], validators=[
         Optional(), Length(max=THEME_NAME_MAX,
                            message=_l("Keep it to %(max)d characters.")), plain_text])
     sector = ChoiceSelectField(_l("Sector"), choices=[], validate_choice=False)
     actor = ChoiceRadioField(_l("Who should act"), choices=[], validate_choice=False,
                              default="")
-    weight = ChoiceRadioField(_l("How strongly it came up"), choices=[], default="1",
+    weight = ChoiceRadioField(_l("How strongly it came up"), choices=options(WEIGHTS), default="1",
                               validate_choice=False, validators=[
                                   InputRequired(message=_l("Choose how strongly it came up."))])
-    quote = StringField(_l("Quote (anonymous)"), filters=[_strip], validators=[
+    quote = StringField(_l("Quote (anonymous)"), filters=[strip], validators=[
         Optional(), Length(max=QUOTE_MAX, message=_l("Keep it to %(max)d characters.")),
         plain_text])
     submission_key = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
@@ -106,9 +102,6 @@ class InsightForm(FlaskForm):
               fresh: bool = False) -> InsightForm:
         """Fill the choices: this consultation's categories, themes and sectors; a
         ``fresh`` form (not sent back) also gets its defaults and one-time key."""
-        # Choices are set here, not in the field declarations: WTForms 3.3 warns about
-        # (value, label) pairs given to a constructor.
-        self.weight.choices = [(value, str(label)) for value, label in WEIGHTS]
         self.category.choices = [(c.code, c.label(language)) for c in settings.categories]
         self.actor.choices = [("", _("Not said")),
                               *((a.code, a.label(language)) for a in settings.actors)]
@@ -123,12 +116,8 @@ class InsightForm(FlaskForm):
             if len(own) == 1 and not self.sector.data:
                 self.sector.data = str(own[0])
             if not self.submission_key.data:
-                self.submission_key.data = new_submission_key()
+                self.submission_key.data = new_token()
         return self
-
-
-def new_submission_key() -> str:
-    return secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from wtforms import Form, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from consultplatform.models import Consultation
-from consultplatform.plugins import registry
+from consultplatform.plugins import default_settings, registry
 
 NAME = "expertarena"
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -159,7 +159,7 @@ def arena_settings(consultation: Consultation | None = None) -> ArenaSettings:
 
 def _read_settings(consultation: Consultation | None) -> ArenaSettings:
     values = registry().settings(NAME, consultation)
-    defaults = {name: field.kwargs.get("default") for name, field in _fields().items()}
+    defaults = default_settings(ExpertarenaSettings)
 
     def choices(key: str) -> list[Choice]:
         try:
@@ -183,9 +183,3 @@ def _read_settings(consultation: Consultation | None) -> ArenaSettings:
                          barrier_category=code("barrier_category"),
                          leading_threshold=number("leading_threshold", 1, 100),
                          top_per_sector=number("top_per_sector", 1, 10))
-
-
-def _fields() -> dict:
-    return {name: getattr(ExpertarenaSettings, name) for name in
-            ("categories", "ambition_category", "barrier_category", "actors",
-             "leading_threshold", "top_per_sector")}

@@ -98,8 +98,7 @@ class AnalysisView(SecureView):
         category = request.args.get(SPLIT) or None
         if category is not None and not any(c.code == category for c in settings.categories):
             abort(404)
-        place = scope.session.title if scope.session else scope.consultation.title
-        svg = heatmap_svg(load_matrix(scope), category, settings, language, place)
+        svg = heatmap_svg(load_matrix(scope), category, settings, language, scope.title)
         response = Response(svg, mimetype="image/svg+xml")
         response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         return response
@@ -121,7 +120,7 @@ class AnalysisView(SecureView):
         split = request.args.get("per") == SPLIT
         return self.render(
             "expertarena/analysis.html", scope=scope,
-            place=scope.session.title if scope.session else scope.consultation.title,
+            place=scope.title,
             matrix=matrix, leading=leading, top=top,
             settings=settings, lang=language, arenas=arenas, split=split,
             participation=participation(scope), rows=list(zip(matrix.row_keys(),

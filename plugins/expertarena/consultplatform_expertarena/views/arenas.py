@@ -19,9 +19,11 @@ from consultplatform.events import emit_after_commit
 from consultplatform.models import Sector, StaffUser
 from consultplatform.seats import lock_session
 from consultplatform_expertarena.arenas import (
+    arena_or_404,
     arena_query,
     arena_sectors,
     moderates_arena,
+    moderator_ids_of,
 )
 from consultplatform_expertarena.models import (
     ExpertarenaArenaModerator,
@@ -30,9 +32,7 @@ from consultplatform_expertarena.models import (
 )
 from consultplatform_expertarena.views.capture import CaptureRoutes
 from consultplatform_expertarena.views.common import (
-    arena_context,
     closed_conflict,
-    deny,
     hidden_tabs,
     require_confirmation,
 )
@@ -52,29 +52,24 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
                                                   fn.COUNT(ExpertarenaInsight.id))
                         .where(ExpertarenaInsight.session.in_(ids or [0]))
                         .group_by(ExpertarenaInsight.session).tuples())
-        extra: dict[int, set[int]] = {}
-        for row in ExpertarenaArenaModerator.select().where(
-                ExpertarenaArenaModerator.session.in_(ids or [0])):
-            extra.setdefault(row.session_id, set()).add(row.staff_id)
-        staff_ids = {a.moderator_id for a in arenas if a.moderator_id}
-        staff_ids |= {i for group in extra.values() for i in group}
+        moderating = moderator_ids_of(arenas)
+        staff_ids = {i for group in moderating.values() for i in group}
         names = {u.id: u.name for u in StaffUser.select(StaffUser.id, StaffUser.name)
                  .where(StaffUser.id.in_(sorted(staff_ids) or [0]))}
         rows = []
         for arena in arenas:
-            mods = ({arena.moderator_id} if arena.moderator_id else set()) | extra.get(arena.id, set())
+            mods = moderating[arena.id]
             rows.append({"arena": arena, "confirmed": counts.get(arena.id, {}).get("confirmed", 0),
                          "insights": insights.get(arena.id, 0),
                          "moderators": sorted(names[i] for i in mods if i in names),
                          "mine": current_user.id in mods})
-        return self.render("expertarena/arenas.html", rows=rows, sectors=arena_sectors(arenas),
-                           form=FlaskForm())
+        return self.render("expertarena/arenas.html", rows=rows, sectors=arena_sectors(arenas))
 
     @expose("/<id:session_id>/sluiten", methods=("POST",))
     def close(self, session_id: int):
-        session, _settings, _language = arena_context(session_id)
+        session = arena_or_404(session_id)
         if not moderates_arena(session):
-            deny("close", session)
+            self.refuse("close", session)
         require_confirmation()
         with write_transaction():
             locked = lock_session(session.id)
@@ -93,9 +88,9 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
 
     @expose("/<id:session_id>/heropenen", methods=("POST",))
     def reopen(self, session_id: int):
-        session, _settings, _language = arena_context(session_id)
+        session = arena_or_404(session_id)
         if not is_admin():
-            deny("reopen", session)
+            self.refuse("reopen", session)
         require_confirmation()
         with write_transaction():
             locked = lock_session(session.id)
@@ -109,9 +104,9 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
     @expose("/<id:session_id>/instellingen", methods=("GET", "POST"))
     def setup(self, session_id: int):
         """An arena's sectors and its extra moderators (administrators only)."""
-        session, _settings, _language = arena_context(session_id)
+        session = arena_or_404(session_id)
         if not is_admin():
-            deny("setup", session)
+            self.refuse("setup", session)
         sectors = list(Sector.select().where(Sector.consultation == session.consultation_id)
                        .order_by(Sector.position, Sector.name))
         staff = list(StaffUser.select().where(StaffUser.role.in_(["moderator", "admin"])

@@ -18,6 +18,7 @@ from consultplatform.auth.roles import is_admin
 from consultplatform.models import ConsultationSession, Sector, Theme
 from consultplatform_expertarena.analysis import Scope, load_matrix
 from consultplatform_expertarena.arenas import (
+    arena_or_404,
     arena_sectors,
     is_open,
     may_write_insights,
@@ -36,9 +37,9 @@ from consultplatform_expertarena.capture import delete_insight as remove_insight
 from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
 from consultplatform_expertarena.settings import ArenaSettings
 from consultplatform_expertarena.views.common import (
+    ArenaRoutes,
     arena_context,
     closed_conflict,
-    deny,
     hidden_tabs,
     require_confirmation,
 )
@@ -77,7 +78,7 @@ def summary(session: ConsultationSession) -> dict[str, Any]:
             "unthemed": matrix.total_without_theme()}
 
 
-class CaptureRoutes:
+class CaptureRoutes(ArenaRoutes):
     """Routes of :class:`~consultplatform_expertarena.views.arenas.ArenasView`."""
 
     def _forms(self, session, settings, language, *, edit: ExpertarenaInsight | None = None,
@@ -158,7 +159,7 @@ class CaptureRoutes:
             if moderates_arena(session):  # their own arena, but closed: keep what they typed
                 return self._capture_page(session, settings, language, status=409,
                                           new_form=form, problem="closed")
-            deny("create_insight", session)
+            self.refuse("create_insight", session)
         self._forms(session, settings, language, new_form=form)
         if not form.validate():
             return self._capture_page(session, settings, language, status=422, new_form=form)
@@ -193,7 +194,7 @@ class CaptureRoutes:
             if moderates_arena(session):
                 return self._capture_page(session, settings, language, status=409,
                                           edit_id=insight.id, edit_form=form, problem="closed")
-            deny("edit_insight", session)
+            self.refuse("edit_insight", session)
         themes = [link.theme for link in ExpertarenaInsightTheme.select(
             ExpertarenaInsightTheme, Theme).join(Theme)
             .where(ExpertarenaInsightTheme.insight == insight.id)]
@@ -216,11 +217,11 @@ class CaptureRoutes:
 
     @expose("/<id:session_id>/inzicht/<id:insight_id>/verwijderen", methods=("POST",))
     def delete_insight(self, session_id: int, insight_id: int):
-        session, _settings, _language = arena_context(session_id)
+        session = arena_or_404(session_id)
         if not may_write_insights(session):
             if moderates_arena(session):
                 closed_conflict()
-            deny("delete_insight", session)
+            self.refuse("delete_insight", session)
         require_confirmation()
         insight = ExpertarenaInsight.get_or_none((ExpertarenaInsight.id == insight_id)
                                                  & (ExpertarenaInsight.session == session.id))

@@ -7,18 +7,20 @@ from typing import NoReturn
 from flask import abort, request
 from flask_babel import gettext as _
 
-from consultplatform import audit
+from consultplatform.auth.roles import is_admin
 from consultplatform.i18n import current_language
 from consultplatform.models import ConsultationSession
-from consultplatform_expertarena.arenas import arena_or_404
+from consultplatform_expertarena.arenas import arena_or_404, may_see_people, moderates_arena
 from consultplatform_expertarena.settings import ArenaSettings, arena_settings
 
 
-def deny(what: str, session: ConsultationSession | None = None) -> NoReturn:
-    """Refuse (403) and write the refusal to the audit log."""
-    audit.record("write", session, result="denied", object_type="Expertarena",
-                 details={"view": what})
-    abort(403, description=_("Only the arena's moderators and administrators may do this."))
+class ArenaRoutes:
+    """Base of the route groups of :class:`~consultplatform_expertarena.views.arenas.ArenasView`."""
+
+    def refuse(self, view: str, session: ConsultationSession) -> NoReturn:
+        """403 with the reason, the refusal in the audit log (``SecureView.deny``)."""
+        self.deny(view, session, description=_(
+            "Only the arena's moderators and administrators may do this."))
 
 
 def closed_conflict() -> NoReturn:
@@ -35,9 +37,6 @@ def require_confirmation() -> None:
 
 def hidden_tabs(session: ConsultationSession) -> list[str]:
     """The arena pages the current user cannot use, left out of its menu."""
-    from consultplatform.auth.roles import is_admin
-    from consultplatform_expertarena.arenas import may_see_people, moderates_arena
-
     hidden = []
     if not may_see_people(session):
         hidden.append("attendance")

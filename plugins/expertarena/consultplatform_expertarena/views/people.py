@@ -9,45 +9,38 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from peewee import JOIN
-from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms import SelectField
+from wtforms.validators import InputRequired, Optional
 
 from consultplatform import audit
-from consultplatform.db import utcnow, write_transaction
+from consultplatform.attendance import mark_attendance
 from consultplatform.models import Participant, Registration, Sector, choices
+from consultplatform.public.signup_form import BaseSignUpForm, options
 from consultplatform.signup import ALREADY, CLOSED, CONFIRMED, Applicant, SignUp, sign_up
 from consultplatform_expertarena.analysis import Scope, participation
-from consultplatform_expertarena.arenas import may_see_people, moderates_arena
+from consultplatform_expertarena.arenas import arena_or_404, may_see_people, moderates_arena
 from consultplatform_expertarena.views.common import (
-    arena_context,
-    deny,
+    ArenaRoutes,
     hidden_tabs,
     require_confirmation,
 )
 
 MARKS = ("attended", "no_show", "")
-# Sides staff invite to an arena; entrepreneurs sign up themselves.
-INVITED_SIDES = ("government", "education", "other", "entrepreneur")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[
-        DataRequired(message=_l("Fill in the name.")), Length(max=120)])
-    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
-        DataRequired(message=_l("Fill in the e-mail address.")),
-        Email(message=_l("Fill in a valid e-mail address.")), Length(max=254)])
-    organisation = StringField(_l("Organisation"), filters=[_strip],
-                               validators=[Optional(), Length(max=200)])
-    side = SelectField(_l("Side"), choices=[], validators=[InputRequired()])
+    # The sign-up form's own fields: the same rules for a person, whoever adds them.
+    name = BaseSignUpForm.name
+    email = BaseSignUpForm.email
+    organisation = BaseSignUpForm.organisation
+    side = SelectField(_l("Side"), choices=options(choices.SIDES), default="government",
+                       validators=[InputRequired()])
     sector = SelectField(_l("Sector"), choices=[], validators=[Optional()])
-    language = SelectField(_l("Language of the mails"), choices=[], default="nl")
+    language = SelectField(_l("Language of the mails"), choices=options(choices.LANGUAGES),
+                           default="nl")
 
 
-class PeopleRoutes:
+class PeopleRoutes(ArenaRoutes):
     """Routes of :class:`~consultplatform_expertarena.views.arenas.ArenasView`."""
 
     @expose("/<id:session_id>/aanwezigheid")
@@ -59,9 +52,9 @@ class PeopleRoutes:
         return self._attendance_page(session_id)
 
     def _attendance_page(self, session_id: int):
-        session, _settings, _language = arena_context(session_id)
+        session = arena_or_404(session_id)
         if not may_see_people(session):
-            deny("attendance", session)
+            self.refuse("attendance", session)
         registrations = list(
             Registration.select(Registration, Participant, Sector)
             .join(Participant).join(Sector, on=(Participant.sector == Sector.id),
@@ -72,7 +65,7 @@ class PeopleRoutes:
         status = 200
         if request.method == "POST":
             if not moderates_arena(session):
-                deny("save_attendance", session)
+                self.refuse("save_attendance", session)
             require_confirmation()
             wanted: dict[int, str] = {}
             for registration in registrations:
@@ -81,7 +74,7 @@ class PeopleRoutes:
                     errors[registration.id] = _("Choose came, did not come or not recorded.")
                 wanted[registration.id] = value
             if not errors:
-                changed = self._save_attendance(registrations, wanted)
+                changed = mark_attendance(wanted)
                 flash(_("Attendance saved (%(num)d changed).", num=changed), "success")
                 return redirect(url_for(".attendance", session_id=session.id), code=303)
             status = 422
@@ -94,35 +87,16 @@ class PeopleRoutes:
                            may_write=moderates_arena(session),
                            hide=hidden_tabs(session)), status
 
-    @staticmethod
-    def _save_attendance(registrations: list[Registration], wanted: dict[int, str]) -> int:
-        changed = 0
-        with write_transaction():
-            for registration in registrations:
-                value = wanted.get(registration.id, "") or None
-                if registration.attendance == value:
-                    continue
-                registration.attendance, registration.updated_at = value, utcnow()
-                registration.save(only=[Registration.attendance, Registration.updated_at])
-                audit.record("attendance", registration, details={"attendance": value or ""})
-                changed += 1
-        return changed
-
     @expose("/<id:session_id>/uitnodigen", methods=("GET", "POST"))
     def invite(self, session_id: int):
-        session, _settings, _language = arena_context(session_id)
+        session = arena_or_404(session_id)
         if not moderates_arena(session):
-            deny("invite", session)
+            self.refuse("invite", session)
         form = InviteForm()
-        form.language.choices = list(choices.LANGUAGES)
-        form.side.choices = [(side, label) for side, label in choices.SIDES
-                             if side in INVITED_SIDES]
         form.sector.choices = [("", _("No sector"))] + [
             (str(s.id), s.name) for s in Sector.select()
             .where(Sector.consultation == session.consultation_id)
             .order_by(Sector.position, Sector.name)]
-        if request.method == "GET":
-            form.side.data = "government"
         status = 200
         if form.validate_on_submit():
             applicant = Applicant(

@@ -125,7 +125,7 @@ def test_leading_themes_are_ranked_by_sectors_then_insights_then_weight(fixture)
 
 
 @pytest.mark.parametrize(("contributing", "threshold", "required"), [
-    (10, 70, 7),   # 0.7 * 10 is 7.000000000000001 in floating point
+    (25, 28, 7),   # 0.28 * 25 is 7.000000000000001 in floating point: ceil would say 8
     (5, 80, 4), (7, 100, 7), (7, 85, 6), (7, 86, 7), (1, 1, 1), (0, 100, 1),
 ])
 def test_required_sectors_in_whole_numbers(contributing, threshold, required):

@@ -38,11 +38,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) users bootstrap-admin
-	@echo "Serving on http://127.0.0.1:$(PORT)  (admin: http://127.0.0.1:$(PORT)/admin)"
 	@echo "Background worker (mail delivery, reminders): huey consumer, stopped with the server"
-	@bash -c '$(BIN)/huey_consumer consultplatform.tasks.huey --workers 2 --worker-type thread & \
-	  consumer=$$!; trap "kill $$consumer 2>/dev/null; wait $$consumer" EXIT; \
-	  $(BIN)/gunicorn --no-control-socket --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app'
+	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
 # Browser tests (tests/browser): Debian's Chromium (Playwright's own browser download
 # needs network we may not have) and axe-core from npm (pinned in package-lock.json).

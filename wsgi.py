@@ -1,5 +1,5 @@
-"""WSGI entry point: ``gunicorn wsgi:app``."""
+"""WSGI entry point: ``gunicorn wsgi:app`` (warns when PUBLIC_URL is not set)."""
 
-from consultplatform import create_app
+from consultplatform.serve import production_app
 
-app = create_app()
+app = production_app()

@@ -16,6 +16,7 @@ from consultplatform.auth.views import bp as auth_bp
 from consultplatform.config import load_config
 from consultplatform.db import db, init_database
 from consultplatform.extensions import babel, csrf, limiter, login_manager
+from consultplatform.hardening import harden
 from consultplatform.logging_setup import configure_logging
 from consultplatform.plugins import EXTENSION_KEY, PluginError, PluginRegistry
 from consultplatform.public.manage import bp as manage_bp
@@ -32,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, config)
     configure_logging(app.config["LOG_LEVEL"])
+    harden(app)  # inside ProxyFix: the Host checked is the one the app will use
     if app.config["TRUSTED_PROXIES"]:
         count = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -65,7 +67,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_template_helpers(app)
     errors.register_error_handlers(app)
-    _security_headers(app)
     cli.register(app)
     return app
 
@@ -121,18 +122,3 @@ def _register_plugin_blueprints(app: Flask, plugins: PluginRegistry) -> None:
             owner = owners.get(request.blueprint.split(".")[0])
             if owner is not None and not plugins.is_enabled(owner):
                 abort(404)
-
-
-def _security_headers(app: Flask) -> None:
-    @app.after_request
-    def add_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if not request.path.startswith("/admin"):
-            # Public pages use no inline script or style at all.
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
-        return response

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from consultplatform.db import db
 from consultplatform.plugins import registry
+from consultplatform.serve import serve
 
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -106,6 +107,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(serve)
 
 
 mail_cli = AppGroup("mail", help="Outgoing mail.")

@@ -17,7 +17,8 @@ ENV_PREFIX = "CONSULTPLATFORM"
 DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "Consultatieplatform",
     # Where the public site is reached; used for links in mail and calendar UIDs.
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # Empty: `flask serve` sets the address it serves on; see consultplatform/urls.py.
+    "PUBLIC_URL": "",
     # Sign-up POSTs per IP address (Flask-Limiter syntax; several limits with ";").
     "SIGNUP_RATE_LIMIT": "10 per minute; 100 per hour",
     "DATABASE_URL": "sqlite:///consultplatform.sqlite3",
@@ -29,13 +30,20 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ["nl", "en"],
     "LOG_LEVEL": "INFO",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # One store for every worker process, kept across restarts (consultplatform/
+    # ratelimit_storage.py); a relative SQLite path is in the instance folder.
+    # Several machines: redis://host:6379/0.
+    "RATELIMIT_STORAGE_URI": "sqlite:///ratelimits.sqlite3",
     "LOGIN_RATE_LIMIT": "10 per minute",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     "SECURITY_CONTACT": "mailto:security@example.org",
     "SECURITY_POLICY_URL": "",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # A request body must arrive whole within this many seconds, with no pause longer
+    # than BODY_IDLE_SECONDS (under gunicorn; slow clients get 408, see hardening.py).
+    "BODY_DEADLINE_SECONDS": 30,
+    "BODY_IDLE_SECONDS": 10,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SECURE": False,
@@ -69,6 +77,15 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+    app.config["RATELIMIT_STORAGE_URI"] = _in_instance(app.config["RATELIMIT_STORAGE_URI"],
+                                                       app.instance_path)
+
+
+def _in_instance(uri: str, instance_path: str) -> str:
+    """``sqlite:///relative`` -> ``sqlite:////<instance>/relative``; other URIs as they are."""
+    if not uri.startswith("sqlite:///") or uri.startswith("sqlite:////"):
+        return uri
+    return "sqlite:///" + os.path.join(os.path.abspath(instance_path), uri[len("sqlite:///"):])
 
 
 def _instance_secret_key(instance_path: str) -> str:

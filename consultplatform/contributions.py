@@ -43,13 +43,20 @@ class ExportDataset:
 
 @dataclass(frozen=True)
 class Exporter:
-    """Turns one :class:`ExportDataset` into a downloadable file."""
+    """Turns one :class:`ExportDataset` into a downloadable file.
+
+    The core calls ``render`` through :func:`consultplatform.exporting.export_file`;
+    for a ``tabular`` format (the default: CSV, TSV, spreadsheets) the dataset it
+    gets has every formula-like text cell neutralised already.
+    """
 
     key: str
     label: Any
     mimetype: str
     extension: str
     render: Callable[[ExportDataset], bytes]
+    # False for formats no spreadsheet opens as cells (JSON): values pass unchanged.
+    tabular: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+# Registers the "sqlite" rate-limit store with the limits package.
+from consultplatform import ratelimit_storage  # noqa: F401
+
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()

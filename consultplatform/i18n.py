@@ -9,6 +9,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consultplatform.text import has_control_characters
+
 LANG_COOKIE = "lang"
 
 bp = Blueprint("i18n", __name__)
@@ -37,7 +39,7 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
-    if "\\" in target:
+    if "\\" in target or has_control_characters(target):
         return fallback
     return target
 

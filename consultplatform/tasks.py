@@ -58,6 +58,22 @@ def make_huey() -> Huey:
 
 huey = make_huey()
 
+
+@huey.on_startup()
+def clean_mail_folder() -> None:
+    """A worker starting again after ``kill -9``: remove the mail files it left unfinished."""
+    def work() -> None:
+        from flask import current_app
+
+        from consultplatform.mail.delivery import mail_folder, remove_stale_temporaries
+
+        remove_stale_temporaries(mail_folder(current_app.config, current_app.instance_path))
+
+    try:
+        _in_app(work)
+    except Exception:  # never keep the worker from starting
+        log.exception("cleaning the mail folder at start-up failed")
+
 _app: Flask | None = None
 _app_lock = threading.Lock()
 
@@ -69,9 +85,11 @@ def flask_app() -> Flask:
         with _app_lock:
             if _app is None:
                 from consultplatform import create_app
+                from consultplatform.urls import warn_if_unset
 
                 _app = create_app()
                 _log_once_and_masked()
+                warn_if_unset(_app)
     return _app
 
 

@@ -57,6 +57,8 @@ def make_app(database_url: str, instance_dir, **overrides):
         "SECRET_KEY": "test-" + secrets.token_hex(8),
         "LOG_LEVEL": "WARNING",
         "MAIL_ENQUEUE_ON_COMMIT": False,
+        # Each test app counts on its own; the shared SQLite store has tests of its own.
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
     config.update(overrides)
     return create_app(config)

@@ -25,6 +25,7 @@ from consultplatform.admin.views import (
     SitePageView,
     StaffUserView,
 )
+from consultplatform.hardening import csp_nonce
 from consultplatform.models import (
     AuditLog,
     Consultation,
@@ -64,6 +65,7 @@ def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:
         name=app.config["SITE_NAME"],
         index_view=IndexView(name=_l("Overview"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/cp_base.html", swatch="default"),
+        csp_nonce_generator=csp_nonce,
     )
     for view_class, model, label, endpoint in CORE_VIEWS:
         admin.add_view(view_class(model, name=label, endpoint=endpoint))

@@ -12,7 +12,6 @@ from flask_admin.contrib.peewee import ModelView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext, ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from peewee import (
     BigIntegerField,
     DateField,
@@ -31,6 +30,7 @@ from wtfpeewee.fields import SelectMultipleQueryField, SelectQueryField
 from consultplatform import audit
 from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
+from consultplatform.forms import SafeForm
 
 # Columns every save touches; listing them in the audit log would hide real changes.
 BOOKKEEPING_FIELDS = {"updated_at"}
@@ -145,7 +145,7 @@ class SecureModelView(AccessMixin, ModelView):
     additionally be allowed per object through :meth:`moderator_may_edit`.
     """
 
-    form_base_class = FlaskForm
+    form_base_class = SafeForm
     write_roles: tuple[str, ...] = ("admin",)
     can_view_details = True
     page_size = 50

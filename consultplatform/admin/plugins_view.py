@@ -9,11 +9,11 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from consultplatform import audit
 from consultplatform.admin.base import SecureView, parse_id
 from consultplatform.db import db, utcnow
+from consultplatform.forms import SafeForm
 from consultplatform.models import Consultation, PluginSetting
 from consultplatform.plugins import PluginError, registry
 
@@ -37,11 +37,11 @@ class PluginsView(SecureView):
         enabled = plugins.enabled_names()
         rows = [(info, info.name in enabled, plugins.settings_form(info.name) is not None)
                 for info in plugins.info()]
-        return self.render("admin/cp_plugins.html", rows=rows, toggle_form=FlaskForm())
+        return self.render("admin/cp_plugins.html", rows=rows, toggle_form=SafeForm())
 
     @expose("/toggle", methods=["POST"])
     def toggle(self):
-        form = FlaskForm()
+        form = SafeForm()
         name = request.form.get("name", "")
         if not form.validate_on_submit() or request.form.get("enabled") not in ("0", "1"):
             abort(400)
@@ -73,7 +73,7 @@ class PluginsView(SecureView):
             consultation = Consultation.get_or_none(Consultation.id == ident) if ident else None
             if consultation is None:
                 abort(404)
-        form_class = type(f"{name}SettingsForm", (FlaskForm, plugin_form), {})
+        form_class = type(f"{name}SettingsForm", (SafeForm, plugin_form), {})
         current = plugins.settings(name, consultation)
         form = form_class(data=current) if request.method == "GET" else form_class()
         if form.validate_on_submit():

@@ -7,17 +7,17 @@ from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from peewee import IntegrityError
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from consultplatform.admin.views import CoreModelView
+from consultplatform.forms import SafeForm
 from consultplatform.models import Consultation, Theme
 from consultplatform.themes import ThemeMergeError, merge_themes
 
 
-class MergeForm(FlaskForm):
+class MergeForm(SafeForm):
     target = SelectField(_l("Merge into"), choices=[], validate_choice=True, validators=[
         InputRequired(message=_l("Choose the theme that stays."))])
 

@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, flash, g, request
+from flask import flash, g, request
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, FilterEqual
@@ -69,6 +69,7 @@ from consultplatform.signup import (
 )
 from consultplatform.templating import format_page_url
 from consultplatform.timezone import localize
+from consultplatform.urls import public_url
 
 log = logging.getLogger(__name__)
 
@@ -212,9 +213,8 @@ def invite_link(meeting: ConsultationSession) -> str:
     """The invitation link of an invite-only session (empty without a token)."""
     if not meeting.invite_token:
         return ""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    return (f"{base}/c/{meeting.consultation.slug}/aanmelden?"
-            + urlencode({"uitnodiging": meeting.invite_token}))
+    query = urlencode({"uitnodiging": meeting.invite_token})
+    return public_url(f"/c/{meeting.consultation.slug}/aanmelden?{query}")
 
 
 def _fill_levels(view, context, model, name) -> Markup:

@@ -17,6 +17,7 @@ from consultplatform.mail.ics import build_ics
 from consultplatform.models import ConsultationSession, OutboxMail, Participant, Registration
 from consultplatform.seats import lock_session
 from consultplatform.timezone import now_local
+from consultplatform.urls import public_url
 
 SUBJECTS = {
     "confirmation": _l("You are signed up: %(title)s"),
@@ -33,7 +34,7 @@ ICS_METHODS = {"confirmation": "REQUEST", "promoted": "REQUEST", "reminder": "RE
 
 
 def manage_url(registration: Registration) -> str:
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/aanmelding/{registration.token}"
+    return public_url(f"/aanmelding/{registration.token}")
 
 
 def queue_mail(kind: str, registration: Registration) -> OutboxMail:

@@ -99,20 +99,58 @@ def build_message(mail: OutboxMail, config: Mapping[str, Any]) -> EmailMessage:
 # --- transports -----------------------------------------------------------------------
 
 
+# Temporary files of FileTransport: hidden, and never taken for a mail.
+TEMP_PREFIX, TEMP_SUFFIX = ".mail-", ".tmp"
+# A temporary file this old belongs to a writer that died (a write takes milliseconds).
+STALE_TEMPORARY_SECONDS = 600
+
+
+def remove_stale_temporaries(folder: str, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
+    """Delete what writers killed mid-write (``kill -9``) left behind; returns how many."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    cutoff = time.time() - older_than
+    for name in names:
+        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if os.stat(path).st_mtime <= cutoff:
+                os.unlink(path)
+                removed += 1
+        except FileNotFoundError:
+            continue  # another worker cleaned it up first
+    if removed:
+        log.warning("removed %d unfinished mail file(s) from %s", removed, folder)
+    return removed
+
+
 class FileTransport:
-    """Writes each message as an ``.eml`` file (no mail server configured)."""
+    """Writes each message as an ``.eml`` file (no mail server configured).
+
+    Atomically: the message goes into a hidden temporary file in the same folder,
+    is flushed to disk, and is then renamed into place, so a reader (or a worker
+    killed mid-write) never sees half a mail under a mail's name. Temporaries left
+    by a killed writer are removed when a transport starts.
+    """
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
+        remove_stale_temporaries(folder)
 
     def send(self, message: EmailMessage, mail: OutboxMail) -> None:
         os.makedirs(self.folder, mode=0o700, exist_ok=True)
         name = f"{utcnow():%Y%m%dT%H%M%S}-mail-{mail.id}-{mail.attempts}.eml"
         path = os.path.join(self.folder, name)
-        fd, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(message.as_bytes())
+                handle.flush()
+                os.fsync(handle.fileno())
             os.replace(temporary, path)
         except BaseException:
             if os.path.exists(temporary):

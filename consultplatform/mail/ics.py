@@ -15,15 +15,17 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from consultplatform.models import Registration
 from consultplatform.timezone import AMSTERDAM
+from consultplatform.urls import public_base
 
 
 def event_uid(registration: Registration) -> str:
-    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "consultplatform"
+    host = urlsplit(public_base()).hostname or "consultplatform"
     return f"registration-{registration.id}@{host}"
 
 
 def build_ics(registration: Registration, method: str = "REQUEST") -> str:
-    """The invitation (``REQUEST``) or its cancellation (``CANCEL``) as iCalendar text."""
+    """The invitation (``REQUEST``), its cancellation (``CANCEL``) or a file to import
+    (``PUBLISH``) as iCalendar text."""
     session = registration.session
     consultation = session.consultation
     calendar = Calendar()

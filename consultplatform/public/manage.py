@@ -8,11 +8,11 @@ import re
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from consultplatform.db import utcnow, write_transaction
+from consultplatform.forms import SafeForm
 from consultplatform.mail.ics import build_ics
 from consultplatform.models import Participant, Registration
 from consultplatform.models.choices import LANGUAGES
@@ -25,7 +25,7 @@ bp = Blueprint("manage", __name__, url_prefix="/aanmelding")
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
                        render_kw={"autocomplete": "name"})
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)],
@@ -40,7 +40,7 @@ class DetailsForm(FlaskForm):
     news = BooleanField(NEWS_CONSENT)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SafeForm):
     """Only the CSRF token: the confirmation step of a cancellation."""
 
 
@@ -121,6 +121,8 @@ def calendar_file(token: str, registration_id: int):
     own = _own(_registration(token), registration_id)
     if own.status != "confirmed":
         abort(404, description=_("There is only a calendar file for a confirmed place."))
-    return Response(build_ics(own, "REQUEST"), mimetype="text/calendar",
+    # A file to import into one's own calendar publishes the event; REQUEST (an
+    # invitation to answer) and CANCEL are what the mails carry.
+    return Response(build_ics(own, "PUBLISH"), mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="sessie-{own.session_id}.ics"'})

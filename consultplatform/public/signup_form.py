@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from consultplatform.forms import SafeForm
 from consultplatform.models import ConsultationSession, Sector, SessionQuestion
 from consultplatform.models.choices import SIDES
 
@@ -64,7 +64,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class BaseSignUpForm(FlaskForm):
+class BaseSignUpForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
                        filters=[strip], render_kw={"autocomplete": "name"})
     email = EmailField(_l("E-mail address"),

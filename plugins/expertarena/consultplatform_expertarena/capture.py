@@ -7,7 +7,6 @@ form sent twice (double click, Enter twice, a retry) stores one insight.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -15,13 +14,13 @@ from typing import TypeVar
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from peewee import IntegrityError
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from consultplatform import audit
 from consultplatform.db import is_postgres, utcnow, write_transaction
+from consultplatform.forms import SafeForm
 from consultplatform.models import ConsultationSession, Sector, Theme, new_token
 from consultplatform.public.signup_form import options, strip
 from consultplatform.seats import lock_session
@@ -41,16 +40,6 @@ WEIGHTS = (
 )
 THEME_NAME_MAX = 120
 T = TypeVar("T")
-# C0 control characters and DEL: invisible, and not valid in the heatmap's XML.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def plain_text(form, field) -> None:
-    """Refuse invisible control characters (pasted from other programs)."""
-    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-        raise ValidationError(str(_l("Remove the invisible control characters from this text.")))
-
-
 class _Choice:
     """A choice field whose refusal of an unknown value says so in plain words."""
 
@@ -76,16 +65,16 @@ class ThemesField(_Choice, SelectMultipleField):
     invalid_message = _l("Choose themes of this consultation only.")
 
 
-class InsightForm(FlaskForm):
+class InsightForm(SafeForm):
     text = StringField(_l("Insight"), filters=[strip], validators=[
         DataRequired(message=_l("Write down the insight.")),
-        Length(max=TEXT_MAX, message=_l("Keep it to %(max)d characters.")), plain_text])
+        Length(max=TEXT_MAX, message=_l("Keep it to %(max)d characters."))])
     category = ChoiceRadioField(_l("Category"), choices=[], validate_choice=False, validators=[
         InputRequired(message=_l("Choose a category."))])
     themes = ThemesField(_l("Themes"), choices=[], validate_choice=False)
     new_theme = StringField(_l("Propose a new theme"), filters=[strip], validators=[
         Optional(), Length(max=THEME_NAME_MAX,
-                           message=_l("Keep it to %(max)d characters.")), plain_text])
+                           message=_l("Keep it to %(max)d characters."))])
     sector = ChoiceSelectField(_l("Sector"), choices=[], validate_choice=False)
     actor = ChoiceRadioField(_l("Who should act"), choices=[], validate_choice=False,
                              default="")
@@ -93,8 +82,7 @@ class InsightForm(FlaskForm):
                               validate_choice=False, validators=[
                                   InputRequired(message=_l("Choose how strongly it came up."))])
     quote = StringField(_l("Quote (anonymous)"), filters=[strip], validators=[
-        Optional(), Length(max=QUOTE_MAX, message=_l("Keep it to %(max)d characters.")),
-        plain_text])
+        Optional(), Length(max=QUOTE_MAX, message=_l("Keep it to %(max)d characters."))])
     submission_key = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
 
     def setup(self, settings: ArenaSettings, language: str, themes: list[Theme],

@@ -7,7 +7,6 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from peewee import fn
 
 from consultplatform import audit
@@ -16,6 +15,7 @@ from consultplatform.admin.index import session_counts
 from consultplatform.auth.roles import is_admin
 from consultplatform.db import write_transaction
 from consultplatform.events import emit_after_commit
+from consultplatform.forms import SafeForm
 from consultplatform.models import Sector, StaffUser
 from consultplatform.seats import lock_session
 from consultplatform_expertarena.arenas import (
@@ -133,7 +133,7 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
             chosen_staff = {int(i) for i in wanted_staff if i.isdigit()}
         return self.render("expertarena/arena_settings.html", arena=session, sectors=sectors,
                            staff=staff, chosen_sectors=chosen_sectors, chosen_staff=chosen_staff,
-                           error=error, form=FlaskForm(), hide=hidden_tabs(session)), \
+                           error=error, form=SafeForm(), hide=hidden_tabs(session)), \
             422 if error else 200
 
     @staticmethod

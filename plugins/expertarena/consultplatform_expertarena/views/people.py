@@ -7,13 +7,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from peewee import JOIN
 from wtforms import SelectField
 from wtforms.validators import InputRequired, Optional
 
 from consultplatform import audit
 from consultplatform.attendance import mark_attendance
+from consultplatform.forms import SafeForm
 from consultplatform.models import Participant, Registration, Sector, choices
 from consultplatform.public.signup_form import BaseSignUpForm, options
 from consultplatform.signup import ALREADY, CLOSED, CONFIRMED, Applicant, SignUp, sign_up
@@ -28,7 +28,7 @@ from consultplatform_expertarena.views.common import (
 MARKS = ("attended", "no_show", "")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(SafeForm):
     # The sign-up form's own fields: the same rules for a person, whoever adds them.
     name = BaseSignUpForm.name
     email = BaseSignUpForm.email
@@ -83,7 +83,7 @@ class PeopleRoutes(ArenaRoutes):
             Sector.consultation == session.consultation_id)}
         return self.render("expertarena/attendance.html", arena=session,
                            registrations=registrations, counts=counts, sectors=sectors,
-                           sides=choices.SIDES, errors=errors, form=FlaskForm(),
+                           sides=choices.SIDES, errors=errors, form=SafeForm(),
                            may_write=moderates_arena(session),
                            hide=hidden_tabs(session)), status
 

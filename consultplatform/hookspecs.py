@@ -140,6 +140,20 @@ def cp_demo_data(consultation: Consultation) -> dict[str, int] | None:
     """
 
 
+@hookspec
+def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[int]] | None:
+    """The sectors whose entrepreneurs may take a seat in each of ``sessions``.
+
+    Called by the sign-up (inside its transaction, for the sessions being signed up
+    for), by the sign-up form (to say which sessions are whose) and when waiting
+    people are promoted; enabled plugins only. Returns ``{session id: [sector id,
+    ...]}`` for the sessions this plugin restricts and leaves the others out (a
+    session nobody names is open to every sector). Entrepreneurs of another sector,
+    or of none, cannot take a seat there and are told which sessions are theirs;
+    the public side (government, education, others) is never restricted.
+    """
+
+
 # --- inside a core transaction -------------------------------------------------------
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from consultplatform.db import is_postgres, utcnow
-from consultplatform.models import ConsultationSession, Participant, Registration
+from consultplatform.eligibility import allowed_sectors, may_take_a_seat
+from consultplatform.models import ConsultationSession, Participant, Registration, Sector
 from consultplatform.timezone import now_local
 
 
@@ -25,15 +26,28 @@ def lock_session(session_id: int) -> ConsultationSession:
     return query.get()
 
 
-def sector_cap(session: ConsultationSession, participant: Participant) -> int | None:
-    """The session's cap per sector, else the participant's sector default, else none."""
+@dataclass(frozen=True)
+class Seeker:
+    """Who asks for a seat, as far as the seat rules look: their sector and side."""
+
+    sector_id: int | None
+    side: str
+    # The sector's default cap (Sector.default_seat_cap), used when the session has none.
+    sector_default_cap: int | None = None
+
+    @classmethod
+    def of(cls, participant: Participant) -> Seeker:
+        default = participant.sector.default_seat_cap if participant.sector_id else None
+        return cls(participant.sector_id, participant.side, default)
+
+
+def sector_cap(session: ConsultationSession, seeker: Seeker) -> int | None:
+    """The session's cap per sector, else the seeker's sector default, else none."""
     if session.sector_cap is not None:
         # People without a sector ("none of these") form a group of their own under
         # the same cap, or choosing it would be a way round the cap.
         return session.sector_cap
-    if participant.sector_id is None:
-        return None
-    return participant.sector.default_seat_cap
+    return seeker.sector_default_cap if seeker.sector_id is not None else None
 
 
 @dataclass(frozen=True)
@@ -54,17 +68,20 @@ def occupancy(session: ConsultationSession) -> Occupancy:
     return Occupancy(sum(by_sector.values()), by_sector, by_side)
 
 
-def refusal(session: ConsultationSession, participant: Participant,
-            taken: Occupancy) -> str | None:
-    """Why ``participant`` cannot have a seat now ("full", "sector", "side"), or None."""
+# Why someone waits: the session is full, their sector's places or their side's are taken.
+FULL, SECTOR_FULL, SIDE_FULL = "full", "sector", "side"
+
+
+def refusal(session: ConsultationSession, seeker: Seeker, taken: Occupancy) -> str | None:
+    """Why ``seeker`` cannot have a seat now (FULL, SECTOR_FULL, SIDE_FULL), or None."""
     if session.capacity is not None and taken.total >= session.capacity:
-        return "full"
-    cap = sector_cap(session, participant)
-    if cap is not None and taken.by_sector.get(participant.sector_id, 0) >= cap:
-        return "sector"
-    side_cap = (session.side_caps or {}).get(participant.side)
-    if side_cap is not None and taken.by_side.get(participant.side, 0) >= int(side_cap):
-        return "side"
+        return FULL
+    cap = sector_cap(session, seeker)
+    if cap is not None and taken.by_sector.get(seeker.sector_id, 0) >= cap:
+        return SECTOR_FULL
+    side_cap = (session.side_caps or {}).get(seeker.side)
+    if side_cap is not None and taken.by_side.get(seeker.side, 0) >= int(side_cap):
+        return SIDE_FULL
     return None
 
 
@@ -78,15 +95,19 @@ def promote_waiting(session: ConsultationSession) -> list[Registration]:
     if session.status != "planned" or session.starts_at <= now_local():
         return []  # nobody is promoted into a cancelled, closed or past session
     taken = occupancy(session)
+    allowed = allowed_sectors([session]).get(session.id)
     promoted: list[Registration] = []
-    waiting = (Registration.select(Registration, Participant).join(Participant)
+    waiting = (Registration.select(Registration, Participant, Sector).join(Participant)
+               .join(Sector, JOIN.LEFT_OUTER)
                .where((Registration.session == session.id)
                       & (Registration.status == "waitlisted"))
                .order_by(Registration.queue_rank, Registration.id))
     for registration in waiting:
         if session.capacity is not None and taken.total >= session.capacity:
             break
-        if refusal(session, registration.participant, taken) is not None:
+        person = registration.participant
+        if not may_take_a_seat(allowed, person.sector_id, person.side) \
+                or refusal(session, Seeker.of(person), taken) is not None:
             continue
         registration.status = "confirmed"
         registration.promoted_at = registration.updated_at = utcnow()

@@ -8,6 +8,7 @@ transaction; events and the delivery nudge follow the commit.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,20 +19,26 @@ from flask_babel import gettext
 from peewee import IntegrityError
 
 from consultplatform.db import db, utcnow, write_transaction
+from consultplatform.eligibility import allowed_sectors, may_take_a_seat, sector_names
 from consultplatform.events import emit_after_commit
-from consultplatform.mail.compose import queue_mail
+from consultplatform.mail.compose import queue_mail, queue_notice
 from consultplatform.models import (
     Consultation,
     ConsultationSession,
+    OutboxMail,
     Participant,
     Registration,
+    Sector,
     normalise_email,
 )
-from consultplatform.seats import lock_session, occupancy, promote_waiting, refusal
+from consultplatform.seats import Seeker, lock_session, occupancy, promote_waiting, refusal
 from consultplatform.tokens import same_token
+from consultplatform.waiting import waiting_reason
 
 # Outcomes of one session in a sign-up.
 CONFIRMED, WAITLISTED, ALREADY, CLOSED = "confirmed", "waitlisted", "already", "closed"
+# The session is for entrepreneurs of other sectors (see consultplatform.eligibility).
+OTHER_SECTORS = "other_sectors"
 
 
 @dataclass
@@ -51,10 +58,24 @@ class Applicant:
 
 @dataclass
 class Outcome:
+    """What happened in one session, and what the sign-up page may say about it.
+
+    The page must not tell whether an address was known (anyone can type anyone's
+    address), so ``public_result`` and ``public_reason`` are what a newcomer with
+    the form's sector and side would have got at this moment; the person behind the
+    address learns ``result`` by mail. For a newcomer the two are the same.
+    """
+
     session_id: int
     result: str
     registration: Registration | None = None
-    reason: str | None = None  # why waitlisted: full, sector or side
+    reason: str | None = None  # why waitlisted: full, sector or side (seats.FULL, ...)
+    public_result: str = ""
+    public_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.public_result:
+            self.public_result, self.public_reason = self.result, self.reason
 
 
 @dataclass
@@ -104,7 +125,8 @@ def sign_up(request: SignUp) -> list[Outcome]:
     return outcomes
 
 
-def _participant(request: SignUp) -> Participant:
+def _participant(request: SignUp) -> tuple[Participant, bool]:
+    """The applicant's participant row, and whether it existed before."""
     applicant = request.applicant
     email = normalise_email(applicant.email)
     existing = Participant.get_or_none((Participant.consultation == request.consultation.id)
@@ -120,7 +142,7 @@ def _participant(request: SignUp) -> Participant:
             existing.news_consent_at = utcnow()
             existing.save(only=[Participant.news_opt_in, Participant.news_consent_version,
                                 Participant.news_consent_at])
-        return existing
+        return existing, True
     now = utcnow()
     return Participant.create(
         consultation=request.consultation, name=applicant.name, email=email,
@@ -129,11 +151,12 @@ def _participant(request: SignUp) -> Participant:
         news_opt_in=applicant.news_opt_in,
         news_consent_version=consent_version(applicant.news_consent_text)
         if applicant.news_opt_in else "",
-        news_consent_at=now if applicant.news_opt_in else None)
+        news_consent_at=now if applicant.news_opt_in else None), False
 
 
 def _sign_up(request: SignUp) -> list[Outcome]:
-    participant = _participant(request)
+    participant, known = _participant(request)
+    as_new = _as_newcomer(request.applicant) if known and not request.by_staff else None
     outcomes = []
     # A fixed lock order (by id) keeps two multi-session sign-ups from deadlocking.
     for session_id in sorted(set(request.session_ids)):
@@ -142,17 +165,58 @@ def _sign_up(request: SignUp) -> list[Outcome]:
                 or not may_register(session, request.invite_token, request.by_staff):
             outcomes.append(Outcome(session_id, CLOSED))
             continue
-        outcomes.append(_register(participant, session, request.answers.get(session_id, {})))
+        outcomes.append(_register(participant, session, request.answers.get(session_id, {}),
+                                  as_new=as_new))
     return outcomes
 
 
+# A second sign-up this soon after the first (a double click, a retry) or after the
+# last "nothing changed" mail gets no mail of its own: one mail per person and minute.
+QUIET_PERIOD = dt.timedelta(minutes=10)
+
+
+def _not_told_lately(registration: Registration) -> bool:
+    since = utcnow() - QUIET_PERIOD
+    if registration.updated_at >= since or registration.created_at >= since:
+        return False
+    return not (OutboxMail.select().where((OutboxMail.registration == registration.id)
+                                          & (OutboxMail.kind == "unchanged")
+                                          & (OutboxMail.created_at >= since)).exists())
+
+
+def _as_newcomer(applicant: Applicant) -> Seeker:
+    """The newcomer the form describes (its sector and side), for the page's answer."""
+    default_cap = (Sector.select(Sector.default_seat_cap).where(Sector.id == applicant.sector_id)
+                   .scalar() if applicant.sector_id else None)
+    return Seeker(applicant.sector_id, applicant.side, default_cap)
+
+
 def _register(participant: Participant, session: ConsultationSession,
-              answers: dict[str, Any]) -> Outcome:
+              answers: dict[str, Any], *, as_new: Seeker | None = None) -> Outcome:
+    """Sign ``participant`` up for ``session`` (locked). ``as_new``: the participant
+    was known and signed up on the public form; the page is to say what this newcomer
+    would have got, and the person is told by mail what did happen."""
+    taken = occupancy(session)
+    allowed = allowed_sectors([session]).get(session.id)
+    public: dict[str, Any] = {}
+    if as_new is not None:
+        hidden = refusal(session, as_new, taken)
+        public = {"public_result": WAITLISTED if hidden else CONFIRMED, "public_reason": hidden}
+        if not may_take_a_seat(allowed, as_new.sector_id, as_new.side):
+            public = {"public_result": OTHER_SECTORS}
     registration = Registration.get_or_none((Registration.session == session.id)
                                             & (Registration.participant == participant.id))
     if registration is not None and registration.status != "cancelled":
-        return Outcome(session.id, ALREADY, registration)
-    reason = refusal(session, participant, occupancy(session))
+        if as_new is not None and _not_told_lately(registration):
+            registration.participant, registration.session = participant, session
+            queue_mail("unchanged", registration)
+        return Outcome(session.id, ALREADY, registration, **public)
+    if not may_take_a_seat(allowed, participant.sector_id, participant.side):
+        if as_new is not None:
+            queue_notice("other_sectors", participant, session,
+                         sectors=", ".join(sector_names(allowed or ())))
+        return Outcome(session.id, OTHER_SECTORS, None, **public)
+    reason = refusal(session, Seeker.of(participant), taken)
     status = WAITLISTED if reason else CONFIRMED
     now = utcnow()
     if registration is None:
@@ -164,9 +228,10 @@ def _register(participant: Participant, session: ConsultationSession,
         registration.queue_rank = now.timestamp()
         registration.save()
     registration.participant, registration.session = participant, session
-    queue_mail("confirmation" if status == CONFIRMED else "waitlisted", registration)
+    queue_mail("confirmation" if status == CONFIRMED else "waitlisted", registration,
+               reason=reason)
     emit_after_commit("cp_registration_created", registration=registration)
-    return Outcome(session.id, status, registration, reason)
+    return Outcome(session.id, status, registration, reason, **public)
 
 
 def cancel(registration_id: int, *, by_staff: bool = False) -> list[Registration]:
@@ -258,12 +323,16 @@ def deliver_soon() -> None:
     db.obj.after_commit(lambda: enqueue_delivery(app))
 
 
-def describe(result: str) -> str:
-    """A sentence for the confirmation page about one outcome, in the current language."""
+def describe(result: str, reason: str | None = None, *, sector: str = "",
+             side: str = "") -> str:
+    """A sentence for the confirmation page about one outcome, in the current language.
+    ``reason`` says why someone waits; ``sector`` and ``side`` name their group."""
+    if result == WAITLISTED:
+        return waiting_reason(reason, sector=sector, side=side)
     return {
         CONFIRMED: gettext("You are signed up."),
-        WAITLISTED: gettext("This session is full: you are on the waiting list."),
         ALREADY: gettext("This e-mail address was already signed up for this session; "
                          "nothing has changed."),
         CLOSED: gettext("Registration for this session is not possible (any more)."),
+        OTHER_SECTORS: gettext("This session is for entrepreneurs of other sectors."),
     }[result]

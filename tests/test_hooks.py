@@ -124,6 +124,29 @@ def test_hook_cp_export_datasets(app):
     assert ("fullhooks", "fullhooks_notes") in datasets
 
 
+def test_hook_cp_session_sectors(app):
+    from consultplatform.eligibility import allowed_sectors
+    from consultplatform.signup import CONFIRMED, OTHER_SECTORS, Applicant, SignUp, sign_up
+
+    parent = factories.consultation()
+    farming, retail = factories.sector(parent, "Landbouw"), factories.sector(parent, "Retail")
+    panel = factories.session(parent, format_key="fullhooks_panel", sector=farming)
+    open_panel = factories.session(parent, format_key="fullhooks_panel")
+    with app.test_request_context():
+        assert allowed_sectors([panel, open_panel]) == {panel.id: frozenset({farming.id})}
+
+        def attempt(email, sector, side="entrepreneur"):
+            return sign_up(SignUp(consultation=parent, session_ids=[panel.id], applicant=Applicant(
+                name="Iemand", email=email, sector_id=sector.id, side=side)))[0].result
+
+        assert attempt("boer@example.org", farming) == CONFIRMED
+        assert attempt("winkel@example.org", retail) == OTHER_SECTORS
+        assert attempt("ambtenaar@example.org", retail, side="government") == CONFIRMED
+        registry().set_enabled("fullhooks", False)
+        assert allowed_sectors([panel]) == {}
+        assert attempt("winkel2@example.org", retail) == CONFIRMED
+
+
 def test_hook_cp_memo_sections(app):
     parent = factories.consultation(slug="memo-test")
     person = factories.participant(parent, name="Geheime Naam", email="geheim@example.org")

@@ -130,11 +130,14 @@ def test_the_same_person_twice_gets_one_registration(app, client, setup):
     assert "Bouwbedrijf" not in done and "Anouk" not in done
 
 
-def test_already_signed_up_is_said_on_the_page(app, client, setup):
+def test_already_signed_up_is_not_said_on_the_page(app, client, setup):
+    """Issue 8, point 2: the page answers as for anyone; the owner of the address hears
+    by mail (see tests/issue8/test_signup_privacy.py)."""
     _, sectors, session = setup
     _sign_up(client, [session], sectors["Bouw"])
     again = _sign_up(client, [session], sectors["Bouw"])
-    assert "was al aangemeld" in _text(client.get(again.headers["Location"]))
+    page = _text(client.get(again.headers["Location"]))
+    assert "was al aangemeld" not in page and "U bent aangemeld." in page
 
 
 def test_bad_input_keeps_what_was_typed(app, client, setup):

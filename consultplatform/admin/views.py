@@ -56,6 +56,7 @@ from consultplatform.signup import (
     ALREADY,
     CLOSED,
     CONFIRMED,
+    OTHER_SECTORS,
     WAITLISTED,
     WHEN_AND_WHERE,
     Applicant,
@@ -604,6 +605,10 @@ class RegistrationView(CoreModelView):
         if outcome.result == CLOSED:
             form.session.errors = [*form.session.errors, _(
                 "This session has been closed or cancelled, so no one can be added.")]
+            return False
+        if outcome.result == OTHER_SECTORS:
+            form.session.errors = [*form.session.errors, _(
+                "This session is for entrepreneurs of other sectors than this participant's.")]
             return False
         if outcome.result == CONFIRMED:
             flash(_("The participant has a place; a confirmation mail is queued."), "success")

@@ -7,6 +7,7 @@ exactly when the change does (nothing lost when the mail server is down).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -18,6 +19,7 @@ from consultplatform.models import ConsultationSession, OutboxMail, Participant,
 from consultplatform.seats import lock_session
 from consultplatform.timezone import now_local
 from consultplatform.urls import public_url
+from consultplatform.waiting import waiting_reason
 
 SUBJECTS = {
     "confirmation": _l("You are signed up: %(title)s"),
@@ -27,6 +29,8 @@ SUBJECTS = {
     "reminder": _l("Reminder: %(title)s"),
     "updated": _l("Changed: %(title)s"),
     "session_cancelled": _l("Will not take place: %(title)s"),
+    "unchanged": _l("You were already signed up: %(title)s"),
+    "other_sectors": _l("Not possible for your sector: %(title)s"),
 }
 # Which calendar attachment goes with which mail.
 ICS_METHODS = {"confirmation": "REQUEST", "promoted": "REQUEST", "reminder": "REQUEST",
@@ -37,8 +41,9 @@ def manage_url(registration: Registration) -> str:
     return public_url(f"/aanmelding/{registration.token}")
 
 
-def queue_mail(kind: str, registration: Registration) -> OutboxMail:
-    """Render mail ``kind`` for ``registration`` and put it in the outbox."""
+def queue_mail(kind: str, registration: Registration, *, reason: str | None = None) -> OutboxMail:
+    """Render mail ``kind`` for ``registration`` and put it in the outbox. ``reason``:
+    why a waiting person waits (``seats.FULL``, ...), said in the mail."""
     participant: Participant = registration.participant
     session: ConsultationSession = registration.session
     method = ICS_METHODS.get(kind)
@@ -47,17 +52,42 @@ def queue_mail(kind: str, registration: Registration) -> OutboxMail:
         # so a sign-up again after a CANCEL is not ignored by calendar programs.
         registration.ics_sequence += 1
         registration.save(only=[Registration.ics_sequence])
+    extra: dict[str, Any] = {}
+    if kind == "waitlisted":
+        extra["waiting"] = lambda: waiting_reason(
+            reason, sector=participant.sector.name if participant.sector_id else "",
+            side=participant.side)
+    return _queue(kind, participant, session, manage_url(registration), registration,
+                  ics=build_ics(registration, method) if method else "", **extra)
+
+
+def queue_notice(kind: str, participant: Participant, session: ConsultationSession,
+                 **context: Any) -> OutboxMail:
+    """A mail about ``session`` that is about no registration of it (a sign-up that
+    could not be made), with the link of the person's latest registration, if any."""
+    latest = (Registration.select().where(Registration.participant == participant.id)
+              .order_by(Registration.id.desc()).first())
+    return _queue(kind, participant, session, manage_url(latest) if latest else "", None,
+                  **context)
+
+
+def _queue(kind: str, participant: Participant, session: ConsultationSession, link: str,
+           registration: Registration | None, *, ics: str = "", **context: Any) -> OutboxMail:
     with force_locale(participant.language):
-        context = {"kind": kind, "participant": participant, "session": session,
-                   "consultation": session.consultation, "manage_url": manage_url(registration),
-                   "site_name": current_app.config["SITE_NAME"], "cp_lang": participant.language}
+        # Callables are phrased here, in the participant's language.
+        values = {key: value() if callable(value) else value for key, value in context.items()}
+        values.update({"kind": kind, "participant": participant, "session": session,
+                       "registration": registration,
+                       "consultation": session.consultation, "manage_url": link,
+                       "site_name": current_app.config["SITE_NAME"],
+                       "cp_lang": participant.language})
         subject = str(SUBJECTS[kind]) % {"title": session.title}
-        text = render_template(f"mail/{kind}.txt", **context)
-        html = render_template(f"mail/{kind}.html", subject=subject, **context)
+        text = render_template(f"mail/{kind}.txt", **values)
+        html = render_template(f"mail/{kind}.html", subject=subject, **values)
     return OutboxMail.create(
         kind=kind, to_address=participant.email, language=participant.language,
-        subject=subject[:300], text_body=text, html_body=html,
-        ics=build_ics(registration, method) if method else "", registration=registration)
+        subject=subject[:300], text_body=text, html_body=html, ics=ics,
+        registration=registration)
 
 
 def queue_reminders(now: dt.datetime | None = None) -> int:

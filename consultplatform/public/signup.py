@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 
+from consultplatform.eligibility import allowed_sectors
 from consultplatform.extensions import limiter
 from consultplatform.i18n import current_language
 from consultplatform.models import Consultation, ConsultationSession, Sector, SessionQuestion
@@ -23,6 +24,7 @@ from consultplatform.public.signup_form import (
     prepare,
     question_field_name,
     validate_questions,
+    validate_sectors,
 )
 from consultplatform.signup import Applicant, SignUp, describe, may_register, sign_up
 
@@ -72,11 +74,13 @@ def form(slug: str):
     language = current_language()
     form_class = build_form_class(sectors, sessions, questions, language)
     form = prepare(form_class(), sectors, sessions)
+    allowed = allowed_sectors(sessions)
     if request.method == "GET":
         wanted = request.args.get("sessie", "")
         if wanted.isascii() and wanted.isdigit():
             form.sessions.data = [int(wanted)]
-    elif form.validate_on_submit() & validate_questions(form, questions):
+    elif form.validate_on_submit() & validate_questions(form, questions) \
+            & validate_sectors(form, sessions, sectors, allowed):
         if form.website.data:
             # A bot filled in the hidden field: act as if it worked, store nothing.
             session[RESULT_KEY] = {"slug": slug, "lines": [], "honeypot": True}
@@ -93,16 +97,24 @@ def form(slug: str):
             session_ids=form.sessions.data,
             answers=answers_by_session(form, questions),
             invite_token=invite_token))
+        # Only what the form said and what a newcomer would have got: the page is the
+        # same whether or not the address was known (the mail tells the real outcome).
         titles = {s.id: s.title for s in sessions}
-        session[RESULT_KEY] = {"slug": slug, "lines": [
-            {"title": titles.get(o.session_id, ""), "result": o.result} for o in outcomes]}
+        sector_name = next((s.name for s in sectors if str(s.id) == form.sector.data), "")
+        session[RESULT_KEY] = {"slug": slug, "sector": sector_name, "side": form.side.data,
+                               "lines": [{"title": titles.get(o.session_id, ""),
+                                          "result": o.public_result, "reason": o.public_reason}
+                                         for o in outcomes]}
         return redirect(url_for(".done", slug=slug), code=303)
     status = 422 if request.method == "POST" else 200
     question_fields = {s.id: [form[question_field_name(q)] for q in questions
                               if q.session_id == s.id] for s in sessions}
     required_questions = {question_field_name(q) for q in questions if q.required}
+    sector_names = {s.id: s.name for s in sectors}
+    audiences = {session_id: [sector_names[i] for i in sorted(ids, key=list(sector_names).index)
+                              if i in sector_names] for session_id, ids in allowed.items()}
     return render_template("public/signup.html", consultation=consultation, form=form,
-                           sessions=sessions, question_fields=question_fields,
+                           sessions=sessions, question_fields=question_fields, audiences=audiences,
                            required_questions=required_questions,
                            invite_token=invite_token), status
 
@@ -113,7 +125,9 @@ def done(slug: str):
     result = session.pop(RESULT_KEY, None)
     if not result or result.get("slug") != slug:
         return redirect(url_for("public.consultation", slug=slug), code=303)
-    lines = [{"title": line["title"], "text": describe(line["result"])}
+    lines = [{"title": line["title"],
+              "text": describe(line["result"], line.get("reason"),
+                               sector=result.get("sector", ""), side=result.get("side", ""))}
              for line in result["lines"]]
     return render_template("public/signup_done.html", consultation=consultation, lines=lines,
                            honeypot=result.get("honeypot", False))

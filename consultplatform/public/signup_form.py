@@ -28,6 +28,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from consultplatform.eligibility import RESTRICTED_SIDE, may_take_a_seat
 from consultplatform.forms import SafeForm
 from consultplatform.models import ConsultationSession, Sector, SessionQuestion
 from consultplatform.models.choices import SIDES
@@ -158,3 +159,29 @@ def answers_by_session(form: BaseSignUpForm,
             continue
         result.setdefault(question.session_id, {})[str(question.id)] = value
     return result
+
+
+def validate_sectors(form: BaseSignUpForm, sessions: list[ConsultationSession],
+                     sectors: list[Sector], allowed: dict[int, frozenset[int]]) -> bool:
+    """An entrepreneur chooses only sessions for their sector; the message names the
+    sessions that are (the public side may join any session)."""
+    chosen = set(form.sessions.data or [])
+    if form.side.data != RESTRICTED_SIDE or not chosen & set(allowed):
+        return True
+    sector_id = int(form.sector.data) if (form.sector.data or "").isdigit() else None
+    fits = [s for s in sessions if may_take_a_seat(allowed.get(s.id), sector_id, RESTRICTED_SIDE)]
+    names = {s.id: s.name for s in sectors}
+    ok = True
+    for meeting in sessions:
+        if meeting.id not in chosen or meeting in fits:
+            continue
+        ok = False
+        whose = ", ".join(names[i] for i in names if i in allowed[meeting.id])
+        form.sessions.errors = [*form.sessions.errors, str(_l(
+            "%(title)s is for entrepreneurs of %(sectors)s.", title=meeting.title,
+            sectors=whose))]
+    if not ok:
+        form.sessions.errors.append(
+            str(_l("Sessions for your sector: %(titles)s.", titles=", ".join(s.title for s in fits)))
+            if fits else str(_l("There is no open session for your sector at the moment.")))
+    return ok

@@ -27,6 +27,13 @@ def cp_session_formats():
 
 
 @hookimpl
+def cp_session_sectors(sessions):
+    """A panel with a sector of its own takes entrepreneurs of that sector only."""
+    panels = [s for s in sessions if s.format_key == "fullhooks_panel" and s.sector_id]
+    return {s.id: [s.sector_id] for s in panels} or None
+
+
+@hookimpl
 def cp_models():
     return [FullhooksNote, FullhooksEvent]
 

@@ -32,6 +32,19 @@ def cp_session_formats():
 
 
 @hookimpl
+def cp_session_sectors(sessions):
+    """An arena takes entrepreneurs of its sectors only (the ticked ones, or else the
+    session's own sector); an arena without a sector is open to all."""
+    from consultplatform_expertarena.arenas import arena_sectors
+
+    arenas = [s for s in sessions if s.format_key == FORMAT_KEY]
+    if not arenas:
+        return None
+    return {session_id: [sector.id for sector in sectors]
+            for session_id, sectors in arena_sectors(arenas).items() if sectors}
+
+
+@hookimpl
 def cp_models():
     return list(MODELS)
 

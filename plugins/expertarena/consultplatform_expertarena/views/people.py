@@ -16,7 +16,15 @@ from consultplatform.attendance import mark_attendance
 from consultplatform.forms import SafeForm
 from consultplatform.models import Participant, Registration, Sector, choices
 from consultplatform.public.signup_form import BaseSignUpForm, options
-from consultplatform.signup import ALREADY, CLOSED, CONFIRMED, Applicant, SignUp, sign_up
+from consultplatform.signup import (
+    ALREADY,
+    CLOSED,
+    CONFIRMED,
+    OTHER_SECTORS,
+    Applicant,
+    SignUp,
+    sign_up,
+)
 from consultplatform_expertarena.analysis import Scope, participation
 from consultplatform_expertarena.arenas import arena_or_404, may_see_people, moderates_arena
 from consultplatform_expertarena.views.common import (
@@ -109,6 +117,12 @@ class PeopleRoutes(ArenaRoutes):
             if outcome.result == CLOSED:
                 abort(409, description=_("This arena has been closed or cancelled; no one "
                                          "can be added."))
+            if outcome.result == OTHER_SECTORS:
+                form.sector.errors = [*form.sector.errors, _(
+                    "This arena is for entrepreneurs of its own sectors; invite entrepreneurs "
+                    "of another sector to their own arena.")]
+                return self.render("expertarena/invite.html", arena=session, form=form,
+                                   hide=hidden_tabs(session)), 422
             if outcome.registration is not None and outcome.result != ALREADY:
                 audit.record("invite", outcome.registration, details={"status": outcome.result})
             flash({

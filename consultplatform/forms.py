@@ -67,4 +67,11 @@ class SafeForm(FlaskForm):
         checks = text_checks(self)
         for name, validators in (extra_validators or {}).items():
             checks[name] = [*checks.get(name, []), *validators]
-        return super().validate(extra_validators=checks)
+        valid = super().validate(extra_validators=checks)
+        for field in self:
+            # A validator's lazy (translatable) message stays lazy in WTForms; pages
+            # (Flask-Admin's among them) show only plain text.
+            if isinstance(field.errors, list):
+                field.errors = [e if isinstance(e, str | dict | list) else str(e)
+                                for e in field.errors]
+        return valid

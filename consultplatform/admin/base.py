@@ -28,6 +28,7 @@ from wtforms.validators import NumberRange, ValidationError
 from wtfpeewee.fields import SelectMultipleQueryField, SelectQueryField
 
 from consultplatform import audit
+from consultplatform.admin.form_errors import add_errors, replace_generic_failure, unique_errors
 from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
 from consultplatform.forms import SafeForm
@@ -152,6 +153,8 @@ class SecureModelView(AccessMixin, ModelView):
     can_set_page_size = True
     create_modal = edit_modal = details_modal = False
     form_overrides: dict[str, Any] = {}
+    # {unique field names: message} where a constraint deserves its own sentence.
+    unique_messages: dict[tuple[str, ...], Any] = {}
 
     # --- permissions ---------------------------------------------------------
 
@@ -327,12 +330,27 @@ class SecureModelView(AccessMixin, ModelView):
             replacement.creation_counter = unbound.creation_counter  # keeps the field order
             setattr(form_class, name, replacement)
 
+    def edit_form(self, obj=None):
+        g.cp_form_obj = obj  # the row being edited, left out of the uniqueness check
+        return super().edit_form(obj)
+
+    def validate_form(self, form) -> bool:
+        """Flask-Admin's validation, then the unique constraints, each on its field."""
+        g.cp_form = form
+        if not super().validate_form(form):
+            return False
+        if request.method != "POST" or "csrf_token" not in form or not form.is_submitted():
+            return True
+        errors = unique_errors(self.model, form, g.get("cp_form_obj"), self.unique_messages)
+        add_errors(form, errors)
+        return not errors
+
     def render(self, template: str, **kwargs: Any):
-        body = super().render(template, **kwargs)
         # A form sent back with errors is a 422, not a 200.
         if request.method == "POST" and template in (self.create_template, self.edit_template):
-            return body, 422
-        return body
+            replace_generic_failure()
+            return super().render(template, **kwargs), 422
+        return super().render(template, **kwargs)
 
     # --- saving, with validation, events and audit in one transaction ------------
 
@@ -444,7 +462,14 @@ class SecureModelView(AccessMixin, ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationError | IntegrityError):
             if isinstance(exc, IntegrityError):
-                flash(_("This conflicts with an existing record (it must be unique)."), "error")
+                # Someone saved the same value a moment ago: name the field if we can.
+                form = g.get("cp_form")
+                found = unique_errors(self.model, form, g.get("cp_form_obj"),
+                                      self.unique_messages) if form else {}
+                add_errors(form, found)
+                if not found:
+                    flash(_("This conflicts with an existing record (it must be unique)."),
+                          "error")
             else:
                 flash(str(exc), "error")
             return True

@@ -11,6 +11,7 @@ from peewee import IntegrityError
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
+from consultplatform.admin.consultation_scope import ConsultationScopedView
 from consultplatform.admin.views import CoreModelView
 from consultplatform.forms import SafeForm
 from consultplatform.models import Consultation, Theme
@@ -22,7 +23,7 @@ class MergeForm(SafeForm):
         InputRequired(message=_l("Choose the theme that stays."))])
 
 
-class ThemeView(CoreModelView):
+class ThemeView(ConsultationScopedView, CoreModelView):
     list_prefetch = (Consultation,)
     column_list = ["name", "consultation", "colour", "position", "active"]
     column_searchable_list = ["name"]

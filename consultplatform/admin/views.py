@@ -32,6 +32,7 @@ from wtforms.validators import Email, Length, NumberRange, Optional, Regexp, Val
 
 from consultplatform import audit
 from consultplatform.admin.base import SecureModelView, parse_id
+from consultplatform.admin.consultation_scope import ConsultationScopedView
 from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.labels import LABELS
 from consultplatform.attendance import mark_attendance
@@ -68,6 +69,7 @@ from consultplatform.signup import (
     sign_up,
     tell_about_session_change,
 )
+from consultplatform.slugs import unique_slug
 from consultplatform.templating import format_page_url
 from consultplatform.timezone import localize
 from consultplatform.urls import public_url
@@ -134,10 +136,29 @@ class ConsultationView(CoreModelView):
                     "formats"]
     form_overrides = {"formats": SelectMultipleField}
     form_args = {
-        "slug": {"validators": [Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", message=_l(
-            "Use lower-case letters, digits and hyphens only."))]},
+        "slug": {"validators": [Optional(), Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", message=_l(
+            "Use lower-case letters, digits and hyphens only."))],
+            "description": _l("The address of the consultation's page: /c/<slug>. Leave empty "
+                              "to make it from the title.")},
         "contact_email": {"validators": [Optional(), Email(), Length(max=254)]},
     }
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        # The slug may be left empty (it is made from the title): not a required field.
+        unbound = form_class.slug
+        validators = [v for v in unbound.kwargs.get("validators", [])
+                      if type(v).__name__ != "ValueRequired"]
+        form_class.slug = type(unbound)(unbound.field_class, *unbound.args,
+                                        **{**unbound.kwargs, "validators": validators})
+        form_class.slug.creation_counter = unbound.creation_counter
+        return form_class
+
+    def on_model_change(self, form, model, is_created: bool) -> None:
+        if not model.slug:
+            model.slug = unique_slug(model.title, lambda slug: Consultation.select().where(
+                (Consultation.slug == slug) & (Consultation.id != (model.id or 0))).exists())
+        super().on_model_change(form, model, is_created)
 
     def _with_format_choices(self, form, obj=None):
         form.formats.choices = format_choices(keep=(obj.formats if obj is not None else ()))
@@ -166,7 +187,7 @@ class ConsultationView(CoreModelView):
             emit_after_commit("cp_consultation_closed", consultation=model)
 
 
-class SectorView(CoreModelView):
+class SectorView(ConsultationScopedView, CoreModelView):
     list_prefetch = (Consultation,)
     column_list = ["consultation", "name", "default_seat_cap", "position"]
     column_searchable_list = ["name"]
@@ -293,7 +314,7 @@ class ConsultationTitleFilter(BasePeeweeFilter):
         return admin_lazy_gettext("contains")
 
 
-class SessionView(CoreModelView):
+class SessionView(ConsultationScopedView, CoreModelView):
     # Each tied to the session itself: peewee would otherwise fetch the sectors as the
     # consultation's (Sector.consultation), and load each row's sector one by one.
     list_prefetch = ((Consultation, ConsultationSession), (Sector, ConsultationSession),
@@ -337,6 +358,7 @@ class SessionView(CoreModelView):
             "Invitation-only sessions: make a new link. The old link stops working.")),
     }
     edit_template = "admin/cp_session_edit.html"
+    scoped_choices = {"sector": Sector}
     moderator_can_edit_some = True
     # Fields a moderator's form does not have: who moderates, where it belongs, its format
     # (a format's data, such as an arena's insights, hangs on it), the seat rules.
@@ -544,6 +566,8 @@ class RegistrationView(CoreModelView):
         "attendance": {"blank_text": _l("Not recorded")},
     })
     list_template = "admin/cp_registration_list.html"
+    unique_messages = {("session", "participant"): _l(
+        "This participant is already signed up for this session.")}
     # Deleting many at once would skip the waiting list; "cancel" hands seats on.
     action_disallowed_list = ["delete"]
 

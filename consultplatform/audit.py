@@ -19,7 +19,9 @@ def object_label(obj: Any) -> str:
 
 
 def record(action: str, obj: Any = None, *, result: str = "success",
-           object_type: str | None = None, details: dict | None = None) -> AuditLog:
+           object_type: str | None = None, details: dict | None = None,
+           actor_user: Any = None) -> AuditLog:
+    """``actor_user``: who acts when it is not (yet) the logged-in user (a login)."""
     actor = None
     actor_label = ""
     origin = ""
@@ -27,6 +29,8 @@ def record(action: str, obj: Any = None, *, result: str = "success",
         origin = (request.remote_addr or "")[:64]
         if current_user and current_user.is_authenticated:
             actor, actor_label = current_user.id, current_user.email
+    if actor_user is not None:
+        actor, actor_label = actor_user.id, actor_user.email
     object_id = ""
     if obj is not None and getattr(obj, "_pk", None) is not None:
         object_id = str(obj._pk)

@@ -35,6 +35,10 @@ DEFAULTS: dict[str, Any] = {
     # Several machines: redis://host:6379/0.
     "RATELIMIT_STORAGE_URI": "sqlite:///ratelimits.sqlite3",
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # Per account: this many wrong passwords within the window lock it for LOGIN_LOCK_MINUTES.
+    "LOGIN_LOCK_AFTER": 10,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 60,
+    "LOGIN_LOCK_MINUTES": 60,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     "SECURITY_CONTACT": "mailto:security@example.org",

@@ -38,6 +38,7 @@ LABELS = {
     "registration_opens_at": _l("Registration opens"),
     "registration_closes_at": _l("Registration closes"),
     "audience": _l("Audience"),
+    "locked_until": _l("Locked until"),
     "moderator": _l("Moderator"),
     "colour": _l("Colour"),
     "active": _l("Active"),

@@ -37,6 +37,7 @@ from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.labels import LABELS
 from consultplatform.attendance import mark_attendance
 from consultplatform.auth.roles import is_staff, moderates
+from consultplatform.auth.throttle import unlock
 from consultplatform.db import db, utcnow, write_transaction
 from consultplatform.events import emit_after_commit
 from consultplatform.i18n import current_language
@@ -895,9 +896,19 @@ class QuestionView(CoreModelView):
 
 class StaffUserView(CoreModelView):
     read_roles = ("admin",)
-    column_list = ["name", "email", "role", "active", "language", "last_login_at"]
+    column_list = ["name", "email", "role", "active", "language", "last_login_at", "locked_until"]
     column_details_list = ["name", "email", "role", "active", "language", "last_login_at",
-                           "created_at"]
+                           "locked_until", "created_at"]
+    column_formatters = {"locked_until": lambda v, c, m, n: format_datetime(
+        m.locked_until, "d MMM y HH:mm") if m.locked_until and m.locked_until > utcnow() else ""}
+    column_formatters_detail = column_formatters
+
+    @action("unlock", _l("Unlock (after wrong passwords)"),
+            _l("Unlock the selected accounts? They can log in again at once."))
+    def action_unlock(self, ids: list[str]) -> None:
+        unlocked = sum(unlock(int(ident)) for ident in ids)
+        flash(ngettext("%(num)d account unlocked.", "%(num)d accounts unlocked.", unlocked),
+              "success")
     column_searchable_list = ["name", "email"]
     column_filters = ["role", "active"]
     form_columns = ["name", "email", "role", "active", "language"]

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consultplatform import audit
 from consultplatform.auth.forms import LoginForm
-from consultplatform.db import utcnow
+from consultplatform.auth.throttle import log_in, unlock_link_valid, unlock_with_token
 from consultplatform.extensions import limiter, login_manager, login_rate_limit
+from consultplatform.forms import SafeForm
 from consultplatform.i18n import safe_next
 from consultplatform.models import StaffUser
 
@@ -43,20 +54,36 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = StaffUser.authenticate(form.email.data, form.password.data)
+        user = log_in(form.email.data, form.password.data)
         if user is not None:
             session.clear()  # a new session at login: nothing carried over
             login_user(user)
-            user.last_login_at = utcnow()
-            user.save(only=[StaffUser.last_login_at])
-            audit.record("login", user, object_type="StaffUser")
             return redirect(next_url)
-        audit.record("login", None, result="denied", object_type="StaffUser")
+        # The same answer for an unknown address, a wrong password and a locked account.
         flash(_("The e-mail address or password is not correct."), "error")
         status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form, next_url=next_url), status
+    return render_template("auth/login.html", form=form, next_url=next_url,
+                           lock_after=current_app.config["LOGIN_LOCK_AFTER"],
+                           lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"]), status
+
+
+@bp.route("/ontgrendelen/<string(maxlength=100):token>", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
+def unlock(token: str):
+    """The link in the mail to a locked account's owner: confirm, and the lock is lifted."""
+    gone = _("This link is not valid (any more). The lock ends by itself, or ask an "
+             "administrator to lift it.")
+    if not unlock_link_valid(token):
+        abort(404, description=gone)
+    form = SafeForm()
+    if form.validate_on_submit():
+        if unlock_with_token(token) is None:  # used in the meantime
+            abort(404, description=gone)
+        flash(_("Your account is unlocked. You can log in again."), "success")
+        return redirect(url_for(".login"), code=303)
+    return render_template("auth/unlock.html", form=form)
 
 
 @bp.post("/logout")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask_login import UserMixin
-from peewee import BooleanField, CharField, DateTimeField
+from peewee import BooleanField, CharField, DateTimeField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consultplatform.db import BaseModel, utcnow
@@ -33,6 +33,12 @@ class StaffUser(UserMixin, BaseModel):
     # ends every session of the account (signed cookies cannot be revoked otherwise).
     session_token = CharField(max_length=64, default=lambda: secrets.token_urlsafe(32))
     created_at = DateTimeField(default=utcnow)
+    # Login throttling per account (consultplatform/auth/throttle.py).
+    failed_logins = IntegerField(default=0)
+    last_failed_login_at = DateTimeField(null=True)
+    locked_until = DateTimeField(null=True)
+    # SHA-256 of the secret in the unlock link mailed to the account's owner.
+    unlock_token_hash = CharField(max_length=64, null=True)
 
     class Meta:
         table_name = "staff_user"
@@ -61,12 +67,7 @@ class StaffUser(UserMixin, BaseModel):
     def is_admin(self) -> bool:
         return self.role == "admin"
 
-    @classmethod
-    def authenticate(cls, email: str, password: str) -> StaffUser | None:
-        user = cls.get_or_none(cls.email == normalise_email(email))
-        if user is None:
-            check_password_hash(_DUMMY_HASH, password or "")
-            return None
-        if not user.check_password(password or "") or not user.active:
-            return None
-        return user
+    @staticmethod
+    def check_no_password(password: str) -> None:
+        """The work of a password check, for an answer that must take as long as one."""
+        check_password_hash(_DUMMY_HASH, password or "")

@@ -10,7 +10,7 @@ PLUGINS := $(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install translations catalog clean browser-deps
+.PHONY: run test lint install translations catalog clean browser-deps system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,18 @@ $(STAMP): $(BIN)/python pyproject.toml $(PLUGINS)
 	$(BIN)/pip install --quiet -e ".[dev]" $(addprefix -e ,$(PLUGIN_DIRS))
 	touch $(STAMP)
 
-install: $(STAMP) translations
+install: system-deps $(STAMP) translations
+
+# System libraries the Python packages load: Cairo (the heatmap's PNG) and a font for it.
+system-deps:
+	@if ! ldconfig -p | grep -q 'libcairo.so.2' || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libcairo2 fonts-dejavu-core fontconfig; \
+	  else echo "system-deps: libcairo2 or fonts-dejavu-core is missing and we are not root;" \
+	    "install them with apt-get (the heatmap's PNG download needs them)"; fi; \
+	fi
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d consultplatform/translations -D messages >/dev/null

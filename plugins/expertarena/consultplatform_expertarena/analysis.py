@@ -25,7 +25,11 @@ from consultplatform.models import (
 )
 from consultplatform.timezone import now_local
 from consultplatform_expertarena.arenas import FORMAT_KEY, arena_sectors
-from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
+from consultplatform_expertarena.models import (
+    ExpertarenaInsight,
+    ExpertarenaInsightTheme,
+    ExpertarenaThemeProposal,
+)
 
 SectorKey = int | None  # None: insights recorded without a sector
 
@@ -63,6 +67,9 @@ class Matrix:
     unthemed: dict[tuple[SectorKey, str], int] = field(default_factory=dict)
     # theme -> summed weight of its insights.
     weights: dict[int, int] = field(default_factory=dict)
+    # Insight-theme links to themes a moderator proposed and nobody reviewed yet:
+    # such a theme is no column (a moderator's word is not yet the municipality's).
+    pending_links: int = 0
 
     def cell(self, sector: SectorKey, theme: int, category: str | None = None) -> int:
         return sum(n for (s, t, c), n in self.cells.items()
@@ -103,9 +110,19 @@ class Matrix:
     def categories(self) -> set[str]:
         return {c for _s, c in self.rows}
 
-    def grid(self, category: str | None = None) -> list[list[int]]:
-        """Counts as rows (``row_keys``) by columns (``themes``), for the heatmap."""
-        return [[self.cell(s, t.id, category) for t in self.themes] for s in self.row_keys()]
+    def grid(self, category: str | None = None, themes: list[Theme] | None = None,
+             share: bool = False) -> list[list[int]]:
+        """Rows (``row_keys``) by columns (``themes``, in that order): counts, or with
+        ``share`` each count as a whole percentage of its sector's insights."""
+        columns = self.themes if themes is None else themes
+        return [[self.share(s, t.id, category) if share else self.cell(s, t.id, category)
+                 for t in columns] for s in self.row_keys()]
+
+    def share(self, sector: SectorKey, theme: int, category: str | None = None) -> int:
+        """The cell as a whole percentage of the sector's insights (comparable between
+        sectors that were heard at different lengths)."""
+        total = self.row_total(sector, category)
+        return round(100 * self.cell(sector, theme, category) / total) if total else 0
 
 
 def load_matrix(scope: Scope) -> Matrix:
@@ -148,9 +165,15 @@ def load_matrix(scope: Scope) -> Matrix:
         sectors = [s for s in sectors if s.id in own or s.id in used_sectors]
     matrix.sectors = sectors
     used_themes = {t for _s, t, _c in matrix.cells}
-    matrix.themes = [t for t in Theme.select().where(Theme.consultation == scope.consultation.id)
+    unreviewed = (ExpertarenaThemeProposal.select(ExpertarenaThemeProposal.theme)
+                  .where(ExpertarenaThemeProposal.reviewed_at.is_null()))
+    matrix.themes = [t for t in Theme.select().where((Theme.consultation == scope.consultation.id)
+                                                     & Theme.id.not_in(unreviewed))
                      .order_by(Theme.position, Theme.name)
                      if t.active or t.id in used_themes]
+    shown = {t.id for t in matrix.themes}
+    matrix.pending_links = sum(n for (_s, t, _c), n in matrix.cells.items() if t not in shown)
+    matrix.cells = {key: n for key, n in matrix.cells.items() if key[1] in shown}
     return matrix
 
 

@@ -101,6 +101,10 @@ class InsightForm(SafeForm):
         if sectors:
             self.sector.validators = [InputRequired(message=_l("Choose a sector."))]
         if fresh:
+            # Type and Enter must work the first time: a category is always chosen
+            # (the first, or the last one used, which _sticky set from the address).
+            if not self.category.data and settings.categories:
+                self.category.data = settings.categories[0].code
             if len(own) == 1 and not self.sector.data:
                 self.sector.data = str(own[0])
             if not self.submission_key.data:

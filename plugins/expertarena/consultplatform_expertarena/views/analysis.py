@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from flask import Response, abort, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from consultplatform.admin import SecureView
 from consultplatform.auth.roles import is_admin
+from consultplatform.db import utcnow
 from consultplatform.i18n import current_language
 from consultplatform.models import Consultation, Theme
+from consultplatform.slugs import slugify
 from consultplatform_expertarena.analysis import (
     Matrix,
     Scope,
@@ -22,11 +24,13 @@ from consultplatform_expertarena.analysis import (
     top_by_sector,
 )
 from consultplatform_expertarena.arenas import FORMAT_KEY, arena_or_404, arena_query
-from consultplatform_expertarena.heatmap import render_heatmap
+from consultplatform_expertarena.heatmap import HeatmapText, render_heatmap, svg_to_png
 from consultplatform_expertarena.models import ExpertarenaThemeProposal
 from consultplatform_expertarena.settings import ArenaSettings, arena_settings
 
 SPLIT = "categorie"
+# ?waarde=aandeel: each cell as a share of its sector's insights, not a count.
+VALUE, SHARE = "waarde", "aandeel"
 
 
 def consultation_or_404(consultation_id: int) -> Consultation:
@@ -41,26 +45,49 @@ def row_labels(matrix: Matrix) -> list[str]:
     return [names[key] if key is not None else _("No sector") for key in matrix.row_keys()]
 
 
+def ranked_columns(matrix: Matrix, settings: ArenaSettings) -> list[Theme]:
+    """The themes in order of importance: sectors reached, then insights, then weight."""
+    return [row.theme for row in leading_themes(matrix, settings.leading_threshold).ranking]
+
+
 def heatmap_svg(matrix: Matrix, category: str | None, settings: ArenaSettings,
-                language: str, place: str) -> str:
-    grid = matrix.grid(category)
-    rows, columns = row_labels(matrix), [t.name for t in matrix.themes]
+                language: str, place: str, *, share: bool = False,
+                consultation: str = "") -> str:
+    columns = ranked_columns(matrix, settings)
+    grid = matrix.grid(category, columns, share=share)
+    rows, names = row_labels(matrix), [t.name for t in columns]
     highest = max((v for row in grid for v in row), default=0)
-    what = (_("Insights about %(category)s per sector and theme, %(place)s",
-              category=settings.category_label(category, language), place=place)
-            if category else _("Insights per sector and theme, %(place)s", place=place))
+    label = settings.category_label(category, language) if category else ""
+    if share:
+        what = (_("Share of each sector's insights about %(category)s per theme, %(place)s",
+                  category=label, place=place) if category else
+                _("Share of each sector's insights per theme, %(place)s", place=place))
+    else:
+        what = (_("Insights about %(category)s per sector and theme, %(place)s",
+                  category=label, place=place)
+                if category else _("Insights per sector and theme, %(place)s", place=place))
     if highest:
         r, c = next((r, c) for r, row in enumerate(grid) for c, v in enumerate(row)
                     if v == highest)
-        detail = ngettext("The darker a cell, the more insights. Most: %(num)d insight about "
-                          "%(theme)s in %(sector)s.",
-                          "The darker a cell, the more insights. Most: %(num)d insights about "
-                          "%(theme)s in %(sector)s.", highest, theme=columns[c], sector=rows[r])
+        detail = (_("The darker a cell, the larger the share. Largest: %(num)d%% of the "
+                    "insights of %(sector)s are about %(theme)s.", num=highest,
+                    theme=names[c], sector=rows[r]) if share else
+                  ngettext("The darker a cell, the more insights. Most: %(num)d insight about "
+                           "%(theme)s in %(sector)s.",
+                           "The darker a cell, the more insights. Most: %(num)d insights about "
+                           "%(theme)s in %(sector)s.", highest, theme=names[c], sector=rows[r]))
     else:
         detail = _("No insights have been recorded yet.")
-    return render_heatmap(rows, columns, grid, title=what,
-                          description=detail + " " + _("The same numbers are in the table on "
-                                                       "the analysis page."))
+    stamp = format_datetime(utcnow(), "d MMMM y HH:mm")  # naive UTC, shown in Amsterdam time
+    text = HeatmapText(
+        title=what, heading=what,
+        description=detail + " " + _("The same numbers are in the table on the analysis page."),
+        legend_low=_("fewer") if not share else _("smaller share"),
+        legend_high=_("more") if not share else _("larger share"),
+        source=_("Source: insights recorded in the Expertarenas of %(consultation)s; "
+                 "columns in order of importance; as of %(when)s.",
+                 consultation=consultation or place, when=stamp))
+    return render_heatmap(rows, names, grid, text=text, suffix="%" if share else "")
 
 
 class AnalysisView(SecureView):
@@ -86,27 +113,47 @@ class AnalysisView(SecureView):
 
     @expose("/c/<id:consultation_id>/heatmap.svg")
     def consultation_heatmap(self, consultation_id: int):
-        return self._heatmap(Scope(consultation_or_404(consultation_id)))
+        return self._heatmap(Scope(consultation_or_404(consultation_id)), "svg")
 
     @expose("/arena/<id:session_id>/heatmap.svg")
     def arena_heatmap(self, session_id: int):
         session = arena_or_404(session_id)
-        return self._heatmap(Scope(session.consultation, session))
+        return self._heatmap(Scope(session.consultation, session), "svg")
 
-    def _heatmap(self, scope: Scope) -> Response:
+    @expose("/c/<id:consultation_id>/heatmap.png")
+    def consultation_heatmap_png(self, consultation_id: int):
+        return self._heatmap(Scope(consultation_or_404(consultation_id)), "png")
+
+    @expose("/arena/<id:session_id>/heatmap.png")
+    def arena_heatmap_png(self, session_id: int):
+        session = arena_or_404(session_id)
+        return self._heatmap(Scope(session.consultation, session), "png")
+
+    def _heatmap(self, scope: Scope, kind: str) -> Response:
         settings, language = arena_settings(scope.consultation), current_language()
         category = request.args.get(SPLIT) or None
         if category is not None and not any(c.code == category for c in settings.categories):
             abort(404)
-        svg = heatmap_svg(load_matrix(scope), category, settings, language, scope.title)
-        response = Response(svg, mimetype="image/svg+xml")
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        svg = heatmap_svg(load_matrix(scope), category, settings, language, scope.title,
+                          share=request.args.get(VALUE) == SHARE,
+                          consultation=scope.consultation.title)
+        if kind == "png":
+            response = Response(svg_to_png(svg), mimetype="image/png")
+        else:
+            response = Response(svg, mimetype="image/svg+xml")
+            response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        if kind == "png" or request.args.get("download") == "1":
+            name = f"heatmap-{slugify(scope.title) or 'expertarena'}"
+            if category:
+                name += f"-{slugify(category)}"
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
         return response
 
     def _page(self, scope: Scope):
         settings, language = arena_settings(scope.consultation), current_language()
         matrix = load_matrix(scope)
         leading = leading_themes(matrix, settings.leading_threshold)
+        share = request.args.get(VALUE) == SHARE
         wanted = [c for c in (settings.ambition_category, settings.barrier_category) if c]
         top = top_by_sector(scope, wanted, settings.top_per_sector)
         arenas = [scope.session] if scope.session else list(arena_query(scope.consultation))
@@ -118,6 +165,13 @@ class AnalysisView(SecureView):
                                     & ExpertarenaThemeProposal.reviewed_at.is_null())
                              .order_by(Theme.name))
         split = request.args.get("per") == SPLIT
+        def link(**changes: str | None) -> str:
+            args = {"per": SPLIT if split else None, VALUE: SHARE if share else None, **changes}
+            return url_for(request.endpoint, **request.view_args,
+                           **{k: v for k, v in args.items() if v})
+
+        links = {"together": link(per=None), "split": link(per=SPLIT),
+                 "counts": link(**{VALUE: None}), "share": link(**{VALUE: SHARE})}
         return self.render(
             "expertarena/analysis.html", scope=scope,
             place=scope.title,
@@ -127,7 +181,8 @@ class AnalysisView(SecureView):
                                                               row_labels(matrix), strict=True)),
             categories=[c for c in settings.categories
                         if c.code in matrix.categories() or not split],
-            proposals=proposals, heatmap_endpoint=(".arena_heatmap" if scope.session
-                                                   else ".consultation_heatmap"),
+            proposals=proposals, share=share, links=links,
+            columns=[row.theme for row in leading.ranking],
+            heatmap_endpoint=(".arena_heatmap" if scope.session else ".consultation_heatmap"),
             heatmap_args=({"session_id": scope.session.id} if scope.session
                           else {"consultation_id": scope.consultation.id}))

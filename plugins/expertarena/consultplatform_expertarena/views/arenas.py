@@ -80,7 +80,11 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
                 locked.save(only=["status"])
                 audit.record("close", locked, details={"fields": ["status"]})
                 emit_after_commit("cp_session_closed", session=locked)
-                message = _("The arena is closed. Its insights are now read-only.")
+                message = (_("The arena is closed. Its insights are now read-only for its "
+                             "moderators; you can reopen it with the button below.")
+                           if is_admin() else
+                           _("The arena is closed. Its insights are now read-only; an "
+                             "administrator can reopen it."))
             else:
                 message = _("This arena was already closed.")
         flash(message, "success")

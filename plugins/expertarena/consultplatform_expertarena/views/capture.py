@@ -140,6 +140,7 @@ class CaptureRoutes(ArenaRoutes):
             delete_id=delete_id if any(i.id == delete_id for i, _t in rows) else None,
             can_write=can_write, closed=not is_open(session), is_admin=is_admin(),
             may_close=moderates_arena(session), summary=summary(session), weights=dict(WEIGHTS),
+            confirm_close=request.args.get("sluiten") == "1" and not (edit_id or delete_id),
             problem=problem, hide=hidden_tabs(session),
             clock=lambda value: format_datetime(value, "HH:mm"))
         return body, status

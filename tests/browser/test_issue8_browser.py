@@ -165,3 +165,45 @@ def test_the_analysis_is_fit_to_present(page, app, tmp_path):
     expect(page.locator("#leading-title + p")).to_contain_text("Er zijn nog geen inzichten")
     assert "van de 0" not in page.content()
     assert Registration.select().count() > 0  # the demo is there
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_new_page_states_have_no_axe_violations(page, app, lang):
+    """The states issue 8 added: the close question, the share view, the sign-up form with
+    whom each arena is for, the waiting-list reason, the login hint and the unlock page."""
+    from consultplatform.auth.throttle import hash_token
+    from consultplatform.models import StaffUser
+    from tests.browser.helpers import Axe, switch_language
+
+    arena = _live_arena()
+    consultation = Consultation.get()
+    admin = make_staff("admin", email=f"admin-axe8-{lang}@example.org", password=PASSWORD)
+    locked = make_staff("viewer", email=f"locked-{lang}@example.org")
+    StaffUser.update(locked_until=dt.datetime(2099, 1, 1),
+                     unlock_token_hash=hash_token("a" * 43)).where(
+        StaffUser.id == locked.id).execute()
+    axe = Axe(page, lang)
+    page.goto("/")
+    if lang != "nl":
+        switch_language(page, lang)
+    page.goto(f"/c/{consultation.slug}/aanmelden")
+    axe.check("sign-up form with the arenas' sectors")
+    page.goto(f"/auth/ontgrendelen/{'a' * 43}")
+    axe.check("unlock page")
+    page.goto("/auth/login")
+    page.fill("#email", admin.email)
+    page.fill("#password", "wrong password")
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    axe.check("login refused, with the lock hint")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    for path in (f"/admin/expertarena/{arena.id}/?sluiten=1",
+                 f"/admin/expertarena-analyse/c/{consultation.id}/?waarde=aandeel",
+                 f"/admin/expertarena-analyse/c/{consultation.id}/?per=categorie&waarde=aandeel",
+                 "/admin/session/new/", "/admin/staffuser/"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        axe.check(path)
+    axe.assert_clean()

@@ -171,17 +171,24 @@ def _sign_up(request: SignUp) -> list[Outcome]:
 
 
 # A second sign-up this soon after the first (a double click, a retry) or after the
-# last "nothing changed" mail gets no mail of its own: one mail per person and minute.
+# last notice of the same kind gets no mail of its own: at most one notice per person,
+# kind and ten minutes, however often someone types their address.
 QUIET_PERIOD = dt.timedelta(minutes=10)
 
 
-def _not_told_lately(registration: Registration) -> bool:
+def _not_told_lately(registration: Registration, participant: Participant) -> bool:
     since = utcnow() - QUIET_PERIOD
     if registration.updated_at >= since or registration.created_at >= since:
         return False
-    return not (OutboxMail.select().where((OutboxMail.registration == registration.id)
-                                          & (OutboxMail.kind == "unchanged")
-                                          & (OutboxMail.created_at >= since)).exists())
+    return not _notified_lately(participant, "unchanged")
+
+
+def _notified_lately(participant: Participant, kind: str) -> bool:
+    """Did this person get a notice of ``kind`` within the quiet period?"""
+    return (OutboxMail.select().where((OutboxMail.to_address == participant.email)
+                                      & (OutboxMail.kind == kind)
+                                      & (OutboxMail.created_at >= utcnow() - QUIET_PERIOD))
+            .exists())
 
 
 def _as_newcomer(applicant: Applicant) -> Seeker:
@@ -207,12 +214,12 @@ def _register(participant: Participant, session: ConsultationSession,
     registration = Registration.get_or_none((Registration.session == session.id)
                                             & (Registration.participant == participant.id))
     if registration is not None and registration.status != "cancelled":
-        if as_new is not None and _not_told_lately(registration):
+        if as_new is not None and _not_told_lately(registration, participant):
             registration.participant, registration.session = participant, session
             queue_mail("unchanged", registration)
         return Outcome(session.id, ALREADY, registration, **public)
     if not may_take_a_seat(allowed, participant.sector_id, participant.side):
-        if as_new is not None:
+        if as_new is not None and not _notified_lately(participant, "other_sectors"):
             queue_notice("other_sectors", participant, session,
                          sectors=", ".join(sector_names(allowed or ())))
         return Outcome(session.id, OTHER_SECTORS, None, **public)

@@ -273,6 +273,7 @@ class SecureModelView(AccessMixin, ColumnBoundForms, ModelView):
             model = super().create_model(form)
             if not model:
                 txn.rollback()
+                self._name_conflict(form)
                 return model
             audit.record("create", model, details={"fields": g.get("cp_changed_fields", [])})
             self.after_save(model, {}, True)
@@ -284,6 +285,7 @@ class SecureModelView(AccessMixin, ColumnBoundForms, ModelView):
         with db.atomic() as txn:
             if not super().update_model(form, model):
                 txn.rollback()
+                self._name_conflict(form)
                 return False
             audit.record("update", model, details={"fields": g.get("cp_changed_fields", [])})
             self.after_save(model, before, False)
@@ -353,15 +355,20 @@ class SecureModelView(AccessMixin, ColumnBoundForms, ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationError | IntegrityError):
             if isinstance(exc, IntegrityError):
-                # Someone saved the same value a moment ago: name the field if we can.
-                form = g.get("cp_form")
-                found = unique_errors(self.model, form, g.get("cp_form_obj"),
-                                      self.unique_messages) if form else {}
-                add_errors(form, found)
-                if not found:
-                    flash(_("This conflicts with an existing record (it must be unique)."),
-                          "error")
+                # Named on its field once the failed transaction is rolled back (on
+                # PostgreSQL nothing can be read in it any more): see _name_conflict.
+                g.cp_integrity_error = True
             else:
                 flash(str(exc), "error")
             return True
         return super().handle_view_exception(exc)
+
+    def _name_conflict(self, form) -> None:
+        """After a refused save: the database's unique constraint said no (someone saved
+        the same value a moment ago), so say on which field, if we can find it."""
+        if not g.pop("cp_integrity_error", False):
+            return
+        found = unique_errors(self.model, form, g.get("cp_form_obj"), self.unique_messages)
+        add_errors(form, found)
+        if not found:
+            flash(_("This conflicts with an existing record (it must be unique)."), "error")

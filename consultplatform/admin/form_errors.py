@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import ForeignKeyField
 
 # Flask-Admin's own flashes after a failed save (English, naming nothing).
-FLASK_ADMIN_FAILURES = ("Failed to create record.", "Failed to update record.")
+FLASK_ADMIN_FAILURES = ("Failed to create record.", "Failed to save record.")
 NOT_SAVED = _l("Nothing was saved yet: correct the fields marked in red and save again.")
 
 

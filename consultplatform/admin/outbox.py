@@ -38,7 +38,7 @@ OUTBOX_LABELS = {
 
 def _plain_text(view, context, model, name) -> Markup:
     """The text body, escaped, line breaks kept, links with tokens masked."""
-    return Markup('<div style="white-space: pre-wrap">{}</div>').format(
+    return Markup('<div class="cp-pre-wrap">{}</div>').format(
         escape(redact(getattr(model, name) or "")))
 
 

@@ -51,29 +51,40 @@ def _locked_row(email: str) -> StaffUser | None:
 
 
 def log_in(email: str, password: str) -> StaffUser | None:
-    """The account for these credentials, or None (wrong, unknown, inactive or locked)."""
+    """The account for these credentials, or None (wrong, unknown, inactive or locked).
+
+    The password hash (the slow part, about 0.1 s) is checked outside any transaction,
+    so logins never hold the write lock while hashing; the outcome is then recorded
+    under the account's row lock, with the lock state read again."""
     policy = LoginPolicy.from_config()
-    now = utcnow()
+    user = StaffUser.get_or_none(StaffUser.email == normalise_email(email))
+    if user is None:
+        StaffUser.check_no_password(password)
+        audit.record("login", None, result="denied", object_type="StaffUser")
+        return None
+    if is_locked(user):
+        StaffUser.check_no_password(password)  # the same work as a real check
+        audit.record("login", user, result="denied", object_type="StaffUser",
+                     details={"locked": True})
+        return None
+    right = user.check_password(password or "") and user.active
     with write_transaction():
         user = _locked_row(email)
-        if user is None:
-            StaffUser.check_no_password(password)
-            audit.record("login", None, result="denied", object_type="StaffUser")
-            return None
-        if user.locked_until is not None and user.locked_until > now:
-            StaffUser.check_no_password(password)  # the same work as a real check
+        now = utcnow()
+        if user is None or is_locked(user):  # deleted, or locked a moment ago
             audit.record("login", user, result="denied", object_type="StaffUser",
-                         details={"locked": True})
+                         details={"locked": True} if user is not None else None)
             return None
-        if user.check_password(password or "") and user.active:
-            user.failed_logins, user.last_failed_login_at, user.locked_until = 0, None, None
-            user.last_login_at = now
-            user.save(only=[StaffUser.failed_logins, StaffUser.last_failed_login_at,
-                            StaffUser.locked_until, StaffUser.last_login_at])
-            audit.record("login", user, object_type="StaffUser", actor_user=user)
-            return user
-        _count_failure(user, policy, now)
-        return None
+        if not right:
+            _count_failure(user, policy, now)
+            return None
+        user.failed_logins, user.last_failed_login_at, user.locked_until = 0, None, None
+        user.unlock_token_hash, user.last_login_at = None, now
+        user.save(only=[StaffUser.failed_logins, StaffUser.last_failed_login_at,
+                        StaffUser.locked_until, StaffUser.unlock_token_hash,
+                        StaffUser.last_login_at])
+        audit.record("login", user, object_type="StaffUser", actor_user=user)
+        return user
 
 
 def _count_failure(user: StaffUser, policy: LoginPolicy, now: dt.datetime) -> None:
@@ -97,9 +108,10 @@ def _count_failure(user: StaffUser, policy: LoginPolicy, now: dt.datetime) -> No
 
 
 def unlock_link_valid(token: str) -> bool:
-    """Is this the link of an account still waiting to be unlocked?"""
+    """Is this the link of an account still locked?"""
     return bool(token) and len(token) <= 100 and StaffUser.select().where(
-        StaffUser.unlock_token_hash == hash_token(token)).exists()
+        (StaffUser.unlock_token_hash == hash_token(token))
+        & (StaffUser.locked_until > utcnow())).exists()
 
 
 def unlock_with_token(token: str) -> StaffUser | None:
@@ -107,7 +119,8 @@ def unlock_with_token(token: str) -> StaffUser | None:
     if not token or len(token) > 100:
         return None
     with write_transaction():
-        user = StaffUser.get_or_none(StaffUser.unlock_token_hash == hash_token(token))
+        user = StaffUser.get_or_none((StaffUser.unlock_token_hash == hash_token(token))
+                                     & (StaffUser.locked_until > utcnow()))
         if user is None:
             return None
         _lift(user, how="mail")

@@ -23,6 +23,7 @@ from consultplatform.public.signup_form import (
     build_form_class,
     prepare,
     question_field_name,
+    sector_choice,
     validate_questions,
     validate_sectors,
 )
@@ -90,7 +91,7 @@ def form(slug: str):
             applicant=Applicant(
                 name=form.name.data.strip(), email=form.email.data,
                 organisation=(form.organisation.data or "").strip(),
-                sector_id=int(form.sector.data) if form.sector.data.isdigit() else None,
+                sector_id=sector_choice(form.sector.data),
                 side=form.side.data, phone=(form.phone.data or "").strip(),
                 language=language, news_opt_in=bool(form.news.data),
                 news_consent_text=str(NEWS_CONSENT)),
@@ -110,9 +111,8 @@ def form(slug: str):
     question_fields = {s.id: [form[question_field_name(q)] for q in questions
                               if q.session_id == s.id] for s in sessions}
     required_questions = {question_field_name(q) for q in questions if q.required}
-    sector_names = {s.id: s.name for s in sectors}
-    audiences = {session_id: [sector_names[i] for i in sorted(ids, key=list(sector_names).index)
-                              if i in sector_names] for session_id, ids in allowed.items()}
+    audiences = {session_id: [s.name for s in sectors if s.id in ids]
+                 for session_id, ids in allowed.items()}
     return render_template("public/signup.html", consultation=consultation, form=form,
                            sessions=sessions, question_fields=question_fields, audiences=audiences,
                            required_questions=required_questions,

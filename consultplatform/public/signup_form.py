@@ -161,6 +161,13 @@ def answers_by_session(form: BaseSignUpForm,
     return result
 
 
+def sector_choice(value: object) -> int | None:
+    """The sector id a form value names ("none" and anything else: no sector)."""
+    if isinstance(value, str) and 0 < len(value) <= 10 and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def validate_sectors(form: BaseSignUpForm, sessions: list[ConsultationSession],
                      sectors: list[Sector], allowed: dict[int, frozenset[int]]) -> bool:
     """An entrepreneur chooses only sessions for their sector; the message names the
@@ -168,7 +175,7 @@ def validate_sectors(form: BaseSignUpForm, sessions: list[ConsultationSession],
     chosen = set(form.sessions.data or [])
     if form.side.data != RESTRICTED_SIDE or not chosen & set(allowed):
         return True
-    sector_id = int(form.sector.data) if (form.sector.data or "").isdigit() else None
+    sector_id = sector_choice(form.sector.data)
     fits = [s for s in sessions if may_take_a_seat(allowed.get(s.id), sector_id, RESTRICTED_SIDE)]
     names = {s.id: s.name for s in sectors}
     ok = True

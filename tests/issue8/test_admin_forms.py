@@ -139,3 +139,47 @@ def test_a_sector_of_another_consultation_is_refused(admin_client, two):
     assert response.status_code == 422
     assert "sector" in _invalid_fields(response.get_data(as_text=True))
     assert ConsultationSession.select().count() == 0
+
+
+def test_two_admins_saving_the_same_slug_at_once_get_a_field_error_not_a_500(
+        migrated, instance_dir):
+    """The database's unique index decides between simultaneous saves; the loser gets
+    the field's message (on PostgreSQL the failed transaction is rolled back first)."""
+    import threading
+
+    from consultplatform.db import db
+    from tests.conftest import _clean_tables, login, make_app, make_staff
+
+    application = make_app(migrated, instance_dir, RATELIMIT_ENABLED=False)
+    with application.app_context():
+        db.connect(reuse_if_open=True)
+        _clean_tables()
+        admins = [make_staff("admin") for _ in range(4)]
+        db.close()
+    for round_ in range(3):
+        clients, codes = [], []
+        for admin in admins:
+            client = application.test_client()
+            login(client, admin)
+            data = form_data(client.get("/admin/consultation/new/").get_data(as_text=True))
+            data.update(title="Gelijk", slug=f"gelijk-{round_}", organiser="Gemeente")
+            clients.append((client, data))
+        start = threading.Barrier(len(clients))
+
+        def save(client, data, start=start, codes=codes):
+            start.wait()
+            try:
+                codes.append(client.post("/admin/consultation/new/", data=data).status_code)
+            except Exception as exc:  # an exception escaping the app is the 500 we look for
+                codes.append(repr(exc))
+
+        threads = [threading.Thread(target=save, args=pair) for pair in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(codes, key=str) == [302, 422, 422, 422], codes
+    with application.app_context():
+        db.connect(reuse_if_open=True)
+        assert Consultation.select().count() == 3
+        db.close()

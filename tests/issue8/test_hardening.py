@@ -102,7 +102,9 @@ def test_downloaded_calendar_file_publishes_and_mail_requests(client, meeting):
     registration = Registration.get()
     body = client.get(f"/aanmelding/{registration.token}/agenda/{registration.id}.ics").data
     assert b"METHOD:PUBLISH" in body and b"METHOD:REQUEST" not in body
-    assert "METHOD:REQUEST" in OutboxMail.get(OutboxMail.kind == "confirmation").ics
+    assert b"ATTENDEE" not in body  # RFC 5546: a published event names no attendees
+    invitation = OutboxMail.get(OutboxMail.kind == "confirmation").ics
+    assert "METHOD:REQUEST" in invitation and "ATTENDEE" in invitation
 
 
 # --- point 15: control characters in redirect targets ------------------------------------

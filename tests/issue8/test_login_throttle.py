@@ -135,3 +135,19 @@ def test_unknown_unlock_links_are_refused(client, token):
                            data={"csrf_token": csrf_from(client.get("/auth/login")
                                                          .get_data(as_text=True))})
     assert response.status_code == 404
+
+
+def test_an_unlock_link_ends_with_its_lock(app):
+    import datetime as dt
+
+    user = make_staff("viewer", email="verlopen@example.org")
+    for n in range(10):
+        _attempt(app.test_client(), user.email, "fout", f"10.5.0.{n}")
+    mail = OutboxMail.get(OutboxMail.kind == "staff_unlock")
+    path = "/" + re.search(r"http://\S+/auth/ontgrendelen/\S+", mail.text_body).group(0).split("/", 3)[3]
+    assert app.test_client().get(path).status_code == 200
+    StaffUser.update(locked_until=dt.datetime(2000, 1, 1)).where(StaffUser.id == user.id).execute()
+    assert app.test_client().get(path).status_code == 404
+    # A login after the lock clears the link for good.
+    assert _attempt(app.test_client(), user.email, PASSWORD, "10.5.1.1").status_code == 302
+    assert StaffUser.get_by_id(user.id).unlock_token_hash is None

@@ -215,3 +215,33 @@ def test_promotion_passes_over_waiting_entrepreneurs_of_other_sectors(app, arena
         promoted = fill_free_seats(session.id)
     assert [r.id for r in promoted] == [right.id]
     assert Registration.get_by_id(wrong.id).status == "waitlisted"
+
+
+def test_malformed_sector_values_are_refused_without_a_crash(app, arena):
+    consultation, _sectors, session, _other = arena
+    for value in ("\u00b2", "9" * 40, "none", "-1", ""):
+        client = app.test_client()
+        response = _post(client, consultation, session, _sectors["Horeca"], email="x@example.org")
+        data = form_data(client.get("/c/arenas/aanmelden").get_data(as_text=True), "aanmelden")
+        data.update(name="X", email="x@example.org", sector=value, side="entrepreneur",
+                    privacy="y", sessions=[str(session.id)])
+        assert client.post("/c/arenas/aanmelden", data=data).status_code in (303, 422), value
+        assert response.status_code in (303, 422)
+
+
+def test_an_arena_sector_of_another_consultation_does_not_break_the_form(app, arena):
+    _consultation, _sectors, session, _other = arena
+    elsewhere = Sector.create(consultation=factories.consultation(), name="Elders")
+    ExpertarenaArenaSector.create(session=session, sector=elsewhere, position=9)
+    assert app.test_client().get("/c/arenas/aanmelden").status_code == 200
+
+
+def test_the_other_sectors_notice_is_sent_once_however_often_someone_tries(app, arena):
+    consultation, sectors, session, other = arena
+    known = factories.participant(consultation, email="vg@example.org", sector=sectors["Vastgoed"])
+    _age(factories.registration(known, other))
+    for _ in range(3):
+        client = app.test_client()
+        _done(client, _post(client, consultation, session, sectors["Horeca"],
+                            email="vg@example.org"))
+    assert OutboxMail.select().where(OutboxMail.kind == "other_sectors").count() == 1

@@ -18,10 +18,10 @@ from wtforms.validators import ValidationError
 from consultplatform import audit
 from consultplatform.admin.form_errors import add_errors, replace_generic_failure, unique_errors
 from consultplatform.admin.form_fields import ColumnBoundForms
-from consultplatform.admin.ids import MAX_ID, parse_id
 from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
 from consultplatform.forms import SafeForm
+from consultplatform.ids import MAX_ID, parse_id
 
 # Columns every save touches; listing them in the audit log would hide real changes.
 BOOKKEEPING_FIELDS = {"updated_at"}

@@ -18,7 +18,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import NumberRange, ValidationError
 from wtfpeewee.fields import SelectMultipleQueryField, SelectQueryField
 
-from consultplatform.admin.ids import parse_id
+from consultplatform.ids import parse_id
 
 # The strictest range the databases give each integer column (PostgreSQL's; SQLite's is wider).
 INTEGER_RANGES = ((SmallIntegerField, 2**15), (BigIntegerField, 2**63), (IntegerField, 2**31))

@@ -16,6 +16,7 @@ from flask import (
 from consultplatform.eligibility import allowed_sectors
 from consultplatform.extensions import limiter
 from consultplatform.i18n import current_language
+from consultplatform.ids import parse_id
 from consultplatform.models import Consultation, ConsultationSession, Sector, SessionQuestion
 from consultplatform.public.signup_form import (
     NEWS_CONSENT,
@@ -23,7 +24,6 @@ from consultplatform.public.signup_form import (
     build_form_class,
     prepare,
     question_field_name,
-    sector_choice,
     validate_questions,
     validate_sectors,
 )
@@ -91,7 +91,7 @@ def form(slug: str):
             applicant=Applicant(
                 name=form.name.data.strip(), email=form.email.data,
                 organisation=(form.organisation.data or "").strip(),
-                sector_id=sector_choice(form.sector.data),
+                sector_id=parse_id(form.sector.data),
                 side=form.side.data, phone=(form.phone.data or "").strip(),
                 language=language, news_opt_in=bool(form.news.data),
                 news_consent_text=str(NEWS_CONSENT)),

@@ -30,6 +30,7 @@ from wtforms.validators import (
 
 from consultplatform.eligibility import RESTRICTED_SIDE, may_take_a_seat
 from consultplatform.forms import SafeForm
+from consultplatform.ids import parse_id
 from consultplatform.models import ConsultationSession, Sector, SessionQuestion
 from consultplatform.models.choices import SIDES
 
@@ -161,13 +162,6 @@ def answers_by_session(form: BaseSignUpForm,
     return result
 
 
-def sector_choice(value: object) -> int | None:
-    """The sector id a form value names ("none" and anything else: no sector)."""
-    if isinstance(value, str) and 0 < len(value) <= 10 and value.isascii() and value.isdigit():
-        return int(value)
-    return None
-
-
 def validate_sectors(form: BaseSignUpForm, sessions: list[ConsultationSession],
                      sectors: list[Sector], allowed: dict[int, frozenset[int]]) -> bool:
     """An entrepreneur chooses only sessions for their sector; the message names the
@@ -175,7 +169,7 @@ def validate_sectors(form: BaseSignUpForm, sessions: list[ConsultationSession],
     chosen = set(form.sessions.data or [])
     if form.side.data != RESTRICTED_SIDE or not chosen & set(allowed):
         return True
-    sector_id = sector_choice(form.sector.data)
+    sector_id = parse_id(form.sector.data)  # "none" (and anything else): no sector
     fits = [s for s in sessions if may_take_a_seat(allowed.get(s.id), sector_id, RESTRICTED_SIDE)]
     names = {s.id: s.name for s in sectors}
     ok = True

@@ -13,15 +13,15 @@ from consultplatform.admin.base import AccessMixin, SecureModelView, SecureView
 from consultplatform.admin.index import IndexView
 from consultplatform.admin.outbox import OutboxMailView
 from consultplatform.admin.plugins_view import PluginsView
+from consultplatform.admin.registrations import RegistrationView
+from consultplatform.admin.sessions import SessionView
 from consultplatform.admin.themes import ThemeView
 from consultplatform.admin.views import (
     AuditLogView,
     ConsultationView,
     ParticipantView,
     QuestionView,
-    RegistrationView,
     SectorView,
-    SessionView,
     SitePageView,
     StaffUserView,
 )

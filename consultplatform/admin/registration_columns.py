@@ -1,0 +1,48 @@
+"""What the registration list and details show beside the row's own columns: the
+place on the waiting list and the answers to the session's questions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from peewee import fn
+
+from consultplatform.i18n import current_language
+from consultplatform.models import Registration, SessionQuestion
+
+
+def queue_positions(session_ids: list[int]) -> dict[int, int]:
+    """{registration id: place on its session's waiting list (1 = next)}, one query.
+    The order is the one promotion uses: queue rank, then id."""
+    if not session_ids:
+        return {}
+    position = fn.ROW_NUMBER().over(partition_by=[Registration.session],
+                                    order_by=[Registration.queue_rank, Registration.id])
+    query = (Registration.select(Registration.id, position.alias("position"))
+             .where((Registration.status == "waitlisted")
+                    & Registration.session.in_(sorted(set(session_ids)))))
+    return dict(query.tuples())
+
+
+def answers_markup(registration: Registration) -> Markup:
+    """The answers to the session's questions, as the staff member reads them:
+    question, then the chosen options' labels or the text given."""
+    questions = {str(q.id): q for q in SessionQuestion.select().where(
+        SessionQuestion.session == registration.session_id).order_by(SessionQuestion.position)}
+    language = current_language()
+    items = []
+    for key, value in (registration.answers or {}).items():
+        question = questions.get(key)
+        if question is None:
+            continue  # the question was deleted since
+        if question.kind in ("single", "multiple"):
+            options = question.options(language)
+            picked = value if isinstance(value, list) else [value]
+            shown = ", ".join(options[int(i)] for i in picked
+                              if str(i).isdigit() and int(i) < len(options))
+        elif question.kind == "yes_no":
+            shown = str(_l("Yes")) if value == "yes" else str(_l("No"))
+        else:
+            shown = str(value)
+        items.append(Markup("<dt>{}</dt><dd>{}</dd>").format(question.label(language), shown))
+    return Markup("<dl>{}</dl>").format(Markup("").join(items)) if items else Markup("")

@@ -1,5 +1,5 @@
 """WSGI entry point: ``gunicorn wsgi:app`` (warns when PUBLIC_URL is not set)."""
 
-from consultplatform.serve import production_app
+from consultplatform.production import production_app
 
 app = production_app()

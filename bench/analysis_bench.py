@@ -41,16 +41,14 @@ from consultplatform.migrate import upgrade  # noqa: E402
 from consultplatform.models import (  # noqa: E402
     Consultation,
     ConsultationSession,
+    Insight,
+    InsightTheme,
     Sector,
     StaffUser,
     Theme,
 )
 from consultplatform.plugins import registry  # noqa: E402
 from consultplatform.timezone import now_local  # noqa: E402
-from consultplatform_expertarena.models import (  # noqa: E402
-    ExpertarenaInsight,
-    ExpertarenaInsightTheme,
-)
 
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000,10000,50000").split(",")]
@@ -107,24 +105,24 @@ def build(app) -> tuple[Consultation, list[ConsultationSession], list[Sector], l
 
 def top_up(app, arenas, sectors, themes, size: int) -> None:
     with app.app_context():
-        have = ExpertarenaInsight.select().count()
+        have = Insight.select().count()
         categories = itertools.cycle(CATEGORIES)
         now = utcnow()
         for chunk_start in range(have, size, 2000):
             count = min(2000, size - chunk_start)
             with db.atomic():
-                first = ExpertarenaInsight.select().count()
-                ExpertarenaInsight.insert_many([{
+                first = Insight.select().count()
+                Insight.insert_many([{
                     "session": arenas[(first + n) % 7].id, "sector": sectors[(first + n) % 7].id,
                     "text": f"Inzicht {first + n}", "category": next(categories),
                     "weight": 1 + (first + n) % 3, "quote": "", "actor": "",
                     "created_at": now, "updated_at": now} for n in range(count)]).execute()
-                ids = [row.id for row in ExpertarenaInsight.select(ExpertarenaInsight.id)
-                       .order_by(ExpertarenaInsight.id).offset(first)]
+                ids = [row.id for row in Insight.select(Insight.id)
+                       .order_by(Insight.id).offset(first)]
                 links = [{"insight": i, "theme": themes[(i * 3) % 7].id} for i in ids]
                 links += [{"insight": i, "theme": themes[(i * 3 + 1) % 7].id}
                           for i in ids if i % 2]
-                ExpertarenaInsightTheme.insert_many(links).execute()
+                InsightTheme.insert_many(links).execute()
 
 
 def timed(client, counter: QueryCounter, url: str) -> tuple[list[float], int]:
@@ -202,8 +200,8 @@ def main() -> None:
             page_ms.append((middle - start) * 1000)
             post_ms.append((end - middle) * 1000)
         with app.app_context():
-            in_arena = ExpertarenaInsight.select().where(
-                ExpertarenaInsight.session == arenas[0].id).count()
+            in_arena = Insight.select().where(
+                Insight.session == arenas[0].id).count()
         print(f"\n# Recording an insight (one moderator, arena with {in_arena:,} insights "
               f"at the end, {SIZES[-1] + CAPTURES:,} in all)\n")
         print("| step | p50 ms | p95 ms |")

@@ -77,3 +77,17 @@ class MigrationSource:
 
     namespace: str
     package: str
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """An event a plugin declares (``cp_register_events``) and fires with
+    ``consultplatform.api.emit_event``; other plugins hear it through ``cp_event``.
+
+    ``name`` is ``<plugin>.<what>`` (``validation.poll_closed``); ``fields`` names
+    the payload's keys, so a listener knows what it gets.
+    """
+
+    name: str
+    description: Any = ""
+    fields: Sequence[str] = field(default_factory=tuple)

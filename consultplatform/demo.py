@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from typing import TYPE_CHECKING
 
 from consultplatform.db import db
 from consultplatform.models import (
@@ -21,8 +22,11 @@ from consultplatform.models import (
     StaffUser,
     Theme,
 )
-from consultplatform.plugins import PluginRegistry
+from consultplatform.services.staff import StaffAccount, create_staff
 from consultplatform.timezone import now_local
+
+if TYPE_CHECKING:
+    from consultplatform.plugins import PluginRegistry
 
 DEMO_SLUG = "sociaal-economische-agenda"
 # Passwords of the demo staff accounts made by the last load, for the CLI to print once.
@@ -87,9 +91,8 @@ def load_demo(plugins: PluginRegistry) -> dict[str, int]:
 
 def _staff(email: str, name: str, role: str) -> tuple[StaffUser, str]:
     password = secrets.token_urlsafe(12)
-    user = StaffUser(email=email, name=name, role=role)
-    user.set_password(password)
-    user.save()
+    user = create_staff(StaffAccount(email=email, name=name, role=role, password=password),
+                        audited=False)
     return user, password
 
 

@@ -1,4 +1,6 @@
-"""Event hooks fire only after the transaction that caused them has committed."""
+"""Events fire only after the transaction that caused them has committed: the
+core's own event hooks (``cp_session_closed``, ...) and the events plugins
+declare (``cp_register_events``), heard through ``cp_event``."""
 
 from __future__ import annotations
 
@@ -21,3 +23,15 @@ def emit_after_commit(hook_name: str, **kwargs: Any) -> None:
         raise ValueError(f"{hook_name} is not an event hook")
     plugins = registry()
     db.obj.after_commit(lambda: plugins.notify(hook_name, **kwargs))
+
+
+def emit_event(name: str, **payload: Any) -> None:
+    """Fire the declared plugin event ``name`` after the current commit (at once
+    outside a transaction); every enabled plugin's ``cp_event`` hears it.
+
+    ``payload`` holds plain values (ids, codes, counts), not model objects: a
+    listener reads what it needs itself, in its own transaction."""
+    plugins = registry()
+    if name not in plugins.events():
+        raise ValueError(f"{name} is not a declared event (cp_register_events)")
+    db.obj.after_commit(lambda: plugins.notify("cp_event", name=name, payload=dict(payload)))

@@ -8,11 +8,12 @@ language; nothing reaches the database or a mail.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from consultplatform.text import unsafe_in_line, unsafe_in_text
@@ -75,3 +76,13 @@ class SafeForm(FlaskForm):
                 field.errors = [e if isinstance(e, str | dict | list) else str(e)
                                 for e in field.errors]
         return valid
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 choice objects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def strip(value: Any) -> Any:
+    """A field filter: surrounding white space off a text value."""
+    return value.strip() if isinstance(value, str) else value

@@ -9,7 +9,7 @@ never mutates the Flask app itself. Each hook is documented in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from flask_admin import BaseView
 
     from consultplatform.contributions import (
+        EventSpec,
         ExportDataset,
         Exporter,
         MemoSection,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     )
     from consultplatform.db import BaseModel
     from consultplatform.models import Consultation, ConsultationSession, Registration, Theme
+    from consultplatform.vocabulary import Vocabulary
 
 PROJECT = "consultplatform"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -154,6 +156,28 @@ def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[in
     """
 
 
+@hookspec(firstresult=True)
+def cp_insight_vocabulary(consultation: Consultation) -> Vocabulary | None:
+    """The category and who-should-act lists ``consultation``'s insights use.
+
+    The core owns insights; the plugin whose settings hold these lists answers
+    (the Expertarena does). The first answer counts; with none the case's four
+    categories and four actors apply (``consultplatform.vocabulary``). The insight
+    service refuses a code that is not in the list.
+    """
+
+
+@hookspec
+def cp_register_events() -> list[EventSpec]:
+    """Events this plugin fires, so other plugins can listen without the core
+    knowing either (``validation.poll_closed`` for the memo plugin).
+
+    Called at start-up; each :class:`~consultplatform.contributions.EventSpec`
+    name must be ``<plugin>.<what>`` and unique. The plugin fires one with
+    ``emit_event(name, **payload)``; an undeclared name raises ``ValueError``.
+    """
+
+
 # --- inside a core transaction -------------------------------------------------------
 
 
@@ -201,7 +225,17 @@ def cp_consultation_closed(consultation: Consultation) -> None:
     """A consultation's status became "closed". Called after the commit."""
 
 
+@hookspec
+def cp_event(name: str, payload: dict[str, Any]) -> None:
+    """A plugin event (declared with ``cp_register_events``) happened: ``name`` and
+    its ``payload`` (plain values: ids, codes, counts). Called after the commit of
+    the transaction that fired it, for every enabled plugin; a listener checks
+    ``name`` and ignores the rest. An exception is logged and does not undo it.
+    """
+
+
 EVENT_HOOKS = (
+    "cp_event",
     "cp_registration_created",
     "cp_registration_cancelled",
     "cp_registration_promoted",

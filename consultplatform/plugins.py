@@ -21,7 +21,7 @@ import wtforms
 from flask import current_app, g, has_request_context
 
 from consultplatform import hookspecs
-from consultplatform.contributions import KEY_PATTERN, SessionFormat
+from consultplatform.contributions import KEY_PATTERN, EventSpec, SessionFormat
 from consultplatform.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class PluginRegistry:
             self._register(importlib.import_module(module_name), name, "extra")
         self.pm.check_pending()
         self._check_names_and_wrappers()
+        self._events = self._collect_events()
 
     # --- discovery ---------------------------------------------------------------
 
@@ -95,6 +96,22 @@ class PluginRegistry:
                 if impl.hookwrapper or impl.wrapper:
                     raise PluginError(f"{impl.plugin_name}.{hook_name}: hook wrappers are not "
                                       "supported; the core calls each plugin on its own")
+
+    def _collect_events(self) -> dict[str, tuple[str, EventSpec]]:
+        events: dict[str, tuple[str, EventSpec]] = {}
+        for name, spec in self.items("cp_register_events", only_enabled=False):
+            if not isinstance(spec, EventSpec):
+                raise PluginError(f"{name}.cp_register_events must return EventSpec objects")
+            if not re.fullmatch(rf"{re.escape(name)}\.[a-z][a-z0-9_]{{1,59}}", spec.name):
+                raise PluginError(f"{name}: event {spec.name!r} must be named '{name}.<what>'")
+            if spec.name in events:
+                raise PluginError(f"{name}: event {spec.name!r} is declared twice")
+            events[spec.name] = (name, spec)
+        return events
+
+    def events(self) -> dict[str, tuple[str, EventSpec]]:
+        """Every declared plugin event: ``{name: (plugin name, spec)}``."""
+        return dict(self._events)
 
     @staticmethod
     def owns(plugin_name: str, identifier: str) -> bool:

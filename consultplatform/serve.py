@@ -20,22 +20,11 @@ import sys
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
-
-from consultplatform.urls import warn_if_unset
 
 # Forwarded to gunicorn: HUP reloads the workers, TERM and INT stop everything.
 FORWARDED_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
-
-
-def production_app() -> Flask:
-    """The WSGI application for a server start (gunicorn ``consultplatform.serve:production_app()``)."""
-    from consultplatform import create_app
-
-    app = create_app()
-    warn_if_unset(app)
-    return app
 
 
 def server_environment(config: Any, host: str, port: int) -> dict[str, str]:
@@ -52,12 +41,12 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[s
     return [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "--no-control-socket",
             "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
             "--bind", bind, "--timeout", "60", "--graceful-timeout", "10", "--keep-alive", "5",
-            "consultplatform.serve:production_app()"]
+            "consultplatform.production:production_app()"]
 
 
 def worker_command() -> list[str]:
     return [os.path.join(os.path.dirname(sys.executable), "huey_consumer"),
-            "consultplatform.tasks.huey", "--workers", "2", "--worker-type", "thread"]
+            "consultplatform.worker.huey", "--workers", "2", "--worker-type", "thread"]
 
 
 @click.command("serve")

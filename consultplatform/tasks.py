@@ -2,7 +2,10 @@
 
 The consumer runs beside the web server::
 
-    huey_consumer consultplatform.tasks.huey --workers 2 --worker-type thread
+    huey_consumer consultplatform.worker.huey --workers 2 --worker-type thread
+
+(``consultplatform.worker`` gives this module the app factory; the web app only
+enqueues, so this module never imports the app and the app may import it.)
 
 Storage comes from the environment, read when this module is imported (the
 consumer and the web app must agree): ``CONSULTPLATFORM_HUEY_REDIS_URL`` set
@@ -76,18 +79,35 @@ def clean_mail_folder() -> None:
 
 _app: Flask | None = None
 _app_lock = threading.Lock()
+_app_factory: Callable[[], Flask] | None = None
+
+
+def use_app_factory(factory: Callable[[], Flask]) -> None:
+    """Tell the tasks how to make this worker's app (``consultplatform.worker`` does)."""
+    global _app_factory
+    _app_factory = factory
 
 
 def flask_app() -> Flask:
-    """The app of this worker process, made once (configured like the web app)."""
+    """The app of this worker process, made once (configured like the web app).
+
+    Without a factory (a task run in the web process, huey's immediate mode in
+    tests) the task runs in the app of the current context."""
     global _app
+    if _app is not None:
+        return _app
+    if _app_factory is None:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            return current_app._get_current_object()  # type: ignore[attr-defined]
+        raise RuntimeError("no app for the task: start the worker as consultplatform.worker.huey")
     if _app is None:
         with _app_lock:
             if _app is None:
-                from consultplatform import create_app
                 from consultplatform.urls import warn_if_unset
 
-                _app = create_app()
+                _app = _app_factory()
                 _log_once_and_masked()
                 warn_if_unset(_app)
     return _app

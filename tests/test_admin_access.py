@@ -71,7 +71,7 @@ def url_argument(arg: str) -> str:
     if arg in URL_ARGUMENTS:
         return URL_ARGUMENTS[arg]
     if arg in ("session_id", "insight_id"):
-        from consultplatform_expertarena.models import ExpertarenaInsight
+        from consultplatform.models import Insight
 
         # The newest open session whose format has a staff page (the demo's live arena).
         formats = registry().formats()
@@ -84,7 +84,7 @@ def url_argument(arg: str) -> str:
             return "1"
         if arg == "session_id":
             return str(session.id)
-        insight = ExpertarenaInsight.get_or_none(ExpertarenaInsight.session == session.id)
+        insight = Insight.get_or_none(Insight.session == session.id)
         return str(insight.id) if insight else "1"
     if arg == "consultation_id":
         consultation = Consultation.select().order_by(Consultation.id).first()

@@ -31,7 +31,7 @@ import pytest
 
 from consultplatform.db import db
 from consultplatform.models import OutboxMail, Participant, Registration
-from consultplatform.signup import ALREADY, CONFIRMED, describe
+from consultplatform.services.signup import ALREADY, CONFIRMED, describe
 from tests import factories
 from tests.conftest import PG_URL, make_app
 from tests.forms import form_data

@@ -126,7 +126,7 @@ def test_hook_cp_export_datasets(app):
 
 def test_hook_cp_session_sectors(app):
     from consultplatform.eligibility import allowed_sectors
-    from consultplatform.signup import CONFIRMED, OTHER_SECTORS, Applicant, SignUp, sign_up
+    from consultplatform.services.signup import CONFIRMED, OTHER_SECTORS, Applicant, SignUp, sign_up
 
     parent = factories.consultation()
     farming, retail = factories.sector(parent, "Landbouw"), factories.sector(parent, "Retail")

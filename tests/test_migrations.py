@@ -24,9 +24,11 @@ def test_upgrade_on_a_fresh_database_then_again(tmp_path):
     with app.app_context():
         first = upgrade(registry())
         # The core first; the plugins' order among themselves is not defined.
-        assert first[:4] == ["core:m0001_initial", "core:m0002_site_pages", "core:m0003_signup",
-                             "core:m0004_login_lockout"]
-        assert sorted(first[4:]) == ["expertarena:m0001_initial", "fullhooks:m0001_initial"]
+        assert first[:5] == ["core:m0001_initial", "core:m0002_site_pages", "core:m0003_signup",
+                             "core:m0004_login_lockout", "core:m0005_trajectory"]
+        assert sorted(first[5:]) == ["expertarena:m0001_initial",
+                                     "expertarena:m0002_insights_to_core",
+                                     "fullhooks:m0001_initial"]
         assert upgrade(registry()) == []
         assert {p.slug for p in SitePage.select()} == {"toegankelijkheid", "privacy"}
         assert StaffUser.select().count() == 0

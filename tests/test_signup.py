@@ -396,7 +396,7 @@ def test_reminders_go_out_once_in_the_window(app, client, setup):
 
 
 def test_no_promotion_into_a_session_that_is_not_going_ahead(app, client, setup):
-    from consultplatform.signup import cancel
+    from consultplatform.services.signup import cancel
 
     _, sectors, session = setup
     session.capacity = 1
@@ -415,7 +415,7 @@ def test_no_promotion_into_a_session_that_is_not_going_ahead(app, client, setup)
 
 
 def test_no_reminder_after_cancelling(app, client, setup):
-    from consultplatform.signup import cancel
+    from consultplatform.services.signup import cancel
 
     _, sectors, session = setup
     registration = _signed_up(client, session, sectors["Bouw"], "weg@example.org")
@@ -426,7 +426,7 @@ def test_no_reminder_after_cancelling(app, client, setup):
 
 
 def test_signing_up_again_after_cancelling_gets_a_newer_invitation(app, client, setup):
-    from consultplatform.signup import cancel
+    from consultplatform.services.signup import cancel
 
     _, sectors, session = setup
     registration = _signed_up(client, session, sectors["Bouw"], "terug@example.org")

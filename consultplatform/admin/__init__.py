@@ -9,22 +9,20 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from consultplatform.admin.audit_log import AuditLogView
 from consultplatform.admin.base import AccessMixin, SecureModelView, SecureView
+from consultplatform.admin.consultations import ConsultationView
 from consultplatform.admin.index import IndexView
 from consultplatform.admin.outbox import OutboxMailView
+from consultplatform.admin.participants import ParticipantView
 from consultplatform.admin.plugins_view import PluginsView
+from consultplatform.admin.questions import QuestionView
 from consultplatform.admin.registrations import RegistrationView
+from consultplatform.admin.sectors import SectorView
 from consultplatform.admin.sessions import SessionView
+from consultplatform.admin.site_pages import SitePageView
+from consultplatform.admin.staff import StaffUserView
 from consultplatform.admin.themes import ThemeView
-from consultplatform.admin.views import (
-    AuditLogView,
-    ConsultationView,
-    ParticipantView,
-    QuestionView,
-    SectorView,
-    SitePageView,
-    StaffUserView,
-)
 from consultplatform.hardening import csp_nonce
 from consultplatform.models import (
     AuditLog,

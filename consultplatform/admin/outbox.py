@@ -16,12 +16,12 @@ from markupsafe import Markup, escape
 from consultplatform import audit
 from consultplatform.admin.base import SecureModelView
 from consultplatform.admin.labels import LABELS
-from consultplatform.admin.views import CoreModelView
+from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
 from consultplatform.logging_setup import redact
 from consultplatform.models import OutboxMail, choices
-from consultplatform.signup import deliver_soon
+from consultplatform.services.signup import deliver_soon
 
 OUTBOX_LABELS = {
     **LABELS,

@@ -12,44 +12,38 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from consultplatform import audit
 from consultplatform.admin.base import SecureModelView
+from consultplatform.admin.columns import labelled
+from consultplatform.admin.filters import ConsultationTitleFilter, OptionFilter, RecordFilter
 from consultplatform.admin.index import session_counts
+from consultplatform.admin.model_view import CoreModelView
 from consultplatform.admin.registration_columns import answers_markup, queue_positions
-from consultplatform.admin.views import (
-    ConsultationTitleFilter,
-    CoreModelView,
-    OptionFilter,
-    RecordFilter,
-    _labelled,
-)
-from consultplatform.attendance import mark_attendance
 from consultplatform.auth.roles import is_staff
-from consultplatform.db import utcnow, write_transaction
+from consultplatform.db import utcnow
 from consultplatform.models import (
     ConsultationSession,
     Participant,
     Registration,
     choices,
 )
-from consultplatform.seats import lock_session
-from consultplatform.signup import (
+from consultplatform.services.attendance import mark_attendance
+from consultplatform.services.registrations import (
+    RegistrationError,
+    add_by_staff,
+    cancel_by_staff,
+    move_in_waiting_list,
+    promote_by_staff,
+)
+from consultplatform.services.signup import (
     ALREADY,
     CLOSED,
     CONFIRMED,
     OTHER_SECTORS,
-    WAITLISTED,
-    Applicant,
-    SignUp,
     cancel,
-    promote,
-    sign_up,
 )
 
 # Registration actions a moderator may run on the sessions they moderate.
 ATTENDANCE_ACTIONS = ("attended", "no_show")
-# The gap between queue ranks when a waiting list is numbered again (see _move_in_queue).
-QUEUE_STEP = 1024.0
 # The order of the actions in the list's "with selected" menu.
 REGISTRATION_ACTIONS = ("attended", "no_show", "promote", "move_up", "move_down", "cancel")
 
@@ -84,7 +78,7 @@ class RegistrationView(CoreModelView):
     # Editing: the attendance only. Status changes go through the list actions, which
     # use the sign-up service (locks, mails, the waiting list).
     edit_columns = ["attendance"]
-    form_args = _labelled(["participant", "session", "attendance"], {
+    form_args = labelled(["participant", "session", "attendance"], {
         "participant": {"get_label": lambda p: f"{p.name} <{p.email}>"},
         "attendance": {"blank_text": _l("Not recorded")},
     })
@@ -119,28 +113,12 @@ class RegistrationView(CoreModelView):
         """Sign the participant up as the public form would: the seat rules decide
         between a seat and the waiting list, and the mail goes into the outbox."""
         person, meeting = form.participant.data, form.session.data
-        if person.consultation_id != meeting.consultation_id:
+        try:
+            outcome = add_by_staff(person.id, meeting.id, attendance=form.attendance.data or None)
+        except RegistrationError:
             form.session.errors = [*form.session.errors, _(
                 "This session belongs to another consultation than the participant.")]
             return False
-        request_ = SignUp(
-            consultation=meeting.consultation,
-            applicant=Applicant(name=person.name, email=person.email,
-                                organisation=person.organisation, sector_id=person.sector_id,
-                                side=person.side, phone=person.phone,
-                                language=person.language),
-            session_ids=[meeting.id], by_staff=True)
-        try:
-            with write_transaction():
-                outcome = sign_up(request_)[0]
-                registration = outcome.registration
-                if outcome.result == CONFIRMED and form.attendance.data:
-                    registration.attendance = form.attendance.data
-                    registration.save(only=[Registration.attendance])
-                if outcome.result in (CONFIRMED, WAITLISTED):
-                    audit.record("create", registration, details={
-                        "fields": ["participant", "session"], "status": outcome.result,
-                        "attendance": registration.attendance})
         except Exception as exc:
             if not self.handle_view_exception(exc):
                 raise
@@ -287,16 +265,7 @@ class RegistrationView(CoreModelView):
             _l("Give the selected people on the waiting list a place, even when the session "
                "or their sector is full? They are told by mail."))
     def action_promote(self, ids: list[str]) -> None:
-        promoted = 0
-        waiting = (Registration.select(Registration.id)
-                   .where(Registration.id.in_(self._idents(ids)))
-                   .order_by(Registration.queue_rank, Registration.id))
-        for ident in [row.id for row in waiting]:
-            with write_transaction():
-                registration = promote(ident)
-                if registration is not None:
-                    audit.record("promote", registration)
-                    promoted += 1
+        promoted = promote_by_staff(self._idents(ids))
         flash(ngettext("%(num)d person got a place and is told by mail.",
                        "%(num)d people got a place and are told by mail.", promoted), "success")
         if promoted < len(self._idents(ids)):
@@ -307,18 +276,8 @@ class RegistrationView(CoreModelView):
             _l("Cancel the selected registrations? Their places go to the first people on the "
                "waiting list who fit, and everyone concerned is told by mail."))
     def action_cancel(self, ids: list[str]) -> None:
-        cancelled, promoted = 0, 0
-        for ident in self._idents(ids):
-            with write_transaction():
-                lock_session(Registration.get_by_id(ident).session_id)
-                status = Registration.get_by_id(ident).status  # read under the lock
-                if status == "cancelled":
-                    continue
-                moved_up = cancel(ident, by_staff=True)
-                audit.record("cancel", Registration.get_by_id(ident), details={
-                    "was": status, "promoted": [str(r.id) for r in moved_up]})
-                cancelled += 1
-                promoted += len(moved_up)
+        done = cancel_by_staff(self._idents(ids))
+        cancelled, promoted = done.cancelled, done.promoted
         flash(ngettext("%(num)d registration cancelled.", "%(num)d registrations cancelled.",
                        cancelled), "success")
         if promoted:
@@ -338,51 +297,9 @@ class RegistrationView(CoreModelView):
 
     def _move(self, ids: list[str], *, up: bool) -> None:
         selected = set(self._idents(ids))
-        sessions = sorted({row.session_id for row in Registration.select(Registration.session)
-                           .where(Registration.id.in_(sorted(selected))
-                                  & (Registration.status == "waitlisted"))})
-        moved = 0
-        for session_id in sessions:
-            with write_transaction():
-                lock_session(session_id)
-                moved += self._move_in_queue(session_id, selected, up=up)
+        moved = move_in_waiting_list(selected, up=up)
         flash(ngettext("%(num)d person moved on the waiting list.",
                        "%(num)d people moved on the waiting list.", moved), "success")
         if moved < len(selected):
             flash(_("People who are not on a waiting list, or already first (or last), stay "
                     "where they are."), "info")
-
-    @staticmethod
-    def _move_in_queue(session_id: int, selected: set[int], *, up: bool) -> int:
-        """Swap each selected waiting person with the unselected neighbour above (or
-        below), so a selected block moves as one; then hand out the queue ranks the
-        list already had, in the new order. Only rows whose rank changes are written."""
-        queue = list(Registration.select()
-                     .where((Registration.session == session_id)
-                            & (Registration.status == "waitlisted"))
-                     .order_by(Registration.queue_rank, Registration.id))
-        order = queue[:]
-        indexes = range(1, len(order)) if up else range(len(order) - 2, -1, -1)
-        step = -1 if up else 1
-        moved: list[Registration] = []
-        for i in indexes:
-            if order[i].id in selected and order[i + step].id not in selected:
-                order[i], order[i + step] = order[i + step], order[i]
-                moved.append(order[i + step])
-        if not moved:
-            return 0
-        ranks = sorted(r.queue_rank for r in queue)
-        if len(set(ranks)) < len(ranks):
-            # Tied ranks (people who signed up in the same instant, or within the
-            # precision of the column) cannot be swapped: number the whole list again,
-            # below its first rank so nobody who signs up later gets ahead. Steps of
-            # 1024 stay distinct even in a single-precision column.
-            ranks = [ranks[0] - QUEUE_STEP * (len(ranks) - 1 - i) for i in range(len(ranks))]
-        for registration, rank in zip(order, ranks, strict=True):
-            if registration.queue_rank != rank:
-                registration.queue_rank, registration.updated_at = rank, utcnow()
-                registration.save(only=[Registration.queue_rank, Registration.updated_at])
-        for registration in moved:
-            audit.record("move_up" if up else "move_down", registration,
-                         details={"session": str(session_id)})
-        return len(moved)

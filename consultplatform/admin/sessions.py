@@ -21,17 +21,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
+from consultplatform.admin.columns import format_choices, labelled, local_time
 from consultplatform.admin.consultation_scope import ConsultationScopedView
 from consultplatform.admin.index import registrations_url, session_counts
-from consultplatform.admin.views import (
-    CoreModelView,
-    _labelled,
-    _local,
-    format_choices,
-)
+from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import moderates
 from consultplatform.db import db, write_transaction
-from consultplatform.events import emit_after_commit
 from consultplatform.models import (
     Consultation,
     ConsultationSession,
@@ -41,7 +36,8 @@ from consultplatform.models import (
 )
 from consultplatform.plugins import registry
 from consultplatform.seats import lock_session
-from consultplatform.signup import (
+from consultplatform.services.sessions import seat_rule_errors, status_changed
+from consultplatform.services.signup import (
     WHEN_AND_WHERE,
     deliver_soon,
     fill_free_seats,
@@ -129,7 +125,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
     column_formatters = {
         "format_key": _format_cell,
         "registrations": _fill_levels,
-        **{name: _local(name) for name in ("starts_at", "ends_at", "registration_opens_at",
+        **{name: local_time(name) for name in ("starts_at", "ends_at", "registration_opens_at",
                                            "registration_closes_at")},
     }
     column_formatters_detail = {**column_formatters, "side_caps": _side_caps,
@@ -139,7 +135,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
                     "registration_opens_at", "registration_closes_at", "audience",
                     "reminder_hours", "moderator", "status"]
     form_overrides = {"format_key": SelectField}
-    form_args = _labelled(form_columns, {
+    form_args = labelled(form_columns, {
         "online_url": {"validators": [Optional(), Length(max=500), Regexp(
             r"^https://", message=_l("Use a link that starts with https://."))]},
         "capacity": {"validators": [Optional(), NumberRange(min=0, max=MAX_INT)]},
@@ -223,6 +219,8 @@ class SessionView(ConsultationScopedView, CoreModelView):
         if model.audience == "invite" and (renew or not model.invite_token):
             model.invite_token = secrets.token_urlsafe(24)
         errors = model.clean()
+        if model.id is not None and not errors:
+            errors.update(seat_rule_errors(model))
         if errors:
             # The model names a side's cap "side_caps.<side>"; the form has a field per side.
             for key, message in errors.items():
@@ -248,8 +246,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
                 **{name: getattr(model, name) for name in WHEN_AND_WHERE}}
 
     def after_save(self, model: Any, before: dict[str, Any], is_created: bool) -> None:
-        if model.status == "closed" and before.get("status") != "closed":
-            emit_after_commit("cp_session_closed", session=model)
+        status_changed(model, before.get("status"))
         if not is_created and tell_about_session_change(model, before):
             deliver_soon()
         if not is_created and before.get("seats") != self._seat_rules(model):

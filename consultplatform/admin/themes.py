@@ -12,10 +12,10 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from consultplatform.admin.consultation_scope import ConsultationScopedView
-from consultplatform.admin.views import CoreModelView
+from consultplatform.admin.model_view import CoreModelView
 from consultplatform.forms import SafeForm
 from consultplatform.models import Consultation, Theme
-from consultplatform.themes import ThemeMergeError, merge_themes
+from consultplatform.services.themes import ThemeMergeError, merge_themes
 
 
 class MergeForm(SafeForm):

@@ -13,6 +13,17 @@ from consultplatform.models.plugin_state import PluginSetting, PluginState
 from consultplatform.models.questions import SessionQuestion
 from consultplatform.models.site import SitePage
 from consultplatform.models.staff import StaffUser, normalise_email
+from consultplatform.models.trajectory import (
+    TRAJECTORY_MODELS,
+    Action,
+    AgendaDecision,
+    AgendaItem,
+    AgendaItemAction,
+    AgendaItemVersion,
+    Insight,
+    InsightAction,
+    InsightTheme,
+)
 
 CORE_MODELS = [
     StaffUser,
@@ -28,13 +39,22 @@ CORE_MODELS = [
     PluginSetting,
     SessionQuestion,
     OutboxMail,
+    *TRAJECTORY_MODELS,
 ]
 
 __all__ = [
     "CORE_MODELS",
+    "Action",
+    "AgendaDecision",
+    "AgendaItem",
+    "AgendaItemAction",
+    "AgendaItemVersion",
     "AuditLog",
     "Consultation",
     "ConsultationSession",
+    "Insight",
+    "InsightAction",
+    "InsightTheme",
     "OutboxMail",
     "Participant",
     "PluginSetting",

@@ -64,3 +64,41 @@ AUDIT_RESULTS = (
 def label(choices: tuple, value: str) -> str:
     """The translated label of ``value`` in ``choices``, or the value itself."""
     return str(dict(choices).get(value, value))
+
+
+# --- the trajectory's results (insights, actions, agenda) ---------------------------
+ACTION_KINDS = (
+    ("action", _l("Action")),
+    ("proposal", _l("Proposal")),
+    ("governance", _l("Governance change")),
+)
+ACTION_OWNERS = (
+    ("municipality", _l("Municipality")),
+    ("education", _l("Education")),
+    ("entrepreneurs", _l("Entrepreneurs")),
+    ("together", _l("Together")),
+)
+ACTION_HORIZONS = (
+    ("short", _l("Within a year")),
+    ("medium", _l("One to two years")),
+    ("long", _l("Longer than two years")),
+)
+ACTION_STATUSES = (
+    ("draft", _l("Draft")),
+    ("planned", _l("Planned")),
+    ("in_progress", _l("In progress")),
+    ("done", _l("Done")),
+    ("dropped", _l("Dropped")),
+)
+# How an action relates to an insight it takes up.
+LINK_KINDS = (
+    ("answers", _l("Answers")),
+    ("merges", _l("Merges (with other insights)")),
+    ("splits", _l("Splits (one part of it)")),
+)
+DECISIONS = (
+    ("proposed", _l("Proposed")),
+    ("adopted", _l("Adopted")),
+    ("amended", _l("Amended")),
+    ("dropped", _l("Dropped")),
+)

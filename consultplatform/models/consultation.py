@@ -148,63 +148,6 @@ class ConsultationSession(BaseModel):
         for side, value in (self.side_caps or {}).items():
             if side not in dict(SIDES) or not isinstance(value, int) or value < 0:
                 errors[f"side_caps.{side}"] = str(_l("This number cannot be negative."))
-        if self.id is not None and not errors:
-            errors.update(self._confirmed_seat_errors())
-        return errors
-
-    def _confirmed_seat_errors(self) -> dict[str, str]:
-        """A capacity or cap that is lowered may not drop below the seats already
-        confirmed (raising it, or keeping it, is always fine: staff may have
-        promoted people past it by hand).
-
-        Error keys: ``capacity``, ``sector_cap`` and ``side_caps.<side>``.
-        """
-        from flask_babel import ngettext
-
-        from consultplatform.seats import occupancy
-
-        groups = {"entrepreneur": _l("entrepreneurs"), "government": _l("government"),
-                  "education": _l("education"), "other": _l("others")}
-
-        stored = (ConsultationSession
-                  .select(ConsultationSession.capacity, ConsultationSession.sector_cap,
-                          ConsultationSession.side_caps)
-                  .where(ConsultationSession.id == self.id).first())
-        if stored is None:
-            return {}
-
-        def lowered(new: int | None, old: int | None) -> bool:
-            return new is not None and (old is None or new < old)
-
-        new_sides, old_sides = self.side_caps or {}, stored.side_caps or {}
-        checks = [lowered(self.capacity, stored.capacity),
-                  lowered(self.sector_cap, stored.sector_cap),
-                  *(lowered(cap, old_sides.get(side)) for side, cap in new_sides.items())]
-        if not any(checks):
-            return {}
-        taken = occupancy(self)
-        errors: dict[str, str] = {}
-        if lowered(self.capacity, stored.capacity) and self.capacity < taken.total:
-            errors["capacity"] = ngettext(
-                "There is already %(num)d confirmed place; the capacity cannot be lower.",
-                "There are already %(num)d confirmed places; the capacity cannot be lower.",
-                taken.total)
-        most = max((count for sector, count in taken.by_sector.items() if sector is not None),
-                   default=0)
-        if lowered(self.sector_cap, stored.sector_cap) and self.sector_cap < most:
-            errors["sector_cap"] = ngettext(
-                "One sector already has %(num)d confirmed place; the seats per sector "
-                "cannot be lower.",
-                "One sector already has %(num)d confirmed places; the seats per sector "
-                "cannot be lower.", most)
-        for side, cap in sorted(new_sides.items()):
-            count = taken.by_side.get(side, 0)
-            if lowered(cap, old_sides.get(side)) and cap < count:
-                errors[f"side_caps.{side}"] = ngettext(
-                    "There is already %(num)d confirmed place for %(side)s; this cap "
-                    "cannot be lower.",
-                    "There are already %(num)d confirmed places for %(side)s; this cap "
-                    "cannot be lower.", count, side=str(groups.get(side, side)))
         return errors
 
 

@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from consultplatform.db import utcnow, write_transaction
-from consultplatform.forms import SafeForm
+from consultplatform.forms import SafeForm, options
 from consultplatform.mail.ics import build_ics
 from consultplatform.models import Participant, Registration
 from consultplatform.models.choices import LANGUAGES
-from consultplatform.public.signup_form import NEWS_CONSENT, options
-from consultplatform.signup import cancel, consent_version
+from consultplatform.public.signup_form import NEWS_CONSENT
+from consultplatform.services.participants import DetailsError, OwnDetails, update_own_details
+from consultplatform.services.signup import cancel
 from consultplatform.timezone import now_local
 
 bp = Blueprint("manage", __name__, url_prefix="/aanmelding")
@@ -74,20 +74,16 @@ def overview(token: str):
     form = DetailsForm(obj=participant if request.method == "GET" else None,
                        data={"news": participant.news_opt_in} if request.method == "GET" else None)
     if form.validate_on_submit():
-        with write_transaction():
-            participant = Participant.get_by_id(participant.id)
-            participant.name = form.name.data.strip()
-            participant.organisation = (form.organisation.data or "").strip()
-            participant.phone = (form.phone.data or "").strip()
-            participant.language = form.language.data
-            if bool(form.news.data) != participant.news_opt_in:
-                participant.news_opt_in = bool(form.news.data)
-                participant.news_consent_version = consent_version(str(NEWS_CONSENT)) \
-                    if participant.news_opt_in else ""
-                participant.news_consent_at = utcnow()
-            participant.save()
-        flash(_("Your details have been saved."), "success")
-        return redirect(url_for(".overview", token=token), code=303)
+        try:
+            update_own_details(participant.id, OwnDetails(
+                name=form.name.data, organisation=form.organisation.data or "",
+                phone=form.phone.data or "", language=form.language.data,
+                news_opt_in=bool(form.news.data), news_consent_text=str(NEWS_CONSENT)))
+        except DetailsError as refused:
+            form[refused.field].errors = [*form[refused.field].errors, str(refused)]
+        else:
+            flash(_("Your details have been saved."), "success")
+            return redirect(url_for(".overview", token=token), code=303)
     registrations = list(Registration.select()
                          .where(Registration.participant == participant.id)
                          .order_by(Registration.id))

@@ -27,7 +27,7 @@ from consultplatform.public.signup_form import (
     validate_questions,
     validate_sectors,
 )
-from consultplatform.signup import Applicant, SignUp, describe, may_register, sign_up
+from consultplatform.services.signup import Applicant, SignUp, describe, may_register, sign_up
 
 bp = Blueprint("signup", __name__)
 

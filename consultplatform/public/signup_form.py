@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,23 +28,14 @@ from wtforms.validators import (
 )
 
 from consultplatform.eligibility import RESTRICTED_SIDE, may_take_a_seat
-from consultplatform.forms import SafeForm
+from consultplatform.forms import SafeForm, options, strip
 from consultplatform.ids import parse_id
 from consultplatform.models import ConsultationSession, Sector, SessionQuestion
 from consultplatform.models.choices import SIDES
 
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms 3.3 choice objects."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 NEWS_CONSENT = _l("Yes, I would like to receive news about this consultation and what is done "
                   "with its results by e-mail. I can withdraw this at any time.")
 
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class AtLeastOne:

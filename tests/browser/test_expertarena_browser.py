@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.models import Consultation, ConsultationSession, StaffUser, Theme
-from consultplatform_expertarena.models import ExpertarenaInsight
+from consultplatform.models import Consultation, ConsultationSession, Insight, StaffUser, Theme
 from tests.browser.helpers import PASSWORD, Axe, focused, keyboard_login, switch_language
 from tests.conftest import make_staff
 
@@ -44,7 +43,7 @@ def test_moderator_records_insights_with_the_keyboard_alone(page, app):
     moderator.set_password(PASSWORD)
     moderator.save()
     live, _closed = _arenas()
-    before = ExpertarenaInsight.select().where(ExpertarenaInsight.session == live.id).count()
+    before = Insight.select().where(Insight.session == live.id).count()
     _login(page, moderator.email)
     page.goto(f"/admin/expertarena/{live.id}/")
     # The cursor is in the text field from the start.
@@ -72,13 +71,13 @@ def test_moderator_records_insights_with_the_keyboard_alone(page, app):
         page.keyboard.press("Enter")
     assert focused(page)["id"] == "text"
     expect(page.locator(".cp-insight").first).to_contain_text("Te weinig stageplaatsen")
-    newest = (ExpertarenaInsight.select().where(ExpertarenaInsight.session == live.id)
-              .order_by(ExpertarenaInsight.id.desc()).limit(2))
+    newest = (Insight.select().where(Insight.session == live.id)
+              .order_by(Insight.id.desc()).limit(2))
     assert [(i.text, i.category, i.sector_id) for i in newest] == [
         ("Te weinig stageplaatsen in de regio", "barrieres", live.sector_id),
         ("Ondernemers missen één loket voor vergunningen", "barrieres", live.sector_id)]
-    assert ExpertarenaInsight.select().where(
-        ExpertarenaInsight.session == live.id).count() == before + 2
+    assert Insight.select().where(
+        Insight.session == live.id).count() == before + 2
 
 
 def test_an_empty_insight_is_explained_and_the_summary_focused(page, app):
@@ -103,7 +102,7 @@ def test_expertarena_pages_have_no_axe_violations(page, app, lang):
     admin = make_staff("admin", email=f"admin-{lang}@example.org", password=PASSWORD)
     live, closed = _arenas()
     consultation = Consultation.get()
-    insight = ExpertarenaInsight.select().where(ExpertarenaInsight.session == live.id).first()
+    insight = Insight.select().where(Insight.session == live.id).first()
     proposed = Theme.get(Theme.name == "Regels en vergunningen")
     _login(page, admin.email)
     if lang != "nl":

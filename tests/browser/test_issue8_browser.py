@@ -10,8 +10,7 @@ import os
 
 import pytest
 
-from consultplatform.models import Consultation, ConsultationSession, Registration, Sector
-from consultplatform_expertarena.models import ExpertarenaInsight
+from consultplatform.models import Consultation, ConsultationSession, Insight, Registration, Sector
 from tests import factories
 from tests.browser.helpers import PASSWORD, focused
 from tests.conftest import make_staff
@@ -105,7 +104,7 @@ def test_closing_an_arena_asks_first_and_says_how_to_reopen(page, app):
 
 def test_type_and_enter_saves_the_first_time_and_themes_are_one_tab_stop(page, app):
     arena = _live_arena()
-    before = ExpertarenaInsight.select().where(ExpertarenaInsight.session == arena.id).count()
+    before = Insight.select().where(Insight.session == arena.id).count()
     _moderator(page)
     page.goto(f"/admin/expertarena/{arena.id}/")
     assert focused(page)["id"] == "text"
@@ -114,7 +113,7 @@ def test_type_and_enter_saves_the_first_time_and_themes_are_one_tab_stop(page, a
         page.keyboard.press("Enter")
     assert navigation.value.status == 200
     expect(page.locator(".cp-messages")).to_contain_text("Inzicht opgeslagen.")
-    assert ExpertarenaInsight.select().where(ExpertarenaInsight.session == arena.id).count() \
+    assert Insight.select().where(Insight.session == arena.id).count() \
         == before + 1
     # Text -> category (one stop) -> themes (one stop) -> the next field.
     page.keyboard.press("Tab")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from consultplatform.models import Consultation, ConsultationSession, Sector, StaffUser, Theme
-from consultplatform_expertarena.models import (
-    ExpertarenaArenaModerator,
-    ExpertarenaArenaSector,
-    ExpertarenaInsight,
-    ExpertarenaInsightTheme,
+from consultplatform.models import (
+    Consultation,
+    ConsultationSession,
+    Insight,
+    InsightTheme,
+    Sector,
+    StaffUser,
+    Theme,
 )
+from consultplatform_expertarena.models import ExpertarenaArenaModerator, ExpertarenaArenaSector
 from tests import factories
 from tests.conftest import csrf_from
 from tests.test_admin_access import FormParser
@@ -41,11 +44,11 @@ def themes(parent: Consultation, *names: str) -> list[Theme]:
 
 def insight(session: ConsultationSession, sector: Sector | None, category: str,
             linked: list[Theme] = (), weight: int = 1, text: str = "Een inzicht",
-            quote: str = "") -> ExpertarenaInsight:
-    row = ExpertarenaInsight.create(session=session, sector=sector, category=category,
+            quote: str = "") -> Insight:
+    row = Insight.create(session=session, sector=sector, category=category,
                                     weight=weight, text=text, quote=quote)
     for theme in linked:
-        ExpertarenaInsightTheme.create(insight=row, theme=theme)
+        InsightTheme.create(insight=row, theme=theme)
     return row
 
 

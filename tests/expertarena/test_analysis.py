@@ -9,6 +9,7 @@ import itertools
 import pytest
 
 from consultplatform.db import db, utcnow
+from consultplatform.models import Insight, InsightTheme
 from consultplatform_expertarena.analysis import (
     Scope,
     leading_themes,
@@ -17,7 +18,6 @@ from consultplatform_expertarena.analysis import (
     required_sectors,
     top_by_sector,
 )
-from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
 from tests import factories
 from tests.conftest import login, make_staff
 from tests.expertarena import helpers
@@ -197,19 +197,19 @@ def _add_insights(parent, session, sectors, themes, count: int) -> None:
     """``count`` insights with one or two themes each, inserted in bulk."""
     categories = itertools.cycle(["belevingswereld", "ontwikkelingen", "ambities", "barrieres"])
     now = utcnow()
-    start = ExpertarenaInsight.select().count()
+    start = Insight.select().count()
     with db.atomic():
-        ExpertarenaInsight.insert_many([{
+        Insight.insert_many([{
             "session": session.id, "text": f"Inzicht {start + n}", "category": next(categories),
             "sector": sectors[n % len(sectors)].id, "weight": 1 + n % 3, "quote": "",
             "actor": "", "created_at": now, "updated_at": now} for n in range(count)]).execute()
-        ids = [i.id for i in ExpertarenaInsight.select(ExpertarenaInsight.id)
-               .order_by(ExpertarenaInsight.id).offset(start)]
+        ids = [i.id for i in Insight.select(Insight.id)
+               .order_by(Insight.id).offset(start)]
         links = [{"insight": ident, "theme": themes[n % len(themes)].id}
                  for n, ident in enumerate(ids)]
         links += [{"insight": ident, "theme": themes[(n + 1) % len(themes)].id}
                   for n, ident in enumerate(ids) if n % 2]
-        ExpertarenaInsightTheme.insert_many(links).execute()
+        InsightTheme.insert_many(links).execute()
 
 
 class QueryCounter:
@@ -250,7 +250,7 @@ def test_the_analysis_page_costs_the_same_queries_for_10_and_1000_insights(app, 
         small[url], response = counter.during(lambda url=url: client.get(url))
         assert response.status_code == 200
     _add_insights(parent, session, sectors, themes, 990)
-    assert ExpertarenaInsight.select().count() == 1000
+    assert Insight.select().count() == 1000
     large = {}
     for url in pages:
         large[url], response = counter.during(lambda url=url: client.get(url))

@@ -10,12 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from consultplatform.models import AuditLog, ConsultationSession, Theme
-from consultplatform_expertarena.models import (
-    ExpertarenaInsight,
-    ExpertarenaInsightTheme,
-    ExpertarenaThemeProposal,
-)
+from consultplatform.models import AuditLog, ConsultationSession, Insight, InsightTheme, Theme
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
 from tests import factories
 from tests.conftest import csrf_from, login, make_staff
 from tests.expertarena import helpers
@@ -59,14 +55,14 @@ def test_moderator_records_an_insight_and_sees_it_listed(setting):
                                     actor="samen", quote="We vinden niemand")
     assert response.status_code == 303
     assert "categorie=barrieres" in response.headers["Location"]
-    insight = ExpertarenaInsight.get()
+    insight = Insight.get()
     assert (insight.text, insight.category, insight.weight, insight.actor, insight.quote) == (
         "Vakmensen zijn schaars", "barrieres", 3, "samen", "We vinden niemand")
     assert insight.sector_id == setting["farm"].id  # the arena's sector by default
     assert insight.created_by_id == setting["moderator"].id
     assert [link.theme_id for link in insight.theme_links] == [setting["labour"].id]
     audit = AuditLog.get(AuditLog.action == "create")
-    assert audit.object_type == "ExpertarenaInsight" and "text" in audit.details["fields"]
+    assert audit.object_type == "Insight" and "text" in audit.details["fields"]
     # Back on the page: the insight on the list, the cursor in the text field again,
     # the category kept for the next one.
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -105,7 +101,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_kept(setting, values, fie
     assert message in page
     assert f'href="#{field}' in page  # the error summary links to the field
     assert 'value="Dit blijft staan"' in page  # nothing typed is lost
-    assert ExpertarenaInsight.select().count() == 0
+    assert Insight.select().count() == 0
 
 
 def test_a_theme_or_sector_of_another_consultation_is_refused(setting):
@@ -117,7 +113,7 @@ def test_a_theme_or_sector_of_another_consultation_is_refused(setting):
     assert response.status_code == 422
     response = helpers.post_insight(client, session, sector=str(elsewhere.id))
     assert response.status_code == 422
-    assert ExpertarenaInsight.select().count() == 0
+    assert Insight.select().count() == 0
 
 
 def test_the_same_form_sent_twice_stores_one_insight(setting):
@@ -126,7 +122,7 @@ def test_the_same_form_sent_twice_stores_one_insight(setting):
     first = helpers.post_insight(client, session, form, text="Dubbel geklikt")
     second = helpers.post_insight(client, session, form, text="Dubbel geklikt")
     assert first.status_code == second.status_code == 303
-    assert ExpertarenaInsight.select().count() == 1
+    assert Insight.select().count() == 1
     page = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "not added twice" in page or "niet twee keer" in page
 
@@ -152,7 +148,7 @@ def test_the_same_form_racing_itself_stores_one_insight(app, setting):
     with ThreadPoolExecutor(len(clients)) as pool:
         codes = list(pool.map(send, clients))
     assert codes == [303] * len(clients)
-    assert ExpertarenaInsight.select().count() == 1
+    assert Insight.select().count() == 1
 
 
 def test_a_new_form_key_for_every_page(setting):
@@ -180,7 +176,7 @@ def test_other_moderator_viewer_and_anonymous_cannot_write(app, setting):
     token = csrf_from(anonymous.get("/auth/login").get_data(as_text=True))
     response = helpers.post_insight(anonymous, session, {**form, "csrf_token": token})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    assert ExpertarenaInsight.select().count() == 0
+    assert Insight.select().count() == 0
     assert AuditLog.select().where(AuditLog.result == "denied").count() >= 2
 
 
@@ -195,7 +191,7 @@ def test_co_moderators_and_admins_may_write(app, setting):
         client = app.test_client()
         login(client, user)
         assert helpers.post_insight(client, session, text=user.email).status_code == 303
-    assert ExpertarenaInsight.select().count() == 2
+    assert Insight.select().count() == 2
 
 
 def test_only_arenas_have_a_capture_page(setting):
@@ -232,7 +228,7 @@ def test_edit_in_place(setting):
         "edit-sector": str(setting["shop"].id)})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"#inzicht-{insight.id}")
-    insight = ExpertarenaInsight.get_by_id(insight.id)
+    insight = Insight.get_by_id(insight.id)
     assert insight.text == "Nieuwe tekst" and insight.sector_id == setting["shop"].id
     assert [link.theme_id for link in insight.theme_links] == [setting["housing"].id]
     audit = AuditLog.get(AuditLog.action == "update")
@@ -246,7 +242,7 @@ def test_a_bad_edit_is_shown_in_place_and_changes_nothing(setting):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="edit-text"' in page and 'value="Getypt"' in page
-    assert ExpertarenaInsight.get_by_id(insight.id).text == "Blijft zo"
+    assert Insight.get_by_id(insight.id).text == "Blijft zo"
 
 
 def test_an_insight_of_another_arena_is_not_found(setting):
@@ -265,10 +261,10 @@ def test_delete_asks_first_and_a_second_click_is_harmless(setting):
     url = f"/admin/expertarena/{session.id}/inzicht/{insight.id}/verwijderen"
     token = csrf_from(page)
     assert client.post(url, data={"csrf_token": token}).status_code == 400  # not the button
-    assert ExpertarenaInsight.select().count() == 1
+    assert Insight.select().count() == 1
     assert client.post(url, data={"csrf_token": token, "confirm": "1"}).status_code == 303
-    assert ExpertarenaInsight.select().count() == 0
-    assert ExpertarenaInsightTheme.select().count() == 0
+    assert Insight.select().count() == 0
+    assert InsightTheme.select().count() == 0
     assert client.post(url, data={"csrf_token": token, "confirm": "1"}).status_code == 303
     assert AuditLog.select().where(AuditLog.action == "delete").count() == 1
 
@@ -289,7 +285,7 @@ def test_a_proposed_theme_is_created_once_and_linked(setting):
     assert helpers.post_insight(client, session, text="Zonnepanelen",
                                 new_theme="energie").status_code == 303
     assert Theme.select().where(Theme.consultation == setting["consultation"]).count() == 3
-    assert {link.insight.text for link in theme.expertarena_links} == {"Stroomnet vol",
+    assert {link.insight.text for link in theme.insight_links} == {"Stroomnet vol",
                                                                       "Zonnepanelen"}
     # It is offered in the form from now on.
     assert "Energie" in _page(client, session)
@@ -323,7 +319,7 @@ def test_closing_fires_the_event_and_makes_insights_read_only(app, setting):
     token = csrf_from(_page(client, session))
     url = f"/admin/expertarena/{session.id}/inzicht/{insight.id}/verwijderen"
     assert client.post(url, data={"csrf_token": token, "confirm": "1"}).status_code == 409
-    assert ExpertarenaInsight.select().count() == 2
+    assert Insight.select().count() == 2
     # The summary: counts per category and per theme.
     page = _page(client, session)
     assert f"/admin/expertarena/{session.id}/inzichten" not in page  # no form any more
@@ -357,7 +353,7 @@ def test_a_long_arena_lists_the_newest_and_can_show_all(setting):
     client, session = setting["client"], setting["session"]
     now = utcnow()
     with db.atomic():
-        ExpertarenaInsight.insert_many([{
+        Insight.insert_many([{
             "session": session.id, "sector": setting["farm"].id, "category": "ambities",
             "text": f"Inzicht nummer {n:03d}", "weight": 1, "quote": "", "actor": "",
             "created_at": now.replace(microsecond=n), "updated_at": now}
@@ -368,7 +364,7 @@ def test_a_long_arena_lists_the_newest_and_can_show_all(setting):
     assert "?alle=1" in page and "105" in page
     assert _page(client, session, alle="1").count('<li id="inzicht-') == 105
     # An old insight to change is shown in place even though it is not among the newest.
-    oldest = ExpertarenaInsight.get(ExpertarenaInsight.text == "Inzicht nummer 000")
+    oldest = Insight.get(Insight.text == "Inzicht nummer 000")
     assert 'value="Inzicht nummer 000"' in _page(client, session, bewerk=oldest.id)
 
 
@@ -377,7 +373,7 @@ def test_control_characters_are_refused(setting):
     for field in ("text", "quote", "new_theme"):
         response = helpers.post_insight(client, session, **{field: "Met\x00een nul\x1b"})
         assert response.status_code == 422, field
-    assert ExpertarenaInsight.select().count() == 0
+    assert Insight.select().count() == 0
     assert Theme.select().where(Theme.consultation == setting["consultation"]).count() == 2
 
 
@@ -387,8 +383,8 @@ def test_a_proposed_theme_matches_whatever_the_case_also_beyond_ascii(setting):
     for name in ("Économie", "économie", "  ÉCONOMIE "):
         assert helpers.post_insight(client, session, new_theme=name).status_code == 303
     assert Theme.select().where(Theme.consultation == setting["consultation"]).count() == 3
-    assert ExpertarenaInsightTheme.select().where(
-        ExpertarenaInsightTheme.theme == existing.id).count() == 3
+    assert InsightTheme.select().where(
+        InsightTheme.theme == existing.id).count() == 3
     assert ExpertarenaThemeProposal.select().count() == 0
 
 
@@ -413,4 +409,4 @@ def test_a_theme_gone_between_form_and_save_is_reported_not_stored(app, setting)
         labour.delete_instance()  # merged away by someone else
         with pytest.raises(ChoicesChangedError):
             save(session, form, admin=False)
-    assert ExpertarenaInsight.select().count() == 0
+    assert Insight.select().count() == 0

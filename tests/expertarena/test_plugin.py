@@ -7,11 +7,11 @@ import pytest
 
 from consultplatform.db import db
 from consultplatform.demo import load_demo
-from consultplatform.models import Consultation, ConsultationSession, PluginSetting
+from consultplatform.models import Consultation, ConsultationSession, Insight, PluginSetting
 from consultplatform.plugins import registry
 from consultplatform_expertarena import ExpertarenaSettings
 from consultplatform_expertarena.analysis import Scope, leading_themes, load_matrix
-from consultplatform_expertarena.models import MODELS, ExpertarenaInsight
+from consultplatform_expertarena.models import MODELS
 from consultplatform_expertarena.settings import arena_settings, parse_choices
 from tests import factories
 from tests.conftest import csrf_from
@@ -173,7 +173,7 @@ def test_switching_the_plugin_off_and_on(app, admin_client, demo):
             "/admin/expertarena-analyse/c/1/", "/admin/expertarena_insight/",
             f"/expertarena/{arena.id}"]
     assert all(admin_client.get(url).status_code == 200 for url in urls)
-    before = ExpertarenaInsight.select().count()
+    before = Insight.select().count()
     token = csrf_from(admin_client.get("/admin/plugins/").get_data(as_text=True))
     assert admin_client.post("/admin/plugins/toggle", data={
         "csrf_token": token, "name": "expertarena", "enabled": "0"}).status_code == 303
@@ -185,7 +185,7 @@ def test_switching_the_plugin_off_and_on(app, admin_client, demo):
     assert admin_client.post("/admin/plugins/toggle", data={
         "csrf_token": token, "name": "expertarena", "enabled": "1"}).status_code == 303
     assert all(admin_client.get(url).status_code == 200 for url in urls)
-    assert ExpertarenaInsight.select().count() == before
+    assert Insight.select().count() == before
     assert "/admin/expertarena/" in admin_client.get("/admin/").get_data(as_text=True)
 
 

@@ -7,15 +7,11 @@ import pytest
 from peewee import IntegrityError
 
 from consultplatform.db import db
-from consultplatform.models import AuditLog, Theme
+from consultplatform.models import AuditLog, Insight, InsightTheme, Theme
 from consultplatform.plugins import registry
-from consultplatform.themes import ThemeMergeError, merge_themes
+from consultplatform.services.themes import ThemeMergeError, merge_themes
 from consultplatform_expertarena.analysis import Scope, load_matrix
-from consultplatform_expertarena.models import (
-    ExpertarenaInsight,
-    ExpertarenaInsightTheme,
-    ExpertarenaThemeProposal,
-)
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
 from tests import factories
 from tests.conftest import csrf_from, login, make_staff
 from tests.expertarena import helpers
@@ -45,9 +41,9 @@ def _merge_page(client, theme: Theme) -> str:
 def test_merging_keeps_every_insight_and_the_matrix_totals(app, data):
     parent, work, jobs = data["consultation"], data["work"], data["jobs"]
     before = load_matrix(Scope(parent))
-    insights_before = sorted(i.id for i in ExpertarenaInsight.select())
-    with_either = {link.insight_id for link in ExpertarenaInsightTheme.select().where(
-        ExpertarenaInsightTheme.theme.in_([work.id, jobs.id]))}
+    insights_before = sorted(i.id for i in Insight.select())
+    with_either = {link.insight_id for link in InsightTheme.select().where(
+        InsightTheme.theme.in_([work.id, jobs.id]))}
     client = app.test_client()
     login(client, make_staff("admin"))
     page = _merge_page(client, jobs)
@@ -57,9 +53,9 @@ def test_merging_keeps_every_insight_and_the_matrix_totals(app, data):
     assert response.status_code == 303
     assert Theme.get_or_none(Theme.id == jobs.id) is None
     after = load_matrix(Scope(parent))
-    assert sorted(i.id for i in ExpertarenaInsight.select()) == insights_before
-    assert {link.insight_id for link in ExpertarenaInsightTheme.select().where(
-        ExpertarenaInsightTheme.theme == work.id)} == with_either
+    assert sorted(i.id for i in Insight.select()) == insights_before
+    assert {link.insight_id for link in InsightTheme.select().where(
+        InsightTheme.theme == work.id)} == with_either
     # Totals per sector and overall are counts of insights: unchanged.
     for sector in data["sectors"]:
         assert after.row_total(sector.id) == before.row_total(sector.id)
@@ -70,16 +66,16 @@ def test_merging_keeps_every_insight_and_the_matrix_totals(app, data):
     assert after.column_total(data["housing"].id) == before.column_total(data["housing"].id)
     entry = AuditLog.get(AuditLog.action == "merge")
     assert entry.object_id == str(work.id) and entry.details["merged"] == str(jobs.id)
-    assert entry.details["moved"]["expertarena.insights"] == 3
+    assert entry.details["moved"]["core.insights"] == 3
 
 
 def test_merging_while_the_plugin_is_off_still_moves_its_insights(app, data):
     with app.test_request_context():
         registry().set_enabled("expertarena", False)
         merge_themes(data["jobs"], data["work"])
-    assert ExpertarenaInsightTheme.select().where(
-        ExpertarenaInsightTheme.theme == data["work"].id).count() == 4
-    assert ExpertarenaInsight.select().count() == 5
+    assert InsightTheme.select().where(
+        InsightTheme.theme == data["work"].id).count() == 4
+    assert Insight.select().count() == 5
 
 
 def test_a_theme_cannot_merge_into_itself_or_another_consultation(app, data):
@@ -102,7 +98,7 @@ def test_a_theme_cannot_merge_into_itself_or_another_consultation(app, data):
 def test_a_theme_in_use_cannot_be_deleted_but_merged(app, data):
     with pytest.raises(IntegrityError), db.atomic():
         data["jobs"].delete_instance()
-    assert ExpertarenaInsightTheme.select().count() == 6
+    assert InsightTheme.select().count() == 6
 
 
 def test_a_merged_proposal_goes_with_its_theme(app, data):
@@ -175,4 +171,4 @@ def test_the_same_merge_sent_at_once_merges_once(app, data):
     # One merge; the others find the theme gone (404 on the page, or 422 in the form).
     assert codes.count(303) == 1 and all(code in (303, 404, 422) for code in codes), codes
     assert AuditLog.select().where(AuditLog.action == "merge").count() == 1
-    assert ExpertarenaInsight.select().count() == 5
+    assert Insight.select().count() == 5

@@ -200,7 +200,7 @@ def test_a_known_entrepreneur_of_another_sector_hears_it_by_mail(app, arena):
 
 
 def test_promotion_passes_over_waiting_entrepreneurs_of_other_sectors(app, arena):
-    from consultplatform.signup import fill_free_seats
+    from consultplatform.services.signup import fill_free_seats
 
     consultation, sectors, session, _other = arena
     session.capacity = 0

@@ -12,10 +12,9 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 
-from consultplatform import hookimpl
-from consultplatform.contributions import MigrationSource, SessionFormat
+from consultplatform.api import MigrationSource, SessionFormat, hookimpl
 from consultplatform_expertarena.arenas import FORMAT_KEY
-from consultplatform_expertarena.models import MODELS, ExpertarenaInsightTheme
+from consultplatform_expertarena.models import MODELS
 from consultplatform_expertarena.settings import NAME, ExpertarenaSettings
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,8 @@ def cp_migrations():
 
 @hookimpl
 def cp_admin_views():
-    from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaThemeProposal
+    from consultplatform.api import Insight
+    from consultplatform_expertarena.models import ExpertarenaThemeProposal
     from consultplatform_expertarena.views.analysis import AnalysisView
     from consultplatform_expertarena.views.arenas import ArenasView
     from consultplatform_expertarena.views.lists import InsightListView, ProposalView
@@ -67,7 +67,7 @@ def cp_admin_views():
                    category=category),
         AnalysisView(name=_l("Analysis"), endpoint="expertarena_analysis",
                      url="/admin/expertarena-analyse", category=category),
-        InsightListView(ExpertarenaInsight, name=_l("Insights"), endpoint="expertarena_insight",
+        InsightListView(Insight, name=_l("Insights"), endpoint="expertarena_insight",
                         category=category),
         ProposalView(ExpertarenaThemeProposal, name=_l("Proposed themes"),
                      endpoint="expertarena_proposal", category=category),
@@ -108,16 +108,12 @@ def cp_demo_data(consultation):
 
 
 @hookimpl
-def cp_merge_themes(source, target):
-    """Every insight of ``source`` gets ``target``; one that had both keeps one link."""
-    has_target = (ExpertarenaInsightTheme.select(ExpertarenaInsightTheme.insight)
-                  .where(ExpertarenaInsightTheme.theme == target.id))
-    doubled = (ExpertarenaInsightTheme.delete()
-               .where((ExpertarenaInsightTheme.theme == source.id)
-                      & ExpertarenaInsightTheme.insight.in_(has_target)).execute())
-    moved = (ExpertarenaInsightTheme.update(theme=target.id)
-             .where(ExpertarenaInsightTheme.theme == source.id).execute())
-    return {"insights": doubled + moved}
+def cp_insight_vocabulary(consultation):
+    """The insight categories and who-should-act lists are this plugin's settings
+    (per install, and per consultation where they differ)."""
+    from consultplatform_expertarena.settings import arena_settings
+
+    return arena_settings(consultation).vocabulary()
 
 
 @hookimpl

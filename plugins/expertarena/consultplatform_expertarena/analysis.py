@@ -15,21 +15,19 @@ from dataclasses import dataclass, field
 
 from peewee import Case, fn
 
-from consultplatform.models import (
+from consultplatform.api import (
     Consultation,
     ConsultationSession,
+    Insight,
+    InsightTheme,
     Participant,
     Registration,
     Sector,
     Theme,
+    now_local,
 )
-from consultplatform.timezone import now_local
 from consultplatform_expertarena.arenas import FORMAT_KEY, arena_sectors
-from consultplatform_expertarena.models import (
-    ExpertarenaInsight,
-    ExpertarenaInsightTheme,
-    ExpertarenaThemeProposal,
-)
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
 
 SectorKey = int | None  # None: insights recorded without a sector
 
@@ -128,23 +126,23 @@ class Matrix:
 def load_matrix(scope: Scope) -> Matrix:
     """Four queries: sectors, themes, theme cells and sector totals."""
     sessions = scope.session_ids()
-    cells_query = (ExpertarenaInsightTheme
-                   .select(ExpertarenaInsight.sector, ExpertarenaInsightTheme.theme,
-                           ExpertarenaInsight.category, fn.COUNT(ExpertarenaInsightTheme.id),
-                           fn.SUM(ExpertarenaInsight.weight))
-                   .join(ExpertarenaInsight)
-                   .where(ExpertarenaInsight.session.in_(sessions))
-                   .group_by(ExpertarenaInsight.sector, ExpertarenaInsightTheme.theme,
-                             ExpertarenaInsight.category)
+    cells_query = (InsightTheme
+                   .select(Insight.sector, InsightTheme.theme,
+                           Insight.category, fn.COUNT(InsightTheme.id),
+                           fn.SUM(Insight.weight))
+                   .join(Insight)
+                   .where(Insight.session.in_(sessions))
+                   .group_by(Insight.sector, InsightTheme.theme,
+                             Insight.category)
                    .tuples())
-    has_theme = fn.EXISTS(ExpertarenaInsightTheme.select(ExpertarenaInsightTheme.id).where(
-        ExpertarenaInsightTheme.insight == ExpertarenaInsight.id))
-    rows_query = (ExpertarenaInsight
-                  .select(ExpertarenaInsight.sector, ExpertarenaInsight.category,
-                          fn.COUNT(ExpertarenaInsight.id),
+    has_theme = fn.EXISTS(InsightTheme.select(InsightTheme.id).where(
+        InsightTheme.insight == Insight.id))
+    rows_query = (Insight
+                  .select(Insight.sector, Insight.category,
+                          fn.COUNT(Insight.id),
                           fn.SUM(Case(None, [(has_theme, 0)], 1)))
-                  .where(ExpertarenaInsight.session.in_(sessions))
-                  .group_by(ExpertarenaInsight.sector, ExpertarenaInsight.category)
+                  .where(Insight.session.in_(sessions))
+                  .group_by(Insight.sector, Insight.category)
                   .tuples())
     matrix = Matrix(sectors=[], themes=[])
     weights: dict[int, int] = defaultdict(int)
@@ -225,30 +223,30 @@ def leading_themes(matrix: Matrix, threshold: int) -> Leading:
 
 
 def top_by_sector(scope: Scope, categories: list[str], limit: int,
-                  quotes: bool = False) -> dict[tuple[SectorKey, str], list[ExpertarenaInsight]]:
+                  quotes: bool = False) -> dict[tuple[SectorKey, str], list[Insight]]:
     """{(sector, category): the ``limit`` strongest insights}, one query (a window
     function ranks within each sector and category). With ``quotes``: only
     insights with a quote, per sector (category ``""``)."""
     if not categories and not quotes:
         return {}
-    partition = [ExpertarenaInsight.sector] if quotes else [ExpertarenaInsight.sector,
-                                                            ExpertarenaInsight.category]
+    partition = [Insight.sector] if quotes else [Insight.sector,
+                                                            Insight.category]
     rank = fn.ROW_NUMBER().over(partition_by=partition, order_by=[
-        ExpertarenaInsight.weight.desc(), ExpertarenaInsight.created_at.desc(),
-        ExpertarenaInsight.id.desc()])
-    condition = ExpertarenaInsight.session.in_(scope.session_ids())
+        Insight.weight.desc(), Insight.created_at.desc(),
+        Insight.id.desc()])
+    condition = Insight.session.in_(scope.session_ids())
     if quotes:
-        condition &= ExpertarenaInsight.quote != ""
+        condition &= Insight.quote != ""
     else:
-        condition &= ExpertarenaInsight.category.in_(categories)
-    ranked = (ExpertarenaInsight.select(ExpertarenaInsight.id, rank.alias("rank"))
+        condition &= Insight.category.in_(categories)
+    ranked = (Insight.select(Insight.id, rank.alias("rank"))
               .where(condition).alias("ranked"))
-    query = (ExpertarenaInsight.select()
-             .join(ranked, on=(ExpertarenaInsight.id == ranked.c.id))
+    query = (Insight.select()
+             .join(ranked, on=(Insight.id == ranked.c.id))
              .where(ranked.c.rank <= limit)
-             .order_by(ExpertarenaInsight.weight.desc(), ExpertarenaInsight.created_at.desc(),
-                       ExpertarenaInsight.id.desc()))
-    found: dict[tuple[SectorKey, str], list[ExpertarenaInsight]] = defaultdict(list)
+             .order_by(Insight.weight.desc(), Insight.created_at.desc(),
+                       Insight.id.desc()))
+    found: dict[tuple[SectorKey, str], list[Insight]] = defaultdict(list)
     for insight in query:
         found[(insight.sector_id, "" if quotes else insight.category)].append(insight)
     return dict(found)

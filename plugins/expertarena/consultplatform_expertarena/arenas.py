@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import abort, g, has_request_context
 from flask_login import current_user
 
-from consultplatform.auth.roles import is_admin, is_staff
-from consultplatform.models import Consultation, ConsultationSession, Sector, StaffUser
+from consultplatform.api import Consultation, ConsultationSession, Sector, StaffUser, is_admin, is_staff
 from consultplatform_expertarena.models import ExpertarenaArenaModerator, ExpertarenaArenaSector
 
 FORMAT_KEY = "expertarena"

@@ -1,36 +1,39 @@
-"""Recording insights: the form, and saving, editing and deleting them.
-
-A save locks the arena's session row (the write lock on SQLite) so it cannot
-cross the arena being closed, and carries the form's one-time key so the same
-form sent twice (double click, Enter twice, a retry) stores one insight.
+"""Recording insights in an arena: the capture form, and saving, editing and
+deleting through the core's insight service (which locks the session, keeps the
+form's one-time key and writes the audit row). A theme the moderator adds is
+kept as a proposal for an administrator to review.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from peewee import IntegrityError
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from consultplatform import audit
-from consultplatform.db import is_postgres, utcnow, write_transaction
-from consultplatform.forms import SafeForm
-from consultplatform.models import ConsultationSession, Sector, Theme, new_token
-from consultplatform.public.signup_form import options, strip
-from consultplatform.seats import lock_session
-from consultplatform_expertarena.models import (
+from consultplatform.api import (
     QUOTE_MAX,
     TEXT_MAX,
-    ExpertarenaInsight,
-    ExpertarenaInsightTheme,
-    ExpertarenaThemeProposal,
+    ChoicesChangedError,
+    ConsultationSession,
+    Insight,
+    InsightInput,
+    SafeForm,
+    Saved,
+    Sector,
+    SessionClosedError,
+    Theme,
+    new_token,
+    options,
+    record_insight,
+    strip,
 )
+from consultplatform.api import delete_insight as core_delete_insight
+from consultplatform.api import update_insight as core_update_insight
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
 from consultplatform_expertarena.settings import ArenaSettings
 
 WEIGHTS = (
@@ -39,7 +42,8 @@ WEIGHTS = (
     ("3", _l("Strong, widely shared")),
 )
 THEME_NAME_MAX = 120
-T = TypeVar("T")
+
+
 class _Choice:
     """A choice field whose refusal of an unknown value says so in plain words."""
 
@@ -112,143 +116,40 @@ class InsightForm(SafeForm):
         return self
 
 
-@dataclass(frozen=True)
-class Saved:
-    insight: ExpertarenaInsight
-    duplicate: bool = False  # the same form was already saved
+# The core's refusals, under the names the arena pages know them by.
+ArenaClosedError = SessionClosedError
+__all__ = ["ArenaClosedError", "ChoicesChangedError", "InsightForm", "Saved", "create_insight",
+           "delete_insight", "update_insight"]
 
 
-class ArenaClosedError(Exception):
-    """The arena closed before the save; only administrators may still write."""
+def _input(form: InsightForm) -> InsightInput:
+    return InsightInput(
+        text=form.text.data, category=form.category.data,
+        sector_id=int(form.sector.data) if form.sector.data else None,
+        actor=form.actor.data or "", weight=int(form.weight.data or 1),
+        quote=form.quote.data or "",
+        theme_ids=tuple(int(v) for v in form.themes.data or [] if str(v).isdigit()),
+        new_theme=form.new_theme.data or "", submission_key=form.submission_key.data or None)
 
 
-class ChoicesChangedError(Exception):
-    """A chosen theme or sector disappeared (merged, deleted) while the form was open."""
+def _proposal_of(session: ConsultationSession) -> Callable[[Theme], None]:
+    """A theme the moderator added while capturing waits for an administrator's review."""
+    def propose(theme: Theme) -> None:
+        ExpertarenaThemeProposal.create(theme=theme, session=session.id,
+                                        proposed_by=current_user.id)
+    return propose
 
 
-def _chosen_themes(form: InsightForm, session: ConsultationSession) -> list[int]:
-    """The chosen themes, checked again inside the transaction and, on PostgreSQL,
-    held (FOR KEY SHARE) so a merge waits for this save instead of deadlocking with
-    it; a proposed theme is added. Also checks the chosen sector still exists."""
-    ids = sorted({int(value) for value in form.themes.data or [] if str(value).isdigit()})
-    if ids:
-        query = Theme.select(Theme.id).where(Theme.id.in_(ids)
-                                             & (Theme.consultation == session.consultation_id))
-        if is_postgres():
-            query = query.for_update("FOR KEY SHARE")
-        if len(list(query)) != len(ids):
-            raise ChoicesChangedError()
-    if form.sector.data:
-        query = Sector.select(Sector.id).where((Sector.id == int(form.sector.data))
-                                               & (Sector.consultation == session.consultation_id))
-        if is_postgres():
-            query = query.for_update("FOR KEY SHARE")
-        if query.first() is None:
-            raise ChoicesChangedError()
-    if form.new_theme.data:
-        ids.append(propose_theme(session, form.new_theme.data).id)
-    return sorted(set(ids))
-
-
-def propose_theme(session: ConsultationSession, name: str) -> Theme:
-    """The consultation's theme of that name (exactly, else ignoring case), or a new one
-    marked as proposed by the moderator. Runs inside the caller's transaction.
-
-    Case is compared in Python (``casefold``): SQLite's LOWER() folds ASCII only."""
-    name = " ".join(name.split())
-    themes = list(Theme.select().where(Theme.consultation == session.consultation_id))
-    for same in (lambda t: t.name == name, lambda t: t.name.casefold() == name.casefold()):
-        existing = next((theme for theme in themes if same(theme)), None)
-        if existing is not None:
-            return existing
-    theme = Theme.create(consultation=session.consultation_id, name=name,
-                         position=max((t.position for t in themes), default=0) + 1)
-    ExpertarenaThemeProposal.create(theme=theme, session=session.id, proposed_by=current_user.id)
-    audit.record("propose", theme, details={"session": str(session.id)})
-    return theme
-
-
-def _values(form: InsightForm) -> dict:
-    return {"text": form.text.data, "category": form.category.data,
-            "sector": int(form.sector.data) if form.sector.data else None,
-            "actor": form.actor.data or "", "weight": int(form.weight.data or 1),
-            "quote": form.quote.data or ""}
-
-
-def _locked_arena(session_id: int, *, admin: bool) -> ConsultationSession:
-    """Lock the arena's session row (the write lock on SQLite): saves, edits and
-    closing the arena take their turns. Only admins write once it is closed."""
-    locked = lock_session(session_id)
-    if locked.status != "planned" and not admin:
-        raise ArenaClosedError()
-    return locked
-
-
-def _once_more_on_conflict(save: Callable[[], T]) -> T:
-    """Run ``save`` (a whole transaction); after a unique-key clash with a parallel
-    request (the same form key, a theme proposed at the same moment) run it once
-    more: the second round finds what the other request stored."""
-    try:
-        return save()
-    except IntegrityError:
-        return save()
-
-
-def create_insight(session: ConsultationSession, form: InsightForm, *,
-                   admin: bool) -> Saved:
+def create_insight(session: ConsultationSession, form: InsightForm, *, admin: bool) -> Saved:
     """Save a new insight from a validated form; once per submission key."""
-    key = form.submission_key.data or None
-
-    def save() -> Saved:
-        with write_transaction():
-            locked = _locked_arena(session.id, admin=admin)
-            if key:
-                earlier = ExpertarenaInsight.get_or_none(ExpertarenaInsight.submission_key == key)
-                if earlier is not None:
-                    return Saved(earlier, duplicate=True)
-            themes = _chosen_themes(form, locked)
-            insight = ExpertarenaInsight.create(session=session.id, created_by=current_user.id,
-                                                submission_key=key, **_values(form))
-            _link_themes(insight, themes)
-            audit.record("create", insight, details={"fields": sorted(_values(form))})
-            return Saved(insight)
-
-    return _once_more_on_conflict(save)
+    return record_insight(session.id, _input(form), allow_closed=admin,
+                          on_new_theme=_proposal_of(session))
 
 
-def update_insight(insight: ExpertarenaInsight, form: InsightForm, *, admin: bool) -> None:
-    def save() -> None:
-        with write_transaction():
-            locked = _locked_arena(insight.session_id, admin=admin)
-            themes = _chosen_themes(form, locked)
-            values = _values(form)
-            changed = sorted(name for name, value in values.items()
-                             if getattr(insight, "sector_id" if name == "sector" else name)
-                             != value)
-            for name, value in values.items():
-                setattr(insight, name, value)
-            insight.updated_at = utcnow()
-            insight.save()
-            before = sorted(link.theme_id for link in insight.theme_links)
-            if before != themes:
-                ExpertarenaInsightTheme.delete().where(
-                    ExpertarenaInsightTheme.insight == insight.id).execute()
-                _link_themes(insight, themes)
-                changed.append("themes")
-            audit.record("update", insight, details={"fields": changed})
-
-    _once_more_on_conflict(save)
+def update_insight(insight: Insight, form: InsightForm, *, admin: bool) -> None:
+    core_update_insight(insight.id, _input(form), allow_closed=admin,
+                        on_new_theme=_proposal_of(insight.session))
 
 
-def delete_insight(insight: ExpertarenaInsight, *, admin: bool) -> None:
-    with write_transaction():
-        _locked_arena(insight.session_id, admin=admin)
-        audit.record("delete", None, object_type="ExpertarenaInsight",
-                     details={"id": str(insight.id), "session": str(insight.session_id)})
-        insight.delete_instance()
-
-
-def _link_themes(insight: ExpertarenaInsight, theme_ids: list[int]) -> None:
-    if theme_ids:
-        ExpertarenaInsightTheme.insert_many(
-            [{"insight": insight.id, "theme": theme} for theme in theme_ids]).execute()
+def delete_insight(insight: Insight, *, admin: bool) -> None:
+    core_delete_insight(insight.id, allow_closed=admin)

@@ -12,22 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from consultplatform.db import utcnow
-from consultplatform.models import (
+from consultplatform.api import (
     Consultation,
     ConsultationSession,
+    Insight,
+    InsightTheme,
     Participant,
     Registration,
     StaffUser,
     Theme,
+    now_local,
+    utcnow,
 )
-from consultplatform.timezone import now_local
 from consultplatform_expertarena.arenas import FORMAT_KEY
-from consultplatform_expertarena.models import (
-    ExpertarenaInsight,
-    ExpertarenaInsightTheme,
-    ExpertarenaThemeProposal,
-)
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
 
 # Two themes beside the core demo's five; the second as if a moderator proposed it.
 EXTRA_THEMES = [("Duurzaamheid en energie", "Verduurzaming, energie en het stroomnet.", "#3d5c1f"),
@@ -278,11 +276,11 @@ def load(consultation: Consultation) -> dict[str, int] | None:
         for number, (category, linked, text, weight, actor, quote) in enumerate(
                 INSIGHTS[sector_name]):
             at = recorded + step * number
-            insight = ExpertarenaInsight.create(
+            insight = Insight.create(
                 session=arena, text=text, category=category, sector=sector, actor=actor,
                 quote=quote, weight=weight, created_by=moderator, created_at=at, updated_at=at)
             for theme_name in linked:
-                ExpertarenaInsightTheme.create(insight=insight, theme=themes[theme_name])
+                InsightTheme.create(insight=insight, theme=themes[theme_name])
             insights += 1
     return {"arenas": arenas, "insights": insights, "registrations": registrations,
             "themes": len(EXTRA_THEMES)}

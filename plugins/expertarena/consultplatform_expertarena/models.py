@@ -1,27 +1,19 @@
-"""The Expertarena's tables: the arena's sectors and moderators, insights and
-their themes, and themes moderators proposed.
+"""The Expertarena's tables: the arena's sectors and moderators, and themes
+moderators proposed. Insights are the core's (``consultplatform.api.Insight``);
+the plugin's migration m0002 moved its own insight tables there.
 
-No participant data lives here: insights are what the moderator recorded,
-quotes are anonymous, and who came is the core's registrations.
+No participant data lives here: who came is the core's registrations.
 """
 
 from __future__ import annotations
 
 from peewee import (
-    CharField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    SmallIntegerField,
-    TextField,
 )
 
-from consultplatform.db import BaseModel, utcnow
-from consultplatform.models import ConsultationSession, Sector, StaffUser, Theme
-
-# Longest insight text and quote the capture form takes.
-TEXT_MAX = 2000
-QUOTE_MAX = 1000
+from consultplatform.api import BaseModel, ConsultationSession, Sector, StaffUser, Theme, utcnow
 
 
 class ExpertarenaArenaSector(BaseModel):
@@ -49,49 +41,6 @@ class ExpertarenaArenaModerator(BaseModel):
         indexes = ((("session", "staff"), True),)
 
 
-class ExpertarenaInsight(BaseModel):
-    """One thing that came up in an arena, as the moderator recorded it.
-
-    The session and sector keys have no cascade: an arena or sector with
-    insights cannot be deleted by accident (the admin says it is in use).
-    """
-
-    session = ForeignKeyField(ConsultationSession, backref="expertarena_insights")
-    text = TextField()
-    # A code from the category list in the plugin's settings.
-    category = CharField(max_length=40, index=True)
-    sector = ForeignKeyField(Sector, null=True, backref="expertarena_insights")
-    # A code from the who-should-act list; empty: not said.
-    actor = CharField(max_length=40, default="")
-    quote = TextField(default="")
-    # How strongly it came up: 1 mentioned, 2 clearly, 3 strongly and widely shared.
-    weight = SmallIntegerField(default=1)
-    created_by = ForeignKeyField(StaffUser, null=True, backref="expertarena_insights",
-                                 on_delete="SET NULL")
-    created_at = DateTimeField(default=utcnow, index=True)
-    updated_at = DateTimeField(default=utcnow)
-    # The form's one-time key: a second POST of the same form (double click,
-    # Enter twice, a retry) finds the first insight instead of adding another.
-    submission_key = CharField(max_length=64, null=True, unique=True)
-
-    class Meta:
-        table_name = "expertarena_insight"
-
-    def __str__(self) -> str:
-        return f"insight #{self.id}"
-
-
-class ExpertarenaInsightTheme(BaseModel):
-    """An insight's theme. No cascade on the theme: a theme in use is merged, not deleted."""
-
-    insight = ForeignKeyField(ExpertarenaInsight, backref="theme_links", on_delete="CASCADE")
-    theme = ForeignKeyField(Theme, backref="expertarena_links")
-
-    class Meta:
-        table_name = "expertarena_insight_theme"
-        indexes = ((("insight", "theme"), True),)
-
-
 class ExpertarenaThemeProposal(BaseModel):
     """A theme a moderator added while capturing, for an administrator to review."""
 
@@ -110,5 +59,4 @@ class ExpertarenaThemeProposal(BaseModel):
         return f"proposal #{self.id}"
 
 
-MODELS = [ExpertarenaArenaSector, ExpertarenaArenaModerator, ExpertarenaInsight,
-          ExpertarenaInsightTheme, ExpertarenaThemeProposal]
+MODELS = [ExpertarenaArenaSector, ExpertarenaArenaModerator, ExpertarenaThemeProposal]

@@ -14,18 +14,21 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from peewee import JOIN, fn
 
-from consultplatform.contributions import ExportDataset, MemoSection
-from consultplatform.i18n import current_language
-from consultplatform.models import (
+from consultplatform.api import (
     Consultation,
     ConsultationSession,
+    ExportDataset,
+    Insight,
+    InsightTheme,
+    MemoSection,
     Participant,
     Registration,
     Sector,
     Theme,
     choices,
+    current_language,
+    now_local,
 )
-from consultplatform.timezone import now_local
 from consultplatform_expertarena.analysis import (
     Scope,
     leading_themes,
@@ -34,7 +37,6 @@ from consultplatform_expertarena.analysis import (
     top_by_sector,
 )
 from consultplatform_expertarena.arenas import FORMAT_KEY, arena_query, arena_sectors
-from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
 from consultplatform_expertarena.settings import arena_settings
 
 MEMO_ORDER = 40
@@ -57,20 +59,20 @@ def _insight_rows(consultation: Consultation) -> Iterator[list]:
     settings, language = arena_settings(consultation), current_language()
     sessions = Scope(consultation).session_ids()
     themes: dict[int, list[str]] = {}
-    for insight_id, name in (ExpertarenaInsightTheme.select(ExpertarenaInsightTheme.insight,
+    for insight_id, name in (InsightTheme.select(InsightTheme.insight,
                                                              Theme.name)
-                             .join(Theme).join_from(ExpertarenaInsightTheme, ExpertarenaInsight)
-                             .where(ExpertarenaInsight.session.in_(sessions))
+                             .join(Theme).join_from(InsightTheme, Insight)
+                             .where(Insight.session.in_(sessions))
                              .order_by(Theme.position, Theme.name).tuples()):
         themes.setdefault(insight_id, []).append(name)
-    query = (ExpertarenaInsight
-             .select(ExpertarenaInsight, ConsultationSession.id, ConsultationSession.title,
+    query = (Insight
+             .select(Insight, ConsultationSession.id, ConsultationSession.title,
                      Sector.id, Sector.name)
              .join(ConsultationSession)
-             .join_from(ExpertarenaInsight, Sector, JOIN.LEFT_OUTER)
-             .where(ExpertarenaInsight.session.in_(sessions))
-             .order_by(ExpertarenaInsight.session, ExpertarenaInsight.created_at,
-                       ExpertarenaInsight.id))
+             .join_from(Insight, Sector, JOIN.LEFT_OUTER)
+             .where(Insight.session.in_(sessions))
+             .order_by(Insight.session, Insight.created_at,
+                       Insight.id))
     return ([insight.id, insight.session_id, insight.session.title,
              insight.sector.name if insight.sector_id else "",
              settings.category_label(insight.category, language),

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from consultplatform.models import Sector, choices
-from consultplatform.tokens import same_token
+from consultplatform.api import Sector, choices, same_token
 from consultplatform_expertarena.analysis import Scope, participation
 from consultplatform_expertarena.arenas import arena_or_404, arena_sectors
 

@@ -4,7 +4,6 @@ English label, written one per line as ``code | Nederlands | English``."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask import g, has_request_context
@@ -12,67 +11,20 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from consultplatform.models import Consultation
-from consultplatform.plugins import default_settings, registry
+from consultplatform.api import (
+    DEFAULT_ACTORS,
+    DEFAULT_CATEGORIES,
+    Choice,
+    Consultation,
+    Vocabulary,
+    default_settings,
+    parse_choices,
+    plugin_registry,
+)
 
 NAME = "expertarena"
-CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-MAX_ITEMS = 20
-
-DEFAULT_CATEGORIES = "\n".join([
-    "belevingswereld | Belevingswereld | World of experience",
-    "ontwikkelingen | Ontwikkelingen | Developments",
-    "ambities | Ambities | Ambitions",
-    "barrieres | Barrières | Barriers",
-])
-DEFAULT_ACTORS = "\n".join([
-    "gemeente | Gemeente | Municipality",
-    "onderwijs | Onderwijs | Education",
-    "ondernemers | Ondernemers | Entrepreneurs",
-    "samen | Samen | Together",
-])
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One entry of a value list: a stored code and its labels."""
-
-    code: str
-    label_nl: str
-    label_en: str
-
-    def label(self, language: str) -> str:
-        return self.label_en if language == "en" and self.label_en else self.label_nl
-
-
-def parse_choices(text: str) -> list[Choice]:
-    """Read ``code | Nederlands | English`` lines; ``ValueError`` says what is wrong."""
-    found: list[Choice] = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) not in (2, 3) or not parts[1]:
-            raise ValueError(str(_l("Line %(num)d: write code | Dutch label | English label.",
-                                    num=number)))
-        code = parts[0]
-        if not CODE_PATTERN.fullmatch(code):
-            raise ValueError(str(_l(
-                "Line %(num)d: the code may only hold lower-case letters, digits, - and _ "
-                "(at most 40).", num=number)))
-        if any(choice.code == code for choice in found):
-            raise ValueError(str(_l("Line %(num)d: the code %(code)s is used twice.",
-                                    num=number, code=code)))
-        if max(len(part) for part in parts) > 120:
-            raise ValueError(str(_l("Line %(num)d: a label may be at most 120 characters.",
-                                    num=number)))
-        found.append(Choice(code, parts[1], parts[2] if len(parts) == 3 else ""))
-    if not found:
-        raise ValueError(str(_l("Give at least one line.")))
-    if len(found) > MAX_ITEMS:
-        raise ValueError(str(_l("Give at most %(num)d lines.", num=MAX_ITEMS)))
-    return found
+__all__ = ["DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "NAME", "ArenaSettings", "Choice",
+           "ExpertarenaSettings", "arena_settings", "parse_choices"]
 
 
 def _choice_list(form, field) -> None:
@@ -130,6 +82,9 @@ class ArenaSettings:
     leading_threshold: int
     top_per_sector: int
 
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(self.categories, self.actors)
+
     def category_label(self, code: str, language: str) -> str:
         return _label(self.categories, code, language)
 
@@ -158,7 +113,7 @@ def arena_settings(consultation: Consultation | None = None) -> ArenaSettings:
 
 
 def _read_settings(consultation: Consultation | None) -> ArenaSettings:
-    values = registry().settings(NAME, consultation)
+    values = plugin_registry().settings(NAME, consultation)
     defaults = default_settings(ExpertarenaSettings)
 
     def choices(key: str) -> list[Choice]:

@@ -9,12 +9,7 @@ from flask_admin import expose
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
-from consultplatform.admin import SecureView
-from consultplatform.auth.roles import is_admin
-from consultplatform.db import utcnow
-from consultplatform.i18n import current_language
-from consultplatform.models import Consultation, Theme
-from consultplatform.slugs import slugify
+from consultplatform.api import Consultation, SecureView, Theme, current_language, is_admin, slugify, utcnow
 from consultplatform_expertarena.analysis import (
     Matrix,
     Scope,

@@ -9,15 +9,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import fn
 
-from consultplatform import audit
-from consultplatform.admin import SecureView
-from consultplatform.admin.index import session_counts
-from consultplatform.auth.roles import is_admin
-from consultplatform.db import write_transaction
-from consultplatform.events import emit_after_commit
-from consultplatform.forms import SafeForm
-from consultplatform.models import Sector, StaffUser
-from consultplatform.seats import lock_session
+from consultplatform.api import (
+    Insight,
+    SafeForm,
+    Sector,
+    SecureView,
+    SessionStateError,
+    StaffUser,
+    audit,
+    close_session,
+    is_admin,
+    lock_session,
+    reopen_session,
+    session_counts,
+    write_transaction,
+)
 from consultplatform_expertarena.arenas import (
     arena_or_404,
     arena_query,
@@ -25,11 +31,7 @@ from consultplatform_expertarena.arenas import (
     moderates_arena,
     moderator_ids_of,
 )
-from consultplatform_expertarena.models import (
-    ExpertarenaArenaModerator,
-    ExpertarenaArenaSector,
-    ExpertarenaInsight,
-)
+from consultplatform_expertarena.models import ExpertarenaArenaModerator, ExpertarenaArenaSector
 from consultplatform_expertarena.views.capture import CaptureRoutes
 from consultplatform_expertarena.views.common import (
     closed_conflict,
@@ -48,10 +50,10 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
         arenas = list(arena_query())
         ids = [a.id for a in arenas]
         counts = session_counts(ids)
-        insights = dict(ExpertarenaInsight.select(ExpertarenaInsight.session,
-                                                  fn.COUNT(ExpertarenaInsight.id))
-                        .where(ExpertarenaInsight.session.in_(ids or [0]))
-                        .group_by(ExpertarenaInsight.session).tuples())
+        insights = dict(Insight.select(Insight.session,
+                                                  fn.COUNT(Insight.id))
+                        .where(Insight.session.in_(ids or [0]))
+                        .group_by(Insight.session).tuples())
         moderating = moderator_ids_of(arenas)
         staff_ids = {i for group in moderating.values() for i in group}
         names = {u.id: u.name for u in StaffUser.select(StaffUser.id, StaffUser.name)
@@ -71,22 +73,18 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
         if not moderates_arena(session):
             self.refuse("close", session)
         require_confirmation()
-        with write_transaction():
-            locked = lock_session(session.id)
-            if locked.status == "cancelled":
-                closed_conflict()
-            if locked.status == "planned":
-                locked.status = "closed"
-                locked.save(only=["status"])
-                audit.record("close", locked, details={"fields": ["status"]})
-                emit_after_commit("cp_session_closed", session=locked)
-                message = (_("The arena is closed. Its insights are now read-only for its "
-                             "moderators; you can reopen it with the button below.")
-                           if is_admin() else
-                           _("The arena is closed. Its insights are now read-only; an "
-                             "administrator can reopen it."))
-            else:
-                message = _("This arena was already closed.")
+        try:
+            closed = close_session(session.id)
+        except SessionStateError:
+            closed_conflict()
+        if not closed.changed:
+            message = _("This arena was already closed.")
+        elif is_admin():
+            message = _("The arena is closed. Its insights are now read-only for its "
+                        "moderators; you can reopen it with the button below.")
+        else:
+            message = _("The arena is closed. Its insights are now read-only; an "
+                        "administrator can reopen it.")
         flash(message, "success")
         return redirect(url_for(".capture", session_id=session.id), code=303)
 
@@ -96,12 +94,7 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
         if not is_admin():
             self.refuse("reopen", session)
         require_confirmation()
-        with write_transaction():
-            locked = lock_session(session.id)
-            if locked.status == "closed":
-                locked.status = "planned"
-                locked.save(only=["status"])
-                audit.record("reopen", locked, details={"fields": ["status"]})
+        reopen_session(session.id)
         flash(_("The arena is open again; its moderators can change its insights."), "success")
         return redirect(url_for(".capture", session_id=session.id), code=303)
 

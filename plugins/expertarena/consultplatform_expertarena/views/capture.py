@@ -13,9 +13,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from peewee import JOIN
 
-from consultplatform.admin.base import parse_id
-from consultplatform.auth.roles import is_admin
-from consultplatform.models import ConsultationSession, Sector, Theme
+from consultplatform.api import ConsultationSession, Insight, InsightTheme, Sector, Theme, is_admin, parse_id
 from consultplatform_expertarena.analysis import Scope, load_matrix
 from consultplatform_expertarena.arenas import (
     arena_or_404,
@@ -34,7 +32,6 @@ from consultplatform_expertarena.capture import (
 )
 from consultplatform_expertarena.capture import create_insight as save_new_insight
 from consultplatform_expertarena.capture import delete_insight as remove_insight
-from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaInsightTheme
 from consultplatform_expertarena.settings import ArenaSettings
 from consultplatform_expertarena.views.common import (
     ArenaRoutes,
@@ -50,18 +47,18 @@ LIST_LIMIT = 100
 
 
 def load_insights(session: ConsultationSession,
-                  limit: int | None = None) -> list[tuple[ExpertarenaInsight, list[Theme]]]:
+                  limit: int | None = None) -> list[tuple[Insight, list[Theme]]]:
     """The arena's insights, newest first (the newest ``limit``), each with its themes
     (two queries)."""
-    query = (ExpertarenaInsight.select(ExpertarenaInsight, Sector)
+    query = (Insight.select(Insight, Sector)
              .join(Sector, JOIN.LEFT_OUTER)
-             .where(ExpertarenaInsight.session == session.id)
-             .order_by(ExpertarenaInsight.created_at.desc(), ExpertarenaInsight.id.desc()))
+             .where(Insight.session == session.id)
+             .order_by(Insight.created_at.desc(), Insight.id.desc()))
     insights = list(query.limit(limit) if limit else query)
     themes: dict[int, list[Theme]] = {insight.id: [] for insight in insights}
     if insights:
-        links = (ExpertarenaInsightTheme.select(ExpertarenaInsightTheme, Theme).join(Theme)
-                 .where(ExpertarenaInsightTheme.insight.in_(list(themes)))
+        links = (InsightTheme.select(InsightTheme, Theme).join(Theme)
+                 .where(InsightTheme.insight.in_(list(themes)))
                  .order_by(Theme.position, Theme.name))
         for link in links:
             themes[link.insight_id].append(link.theme)
@@ -81,7 +78,7 @@ def summary(session: ConsultationSession) -> dict[str, Any]:
 class CaptureRoutes(ArenaRoutes):
     """Routes of :class:`~consultplatform_expertarena.views.arenas.ArenasView`."""
 
-    def _forms(self, session, settings, language, *, edit: ExpertarenaInsight | None = None,
+    def _forms(self, session, settings, language, *, edit: Insight | None = None,
                edit_themes: list[Theme] = (), new_form: InsightForm | None = None,
                edit_form: InsightForm | None = None):
         themes = list(Theme.select().where(Theme.consultation == session.consultation_id)
@@ -179,9 +176,9 @@ class CaptureRoutes(ArenaRoutes):
         return redirect(url_for(".capture", session_id=session.id, categorie=form.category.data,
                                 sector=form.sector.data or None), code=303)
 
-    def _insight_or_404(self, session: ConsultationSession, insight_id: int) -> ExpertarenaInsight:
-        insight = ExpertarenaInsight.get_or_none((ExpertarenaInsight.id == insight_id)
-                                                 & (ExpertarenaInsight.session == session.id))
+    def _insight_or_404(self, session: ConsultationSession, insight_id: int) -> Insight:
+        insight = Insight.get_or_none((Insight.id == insight_id)
+                                                 & (Insight.session == session.id))
         if insight is None:
             abort(404, description=_("This insight does not exist (any more)."))
         return insight
@@ -196,9 +193,9 @@ class CaptureRoutes(ArenaRoutes):
                 return self._capture_page(session, settings, language, status=409,
                                           edit_id=insight.id, edit_form=form, problem="closed")
             self.refuse("edit_insight", session)
-        themes = [link.theme for link in ExpertarenaInsightTheme.select(
-            ExpertarenaInsightTheme, Theme).join(Theme)
-            .where(ExpertarenaInsightTheme.insight == insight.id)]
+        themes = [link.theme for link in InsightTheme.select(
+            InsightTheme, Theme).join(Theme)
+            .where(InsightTheme.insight == insight.id)]
         self._forms(session, settings, language, edit=insight, edit_themes=themes,
                     edit_form=form)
         if not form.validate():
@@ -224,8 +221,8 @@ class CaptureRoutes(ArenaRoutes):
                 closed_conflict()
             self.refuse("delete_insight", session)
         require_confirmation()
-        insight = ExpertarenaInsight.get_or_none((ExpertarenaInsight.id == insight_id)
-                                                 & (ExpertarenaInsight.session == session.id))
+        insight = Insight.get_or_none((Insight.id == insight_id)
+                                                 & (Insight.session == session.id))
         if insight is None:
             # A second click on "Delete": the first one did it.
             flash(_("This insight had already been deleted."), "info")

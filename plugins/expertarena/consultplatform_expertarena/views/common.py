@@ -7,9 +7,7 @@ from typing import NoReturn
 from flask import abort, request
 from flask_babel import gettext as _
 
-from consultplatform.auth.roles import is_admin
-from consultplatform.i18n import current_language
-from consultplatform.models import ConsultationSession
+from consultplatform.api import ConsultationSession, current_language, is_admin
 from consultplatform_expertarena.arenas import arena_or_404, may_see_people, moderates_arena
 from consultplatform_expertarena.settings import ArenaSettings, arena_settings
 

@@ -14,12 +14,20 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
-from consultplatform import audit
-from consultplatform.admin.views import CoreModelView, RecordFilter
-from consultplatform.db import db, utcnow
-from consultplatform.i18n import current_language
-from consultplatform.models import Consultation, ConsultationSession, Sector, Theme
-from consultplatform_expertarena.models import ExpertarenaInsight, ExpertarenaThemeProposal
+from consultplatform.api import (
+    Consultation,
+    ConsultationSession,
+    CoreModelView,
+    Insight,
+    RecordFilter,
+    Sector,
+    Theme,
+    audit,
+    current_language,
+    db,
+    utcnow,
+)
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
 from consultplatform_expertarena.settings import arena_settings
 
 
@@ -40,7 +48,7 @@ class InsightListView(CoreModelView):
 
     write_roles = ()
     can_export = False
-    list_prefetch = ((ConsultationSession, ExpertarenaInsight), (Sector, ExpertarenaInsight))
+    list_prefetch = ((ConsultationSession, Insight), (Sector, Insight))
     column_list = ["created_at", "session", "sector", "category", "text", "weight"]
     column_details_list = ["created_at", "updated_at", "session", "sector", "category", "text",
                            "quote", "actor", "weight"]
@@ -51,7 +59,7 @@ class InsightListView(CoreModelView):
                      "weight": _l("Weight"), "quote": _l("Quote (anonymous)"),
                      "actor": _l("Who should act")}
     column_searchable_list = ["text", "quote"]
-    column_filters = [RecordFilter(ExpertarenaInsight.session, _l("Arena number")),
+    column_filters = [RecordFilter(Insight.session, _l("Arena number")),
                       ConsultationSession.title, "category"]
     column_default_sort = ("created_at", True)
     column_formatters = {"category": _category, "text": _text}

@@ -11,18 +11,22 @@ from peewee import JOIN
 from wtforms import SelectField
 from wtforms.validators import InputRequired, Optional
 
-from consultplatform import audit
-from consultplatform.attendance import mark_attendance
-from consultplatform.forms import SafeForm
-from consultplatform.models import Participant, Registration, Sector, choices
-from consultplatform.public.signup_form import BaseSignUpForm, options
-from consultplatform.signup import (
+from consultplatform.api import (
     ALREADY,
     CLOSED,
     CONFIRMED,
     OTHER_SECTORS,
     Applicant,
+    BaseSignUpForm,
+    Participant,
+    Registration,
+    SafeForm,
+    Sector,
     SignUp,
+    audit,
+    choices,
+    mark_attendance,
+    options,
     sign_up,
 )
 from consultplatform_expertarena.analysis import Scope, participation

@@ -1,4 +1,5 @@
-"""Merging themes: every plugin moves its references, then the old theme goes."""
+"""Themes: merging (the core's references, then every plugin's, then the old theme
+goes) and finding or adding one by name."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 
 from consultplatform import audit
 from consultplatform.db import is_postgres, write_transaction
-from consultplatform.models import Theme
+from consultplatform.models import AgendaItem, InsightTheme, Theme
 from consultplatform.plugins import registry
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,8 @@ class ThemeMergeError(ValueError):
 def merge_themes(source: Theme, target: Theme) -> dict[str, int]:
     """Merge ``source`` into ``target`` in one transaction, with its audit row.
 
-    Every plugin, switched on or off, moves its references through the
+    The core moves its own references (insights' themes, agenda items); every
+    plugin, switched on or off, moves its references through the
     ``cp_merge_themes`` hook; then ``source`` is deleted. A reference no plugin
     moved makes the delete fail (``IntegrityError``) and the whole merge roll
     back, so nothing is lost. Returns ``{"plugin.what": count}``.
@@ -40,6 +42,7 @@ def merge_themes(source: Theme, target: Theme) -> dict[str, int]:
         if len(list(query)) != 2:
             raise ThemeMergeError(_("One of these themes no longer exists; it may have been "
                                     "merged already."))
+        moved.update(_move_core_references(source, target))
         for plugin_name, counts in registry().results("cp_merge_themes", only_enabled=False,
                                                       source=source, target=target):
             for key, value in (counts or {}).items():
@@ -53,3 +56,32 @@ def merge_themes(source: Theme, target: Theme) -> dict[str, int]:
         audit.record("merge", target, details={"merged": str(source.id), "label": label,
                                                "moved": moved})
     return moved
+
+
+def _move_core_references(source: Theme, target: Theme) -> dict[str, int]:
+    """Every insight of ``source`` gets ``target`` (one that had both keeps one link),
+    and the agenda items under ``source`` go under ``target``."""
+    has_target = InsightTheme.select(InsightTheme.insight).where(InsightTheme.theme == target.id)
+    doubled = (InsightTheme.delete()
+               .where((InsightTheme.theme == source.id) & InsightTheme.insight.in_(has_target))
+               .execute())
+    moved = InsightTheme.update(theme=target.id).where(InsightTheme.theme == source.id).execute()
+    items = AgendaItem.update(theme=target.id).where(AgendaItem.theme == source.id).execute()
+    return {"core.insights": doubled + moved, "core.agenda_items": items}
+
+
+def find_or_add_theme(consultation_id: int, name: str) -> tuple[Theme, bool]:
+    """The consultation's theme of that name (exactly, else ignoring case), or a new
+    one at the end of the list; ``(theme, created)``. Runs inside the caller's
+    transaction (a parallel add of the same name is the caller's retry).
+
+    Case is compared in Python (``casefold``): SQLite's LOWER() folds ASCII only."""
+    name = " ".join(name.split())
+    themes = list(Theme.select().where(Theme.consultation == consultation_id))
+    for same in (lambda t: t.name == name, lambda t: t.name.casefold() == name.casefold()):
+        existing = next((theme for theme in themes if same(theme)), None)
+        if existing is not None:
+            return existing, False
+    theme = Theme.create(consultation=consultation_id, name=name,
+                         position=max((t.position for t in themes), default=0) + 1)
+    return theme, True

@@ -1,0 +1,40 @@
+"""Participants (a moderator sees the people of the sessions they moderate)."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from wtforms.validators import Email, Length
+
+from consultplatform.admin.model_view import CoreModelView
+from consultplatform.auth.roles import is_staff
+from consultplatform.models import (
+    Consultation,
+    ConsultationSession,
+    Participant,
+    Registration,
+    Sector,
+    normalise_email,
+)
+
+
+class ParticipantView(CoreModelView):
+    list_prefetch = ((Consultation, Participant), (Sector, Participant))
+    column_list = ["name", "email", "organisation", "consultation", "sector", "side", "language"]
+    column_searchable_list = ["name", "email", "organisation"]
+    column_filters = ["side", "language", Consultation.title]
+    form_columns = ["consultation", "name", "email", "organisation", "sector", "side",
+                    "language"]
+    form_args = {"email": {"validators": [Email(), Length(max=254)]}}
+
+    def on_model_change(self, form, model, is_created: bool) -> None:
+        model.email = normalise_email(model.email)
+        super().on_model_change(form, model, is_created)
+
+    def scope_query(self, query):
+        """A moderator sees only the people registered for sessions they moderate."""
+        if is_staff() and current_user.role == "moderator":
+            theirs = (Registration.select(Registration.participant)
+                      .join(ConsultationSession)
+                      .where(ConsultationSession.moderator == current_user.id))
+            return query.where(Participant.id.in_(theirs))
+        return query

@@ -1,0 +1,17 @@
+"""The sectors of a consultation."""
+
+from __future__ import annotations
+
+from consultplatform.admin.consultation_scope import ConsultationScopedView
+from consultplatform.admin.model_view import CoreModelView
+from consultplatform.models import (
+    Consultation,
+)
+
+
+class SectorView(ConsultationScopedView, CoreModelView):
+    list_prefetch = (Consultation,)
+    column_list = ["consultation", "name", "default_seat_cap", "position"]
+    column_searchable_list = ["name"]
+    column_filters = [Consultation.title]
+    form_columns = ["consultation", "name", "default_seat_cap", "position"]

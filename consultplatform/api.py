@@ -1,0 +1,143 @@
+"""The plugin API: everything a plugin may use from the core, in one place.
+
+A plugin imports the core only from here (tests: ``consultplatform.testing``);
+``tests/test_architecture.py`` fails on any other import under ``plugins/``.
+What is listed in ``__all__`` is the stable surface, documented in
+``docs/plugins.md`` ("The plugin API"); the modules behind it may move.
+"""
+
+from __future__ import annotations
+
+from consultplatform import audit
+from consultplatform.admin.base import SecureModelView, SecureView
+from consultplatform.admin.filters import OptionFilter, RecordFilter
+from consultplatform.admin.index import registrations_url, session_counts
+from consultplatform.admin.model_view import CoreModelView
+from consultplatform.auth.roles import is_admin, is_staff, moderates
+from consultplatform.contributions import (
+    EventSpec,
+    ExportDataset,
+    Exporter,
+    MemoSection,
+    MigrationSource,
+    SessionFormat,
+)
+from consultplatform.db import BaseModel, db, is_postgres, utcnow, write_transaction
+from consultplatform.events import emit_after_commit, emit_event
+from consultplatform.forms import SafeForm, options, strip
+from consultplatform.hookspecs import hookimpl
+from consultplatform.i18n import current_language
+from consultplatform.ids import parse_id
+from consultplatform.models import (
+    Action,
+    AgendaDecision,
+    AgendaItem,
+    AgendaItemAction,
+    AgendaItemVersion,
+    AuditLog,
+    Consultation,
+    ConsultationSession,
+    Insight,
+    InsightAction,
+    InsightTheme,
+    Participant,
+    Registration,
+    Sector,
+    SessionQuestion,
+    StaffUser,
+    Theme,
+    choices,
+    new_token,
+)
+from consultplatform.models.trajectory import QUOTE_MAX, TEXT_MAX
+from consultplatform.plugins import PluginError, default_settings
+from consultplatform.plugins import registry as plugin_registry
+from consultplatform.public.signup_form import BaseSignUpForm
+from consultplatform.seats import lock_session
+from consultplatform.services.actions import (
+    ActionError,
+    ActionInput,
+    create_action,
+    link_insights,
+    unlink_insights,
+    update_action,
+)
+from consultplatform.services.agenda import (
+    AgendaError,
+    AgendaItemInput,
+    create_agenda_item,
+    edit_agenda_item,
+    record_decision,
+)
+from consultplatform.services.attendance import mark_attendance
+from consultplatform.services.fates import fate_of, open_by_sector, unanswered_insights
+from consultplatform.services.insights import (
+    ChoicesChangedError,
+    InsightInput,
+    InsightInputError,
+    Saved,
+    SessionClosedError,
+    delete_insight,
+    record_insight,
+    set_aside,
+    update_insight,
+)
+from consultplatform.services.registrations import (
+    add_by_staff,
+    cancel_by_staff,
+    move_in_waiting_list,
+    promote_by_staff,
+)
+from consultplatform.services.sessions import (
+    SessionStateError,
+    close_session,
+    reopen_session,
+)
+from consultplatform.services.signup import (
+    ALREADY,
+    CLOSED,
+    CONFIRMED,
+    OTHER_SECTORS,
+    WAITLISTED,
+    Applicant,
+    Outcome,
+    SignUp,
+    cancel,
+    promote,
+    sign_up,
+)
+from consultplatform.services.themes import ThemeMergeError, find_or_add_theme, merge_themes
+from consultplatform.slugs import slugify
+from consultplatform.timezone import now_local
+from consultplatform.tokens import same_token
+from consultplatform.vocabulary import (
+    DEFAULT_ACTORS,
+    DEFAULT_CATEGORIES,
+    Choice,
+    Vocabulary,
+    insight_vocabulary,
+    parse_choices,
+)
+
+__all__ = [  # sorted; ruff keeps it so
+    "ALREADY", "CLOSED", "CONFIRMED", "DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "OTHER_SECTORS",
+    "QUOTE_MAX", "TEXT_MAX", "WAITLISTED", "Action", "ActionError", "ActionInput", "AgendaDecision",
+    "AgendaError", "AgendaItem", "AgendaItemAction", "AgendaItemInput", "AgendaItemVersion",
+    "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm", "Choice", "ChoicesChangedError",
+    "Consultation", "ConsultationSession", "CoreModelView", "EventSpec", "ExportDataset",
+    "Exporter", "Insight", "InsightAction", "InsightInput", "InsightInputError", "InsightTheme",
+    "MemoSection", "MigrationSource", "OptionFilter", "Outcome", "Participant", "PluginError",
+    "RecordFilter", "Registration", "SafeForm", "Saved", "Sector", "SecureModelView", "SecureView",
+    "SessionClosedError", "SessionFormat", "SessionQuestion", "SessionStateError", "SignUp",
+    "StaffUser", "Theme", "ThemeMergeError", "Vocabulary", "add_by_staff", "audit", "cancel",
+    "cancel_by_staff", "choices", "close_session", "create_action", "create_agenda_item",
+    "current_language", "db", "default_settings", "delete_insight", "edit_agenda_item",
+    "emit_after_commit", "emit_event", "fate_of", "find_or_add_theme", "hookimpl",
+    "insight_vocabulary", "is_admin", "is_postgres", "is_staff", "link_insights", "lock_session",
+    "mark_attendance", "merge_themes", "moderates", "move_in_waiting_list", "new_token",
+    "now_local", "open_by_sector", "options", "parse_choices", "parse_id", "plugin_registry",
+    "promote", "promote_by_staff", "record_decision", "record_insight", "registrations_url",
+    "reopen_session", "same_token", "session_counts", "set_aside", "sign_up", "slugify", "strip",
+    "unanswered_insights", "unlink_insights", "update_action", "update_insight", "utcnow",
+    "write_transaction",
+]

@@ -1,0 +1,60 @@
+"""A participant's own details and news consent, changed through their mail link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from consultplatform import audit
+from consultplatform.db import utcnow, write_transaction
+from consultplatform.models import Participant
+from consultplatform.models.choices import LANGUAGES
+from consultplatform.services.signup import consent_version
+
+
+class DetailsError(ValueError):
+    """A value the service refuses; ``field`` names it, the message is for the user."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class OwnDetails:
+    name: str
+    organisation: str = ""
+    phone: str = ""
+    language: str = "nl"
+    news_opt_in: bool = False
+    # The consent text the person agreed to (its version is stored with the consent).
+    news_consent_text: str = ""
+
+
+def update_own_details(participant_id: int, details: OwnDetails) -> Participant:
+    """Store what the person corrected; a change of the news consent records when
+    and to which text. The audit row names the fields, not their values."""
+    name = details.name.strip()
+    if not name or len(name) > 120:
+        raise DetailsError("name", str(_l("Give your name (at most 120 characters).")))
+    if details.language not in dict(LANGUAGES):
+        raise DetailsError("language", str(_l("Choose one of the options shown.")))
+    with write_transaction():
+        participant = Participant.get_by_id(participant_id)
+        values = {"name": name, "organisation": details.organisation.strip(),
+                  "phone": details.phone.strip(), "language": details.language}
+        changed = sorted(key for key, value in values.items()
+                         if getattr(participant, key) != value)
+        for key, value in values.items():
+            setattr(participant, key, value)
+        if bool(details.news_opt_in) != participant.news_opt_in:
+            participant.news_opt_in = bool(details.news_opt_in)
+            participant.news_consent_version = (consent_version(details.news_consent_text)
+                                                if participant.news_opt_in else "")
+            participant.news_consent_at = utcnow()
+            changed.append("news_opt_in")
+        participant.save()
+        if changed:
+            audit.record("update_own", participant, details={"fields": changed})
+    return participant

@@ -296,3 +296,68 @@ def test_hook_cp_merge_themes(app, admin_client):
     assert entry.object_id == str(keep.id)
     assert entry.details["merged"] == str(drop.id)
     assert entry.details["moved"]["fullhooks.calls"] == 1
+
+
+def test_hook_cp_insight_vocabulary(app):
+    """The first plugin that answers gives the lists; the insight service refuses other
+    codes; without an answer (or for other consultations) the case's defaults apply."""
+    from consultplatform.services.insights import InsightInput, InsightInputError, record_insight
+    from consultplatform.vocabulary import insight_vocabulary
+
+    ours = factories.consultation(slug="fullhooks-vocabulary")
+    other = factories.consultation()
+    with app.test_request_context():
+        assert insight_vocabulary(ours).category_codes() == {"kans", "zorg"}
+        assert insight_vocabulary(ours).actor_codes() == {"wij"}
+        assert "ambities" in insight_vocabulary(other).category_codes()
+        meeting = factories.session(ours)
+        saved = record_insight(meeting.id, InsightInput(text="Ruimte", category="kans",
+                                                        actor="wij"))
+        assert saved.insight.category == "kans"
+        with pytest.raises(InsightInputError) as refused:
+            record_insight(meeting.id, InsightInput(text="Ruimte", category="ambities"))
+        assert refused.value.field == "category"
+
+
+def test_hook_cp_register_events(app):
+    """Declared events are known by name; an undeclared one cannot be fired, and a
+    plugin may only declare events in its own name."""
+    from consultplatform.contributions import EventSpec
+    from consultplatform.events import emit_event
+    from consultplatform.plugins import PluginError, PluginRegistry
+
+    events = registry(app).events()
+    assert events["fullhooks.note_published"][0] == "fullhooks"
+    assert events["fullhooks.note_published"][1].fields == ("note",)
+    with app.test_request_context(), pytest.raises(ValueError, match="not a declared event"):
+        emit_event("fullhooks.never_declared", note=1)
+
+    class Impostor:
+        @staticmethod
+        @hookspecs.hookimpl
+        def cp_register_events():
+            return [EventSpec("validation.poll_closed")]
+
+    plugins = PluginRegistry(allowed=[])
+    plugins.pm.register(Impostor, name="impostor")
+    with pytest.raises(PluginError, match="must be named 'impostor.<what>'"):
+        plugins._collect_events()
+
+
+def test_hook_cp_event(app):
+    """A plugin event reaches every enabled plugin's cp_event after the commit, and
+    not at all when the transaction rolls back."""
+    from consultplatform.events import emit_event
+
+    with app.test_request_context():
+        with db.atomic():
+            emit_event("fullhooks.note_published", note=41)
+            assert _events("cp_event:fullhooks.note_published") == []  # not before the commit
+        assert _events("cp_event:fullhooks.note_published") == [41]
+        with db.atomic() as txn:
+            emit_event("fullhooks.note_published", note=42)
+            txn.rollback()
+        assert _events("cp_event:fullhooks.note_published") == [41]
+        registry().set_enabled("fullhooks", False)
+        emit_event("fullhooks.note_published", note=43)
+        assert _events("cp_event:fullhooks.note_published") == [41]

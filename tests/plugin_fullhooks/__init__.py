@@ -6,14 +6,17 @@ from flask import Blueprint, render_template
 from wtforms import Form, IntegerField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from consultplatform import hookimpl
-from consultplatform.admin import SecureModelView
-from consultplatform.contributions import (
+from consultplatform.api import (
+    EventSpec,
     ExportDataset,
     Exporter,
     MemoSection,
     MigrationSource,
+    SecureModelView,
     SessionFormat,
+    Vocabulary,
+    hookimpl,
+    parse_choices,
 )
 from tests.plugin_fullhooks.models import FullhooksEvent, FullhooksNote
 
@@ -141,3 +144,26 @@ def cp_session_closed(session):
 @hookimpl
 def cp_consultation_closed(consultation):
     _event("cp_consultation_closed", consultation.id)
+
+
+@hookimpl
+def cp_insight_vocabulary(consultation):
+    # Only for the test plugin's own consultations: the Expertarena's lists stay the rest's.
+    if not consultation.slug.startswith("fullhooks-"):
+        return None
+    return Vocabulary(parse_choices("kans | Kans | Opportunity\nzorg | Zorg | Worry"),
+                      parse_choices("wij | Wij | Us"))
+
+
+NOTE_PUBLISHED = "fullhooks.note_published"
+
+
+@hookimpl
+def cp_register_events():
+    return [EventSpec(NOTE_PUBLISHED, description="A note was published.", fields=("note",))]
+
+
+@hookimpl
+def cp_event(name, payload):
+    if name == NOTE_PUBLISHED:
+        _event(f"cp_event:{name}", payload["note"])

@@ -10,7 +10,9 @@ def up(migrator, db):
     tables = set(db.get_tables())
     if 'expertarena_insight' not in tables:
         return
-    db.execute_sql(f'INSERT INTO insight ({COLUMNS}) SELECT {COLUMNS} FROM expertarena_insight')
+    # The core's columns of an insight's fate have no database default: '' is "open".
+    db.execute_sql(f"INSERT INTO insight ({COLUMNS}, set_aside_reason)"
+                   f" SELECT {COLUMNS}, '' FROM expertarena_insight")
     db.execute_sql('INSERT INTO insight_theme (id, insight_id, theme_id)'
                    ' SELECT id, insight_id, theme_id FROM expertarena_insight_theme')
     if db.__class__.__name__.startswith('Postgres'):

@@ -1,0 +1,112 @@
+"""A database made by the code before insights moved into the core (core m0001-m0004,
+Expertarena m0001, with arenas, insights and theme links in it) upgrades with every
+insight, id and link intact, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from playhouse.migrate import SchemaMigrator
+
+from consultplatform.db import db
+from consultplatform.migrate import SchemaMigration, upgrade
+from consultplatform.models import Insight, InsightTheme
+from consultplatform.plugins import registry
+from tests.conftest import PG_URL, _admin_dsn, make_app
+
+OLD_STATE = [("core", "consultplatform.migrations", ["m0001_initial", "m0002_site_pages",
+                                                      "m0003_signup", "m0004_login_lockout"]),
+             ("expertarena", "consultplatform_expertarena.migrations", ["m0001_initial"]),
+             ("fullhooks", "tests.plugin_fullhooks.migrations", ["m0001_initial"])]
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
+        return
+    name = f"cp_mig_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_admin_dsn(PG_URL), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(PG_URL)
+    yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    if db.obj is not None and not db.is_closed():
+        db.close()
+    with psycopg.connect(_admin_dsn(PG_URL), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _old_database(database) -> None:
+    migrator = SchemaMigrator.from_database(database)
+    SchemaMigration.create_table()
+    for namespace, package, names in OLD_STATE:
+        for name in names:
+            importlib.import_module(f"{package}.{name}").up(migrator, database)
+            SchemaMigration.create(namespace=namespace, name=name)
+
+
+def _fill(database) -> None:
+    now = dt.datetime(2026, 3, 1, 19, 0)
+    run = database.execute_sql
+    p = "%s" if database.__class__.__name__.startswith("Postgres") else "?"
+    run("INSERT INTO staff_user (id, email, name, password_hash, role, active, language,"
+        " session_token, created_at, failed_logins) VALUES"
+        f" (3, 'mod@example.org', 'Moderator', 'x', 'moderator', {p}, 'nl', 't', {p}, 0)",
+        (True, now))
+    run("INSERT INTO consultation (id, title, slug, summary, organiser, status, contact_email,"
+        " contact_phone, privacy_text, formats, created_at) VALUES (1, 'Oud', 'oud', '',"
+        f" 'Gemeente', 'published', '', '', '', '[\"expertarena\"]', {p})", (now,))
+    run(f"INSERT INTO sector (id, consultation_id, name, position) VALUES (7, 1, 'Zorg', 0)")
+    run("INSERT INTO consultation_session (id, consultation_id, format_key, title, description,"
+        " starts_at, ends_at, location, online_url, audience, status, created_at, sector_id,"
+        " side_caps, reminder_hours)"
+        f" VALUES (4, 1, 'expertarena', 'Arena zorg', '', {p}, {p}, '', '', 'public',"
+        f" 'closed', {p}, 7, '{{}}', 48)", (now, now + dt.timedelta(hours=2), now))
+    run("INSERT INTO expertarena_arena_sector (session_id, sector_id, position) VALUES (4, 7, 0)")
+    for ident, name in ((11, "Arbeidsmarkt"), (12, "Ruimte")):
+        run("INSERT INTO theme (id, consultation_id, name, description, colour, position, active)"
+            f" VALUES ({ident}, 1, '{name}', '', '#1f5f8b', 0, {p})", (True,))
+    for ident, text, weight, key in ((5, "Te weinig personeel", 3, "key-five-0123456789"),
+                                     (9, "Geen bedrijfsruimte", 2, None)):
+        run("INSERT INTO expertarena_insight (id, session_id, text, category, sector_id, actor,"
+            " quote, weight, created_by_id, created_at, updated_at, submission_key) VALUES"
+            f" ({ident}, 4, '{text}', 'barrieres', 7, 'gemeente', 'Citaat', {weight}, 3, {p},"
+            f" {p}, {p})", (now, now, key))
+    for ident, insight, theme in ((21, 5, 11), (22, 9, 11), (23, 9, 12)):
+        run("INSERT INTO expertarena_insight_theme (id, insight_id, theme_id) VALUES"
+            f" ({ident}, {insight}, {theme})")
+
+
+def test_old_insights_move_into_the_core_with_their_ids(empty_database_url, tmp_path):
+    app = make_app(empty_database_url, tmp_path)
+    with app.app_context():
+        database = db.obj
+        with database.connection_context():
+            _old_database(database)
+            _fill(database)
+        applied = upgrade(registry())
+        assert applied == ["core:m0005_trajectory", "expertarena:m0002_insights_to_core"]
+        tables = set(database.get_tables())
+        assert "expertarena_insight" not in tables and "expertarena_insight_theme" not in tables
+        rows = {i.id: i for i in Insight.select()}
+        assert sorted(rows) == [5, 9]
+        five = rows[5]
+        assert (five.text, five.category, five.sector_id, five.actor, five.quote, five.weight,
+                five.created_by_id, five.session_id, five.submission_key) == (
+            "Te weinig personeel", "barrieres", 7, "gemeente", "Citaat", 3, 3, 4,
+            "key-five-0123456789")
+        assert five.created_at == dt.datetime(2026, 3, 1, 19, 0)
+        assert five.set_aside_reason == "" and rows[9].submission_key is None
+        links = sorted((link.id, link.insight_id, link.theme_id) for link in InsightTheme.select())
+        assert links == [(21, 5, 11), (22, 9, 11), (23, 9, 12)]
+        # New rows continue after the copied ids (PostgreSQL's sequences were moved on).
+        fresh = Insight.create(session=4, text="Nieuw", category="ambities")
+        assert fresh.id > 9
+        assert InsightTheme.create(insight=fresh, theme=12).id > 23
+        assert upgrade(registry()) == []
+    db.close()

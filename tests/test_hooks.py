@@ -45,9 +45,25 @@ def test_hook_is_in_the_plugin_guide(hook):
     assert f"### `{hook}`" in guide, f"docs/plugins.md needs a section '### `{hook}`'"
 
 
+def hook_signature(hook: str) -> str:
+    """``cp_x(arg: Type) -> Result`` as the hookspec declares it (annotations as written)."""
+    signature = inspect.signature(getattr(hookspecs, hook))
+    params = ", ".join(f"{p.name}: {p.annotation}" for p in signature.parameters.values())
+    return f"{hook}({params}) -> {signature.return_annotation}"
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_hook_signature_is_in_the_plugin_guide(hook):
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = guide.split(f"### `{hook}`", 1)[1].split("\n### ", 1)[0]
+    expected = f"**Signature.** `{hook_signature(hook)}`"
+    assert expected in section, f"docs/plugins.md, section {hook}, needs: {expected}"
+
+
 @pytest.mark.parametrize("hook", HOOKS)
 def test_hook_has_a_test_of_its_own(hook):
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
+    sources = "\n".join(p.read_text(encoding="utf-8") for folder in ("tests", "plugins")
+                        for p in (ROOT / folder).rglob("test_*.py"))
     assert re.search(rf"def test_hook_{hook}\b", sources), f"write def test_hook_{hook}(...)"
 
 

@@ -23,6 +23,7 @@ from consultplatform.contributions import (
     SessionFormat,
 )
 from consultplatform.db import BaseModel, db, is_postgres, utcnow, write_transaction
+from consultplatform.demo import load_demo
 from consultplatform.events import emit_after_commit, emit_event
 from consultplatform.forms import SafeForm, options, strip
 from consultplatform.hookspecs import hookimpl
@@ -40,7 +41,9 @@ from consultplatform.models import (
     Insight,
     InsightAction,
     InsightTheme,
+    OutboxMail,
     Participant,
+    PluginSetting,
     Registration,
     Sector,
     SessionQuestion,
@@ -126,18 +129,18 @@ __all__ = [  # sorted; ruff keeps it so
     "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm", "Choice", "ChoicesChangedError",
     "Consultation", "ConsultationSession", "CoreModelView", "EventSpec", "ExportDataset",
     "Exporter", "Insight", "InsightAction", "InsightInput", "InsightInputError", "InsightTheme",
-    "MemoSection", "MigrationSource", "OptionFilter", "Outcome", "Participant", "PluginError",
-    "RecordFilter", "Registration", "SafeForm", "Saved", "Sector", "SecureModelView", "SecureView",
-    "SessionClosedError", "SessionFormat", "SessionQuestion", "SessionStateError", "SignUp",
-    "StaffUser", "Theme", "ThemeMergeError", "Vocabulary", "add_by_staff", "audit", "cancel",
-    "cancel_by_staff", "choices", "close_session", "create_action", "create_agenda_item",
-    "current_language", "db", "default_settings", "delete_insight", "edit_agenda_item",
-    "emit_after_commit", "emit_event", "fate_of", "find_or_add_theme", "hookimpl",
-    "insight_vocabulary", "is_admin", "is_postgres", "is_staff", "link_insights", "lock_session",
-    "mark_attendance", "merge_themes", "moderates", "move_in_waiting_list", "new_token",
-    "now_local", "open_by_sector", "options", "parse_choices", "parse_id", "plugin_registry",
-    "promote", "promote_by_staff", "record_decision", "record_insight", "registrations_url",
-    "reopen_session", "same_token", "session_counts", "set_aside", "sign_up", "slugify", "strip",
-    "unanswered_insights", "unlink_insights", "update_action", "update_insight", "utcnow",
-    "write_transaction",
+    "MemoSection", "MigrationSource", "OptionFilter", "OutboxMail", "Outcome", "Participant",
+    "PluginError", "PluginSetting", "RecordFilter", "Registration", "SafeForm", "Saved", "Sector",
+    "SecureModelView", "SecureView", "SessionClosedError", "SessionFormat", "SessionQuestion",
+    "SessionStateError", "SignUp", "StaffUser", "Theme", "ThemeMergeError", "Vocabulary",
+    "add_by_staff", "audit", "cancel", "cancel_by_staff", "choices", "close_session",
+    "create_action", "create_agenda_item", "current_language", "db", "default_settings",
+    "delete_insight", "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of",
+    "find_or_add_theme", "hookimpl", "insight_vocabulary", "is_admin", "is_postgres", "is_staff",
+    "link_insights", "load_demo", "lock_session", "mark_attendance", "merge_themes", "moderates",
+    "move_in_waiting_list", "new_token", "now_local", "open_by_sector", "options", "parse_choices",
+    "parse_id", "plugin_registry", "promote", "promote_by_staff", "record_decision",
+    "record_insight", "registrations_url", "reopen_session", "same_token", "session_counts",
+    "set_aside", "sign_up", "slugify", "strip", "unanswered_insights", "unlink_insights",
+    "update_action", "update_insight", "utcnow", "write_transaction",
 ]

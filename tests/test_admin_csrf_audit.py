@@ -1,7 +1,7 @@
 """Admin create/edit/delete: refused without a CSRF token; with one, one audit row each."""
 
 from consultplatform.models import AuditLog, Theme
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import csrf_from
 
 

@@ -16,7 +16,7 @@ from consultplatform.models import (
     StaffUser,
     Theme,
 )
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import csrf_from, login, make_staff
 from tests.forms import form_data
 

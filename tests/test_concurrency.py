@@ -32,7 +32,7 @@ import pytest
 from consultplatform.db import db
 from consultplatform.models import OutboxMail, Participant, Registration
 from consultplatform.services.signup import ALREADY, CONFIRMED, describe
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import PG_URL, make_app
 from tests.forms import form_data
 

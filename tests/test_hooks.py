@@ -16,7 +16,7 @@ from consultplatform.events import emit_after_commit
 from consultplatform.migrate import SchemaMigration, upgrade
 from consultplatform.models import Consultation, ConsultationSession, Registration
 from consultplatform.plugins import registry
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import csrf_from, make_app
 from tests.forms import form_data
 from tests.plugin_fullhooks import Settings
@@ -356,7 +356,7 @@ def test_hook_cp_register_events(app):
 
     plugins = PluginRegistry(allowed=[])
     plugins.pm.register(Impostor, name="impostor")
-    with pytest.raises(PluginError, match="must be named 'impostor.<what>'"):
+    with pytest.raises(PluginError, match=r"must be named 'impostor\.<what>'"):
         plugins._collect_events()
 
 

@@ -61,7 +61,7 @@ def _fill(database) -> None:
     run("INSERT INTO consultation (id, title, slug, summary, organiser, status, contact_email,"
         " contact_phone, privacy_text, formats, created_at) VALUES (1, 'Oud', 'oud', '',"
         f" 'Gemeente', 'published', '', '', '', '[\"expertarena\"]', {p})", (now,))
-    run(f"INSERT INTO sector (id, consultation_id, name, position) VALUES (7, 1, 'Zorg', 0)")
+    run("INSERT INTO sector (id, consultation_id, name, position) VALUES (7, 1, 'Zorg', 0)")
     run("INSERT INTO consultation_session (id, consultation_id, format_key, title, description,"
         " starts_at, ends_at, location, online_url, audience, status, created_at, sector_id,"
         " side_caps, reminder_hours)"

@@ -8,7 +8,7 @@ from consultplatform.db import db
 from consultplatform.migrate import upgrade
 from consultplatform.models import CORE_MODELS, Registration, SitePage, StaffUser
 from consultplatform.plugins import registry
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import make_app
 
 

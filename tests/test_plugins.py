@@ -8,7 +8,7 @@ import pytest
 
 from consultplatform.models import AuditLog, PluginSetting, PluginState
 from consultplatform.plugins import PluginError, registry
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import csrf_from, make_app
 from tests.plugin_fullhooks.models import FullhooksNote
 

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from consultplatform.models import SitePage
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import get_csrf
 
 

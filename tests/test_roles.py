@@ -3,7 +3,7 @@
 import pytest
 
 from consultplatform.models import AuditLog, ConsultationSession, Theme
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import csrf_from, login, make_staff
 
 

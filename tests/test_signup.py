@@ -15,8 +15,8 @@ from consultplatform.models import (
     Sector,
     SessionQuestion,
 )
+from consultplatform.testing import factories
 from consultplatform.timezone import now_local
-from tests import factories
 from tests.forms import form_data
 
 START = dt.datetime(2031, 3, 14, 19, 30)

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from consultplatform.mail.compose import SUBJECTS
 from consultplatform.mail.delivery import deliver_due
 from consultplatform.models import OutboxMail, Registration, Sector
-from tests import factories
+from consultplatform.testing import factories
 from tests.forms import form_data
 from tests.test_mail_delivery import free_port, smtp  # noqa: F401 - the SMTP server fixture
 

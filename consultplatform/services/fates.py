@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from consultplatform.models import ConsultationSession, Insight, InsightAction, Sector
 
@@ -36,7 +36,7 @@ def unanswered_insights(consultation_id: int, *, limit: int = 200) -> list[Insig
 
 def open_by_sector(consultation_id: int) -> list[OpenCount]:
     """Per sector: how many of its insights are still open, of how many (one statement)."""
-    is_open = fn.SUM(fn.CASE(None, [(_unanswered_condition(), 1)], 0))
+    is_open = fn.SUM(Case(None, [(_unanswered_condition(), 1)], 0))
     rows = (Insight.select(Insight.sector, Sector.name, is_open.alias("open"),
                            fn.COUNT(Insight.id).alias("total"))
             .join(ConsultationSession).switch(Insight)

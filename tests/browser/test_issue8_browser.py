@@ -11,7 +11,7 @@ import os
 import pytest
 
 from consultplatform.models import Consultation, ConsultationSession, Insight, Registration, Sector
-from tests import factories
+from consultplatform.testing import factories
 from tests.browser.helpers import PASSWORD, focused
 from tests.conftest import make_staff
 

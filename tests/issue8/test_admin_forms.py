@@ -9,7 +9,7 @@ import pytest
 
 from consultplatform.models import Consultation, ConsultationSession, Sector
 from consultplatform.slugs import slugify, unique_slug
-from tests import factories
+from consultplatform.testing import factories
 from tests.forms import form_data
 
 FIELD_ERROR = re.compile(r'id="(\w+)"[^>]*class="[^"]*is-invalid|class="[^"]*is-invalid[^"]*"[^>]*'

@@ -17,7 +17,7 @@ from consultplatform.contributions import ExportDataset, Exporter
 from consultplatform.exporting import export_file, neutralise
 from consultplatform.mail.delivery import TEMP_PREFIX, TEMP_SUFFIX, remove_stale_temporaries
 from consultplatform.models import Consultation, OutboxMail, Participant, Registration, Sector
-from tests import factories
+from consultplatform.testing import factories
 from tests.conftest import csrf_from, make_app
 from tests.forms import form_data
 

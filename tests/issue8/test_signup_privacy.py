@@ -10,8 +10,8 @@ import re
 import pytest
 
 from consultplatform.models import OutboxMail, Participant, Registration, Sector
+from consultplatform.testing import factories
 from consultplatform_expertarena.models import ExpertarenaArenaSector
-from tests import factories
 from tests.forms import form_data
 
 START = dt.datetime(2031, 3, 14, 19, 30)

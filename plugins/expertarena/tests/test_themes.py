@@ -6,15 +6,13 @@ from __future__ import annotations
 import pytest
 from peewee import IntegrityError
 
-from consultplatform.db import db
-from consultplatform.models import AuditLog, Insight, InsightTheme, Theme
-from consultplatform.plugins import registry
-from consultplatform.services.themes import ThemeMergeError, merge_themes
+from consultplatform.api import AuditLog, Insight, InsightTheme, Theme, ThemeMergeError, db, merge_themes
+from consultplatform.api import plugin_registry as registry
+from consultplatform.testing import csrf_from, factories, login, make_staff
 from consultplatform_expertarena.analysis import Scope, load_matrix
 from consultplatform_expertarena.models import ExpertarenaThemeProposal
-from tests import factories
-from tests.conftest import csrf_from, login, make_staff
-from tests.expertarena import helpers
+
+from . import helpers
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consultplatform.models import (
+from consultplatform.api import (
     Consultation,
     ConsultationSession,
     Insight,
@@ -11,10 +11,9 @@ from consultplatform.models import (
     StaffUser,
     Theme,
 )
+from consultplatform.testing import csrf_from, factories
+from consultplatform.testing.html import FormParser
 from consultplatform_expertarena.models import ExpertarenaArenaModerator, ExpertarenaArenaSector
-from tests import factories
-from tests.conftest import csrf_from
-from tests.test_admin_access import FormParser
 
 FORMATS = ["general", "expertarena"]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.models import AuditLog, OutboxMail, Participant, Registration
+from consultplatform.api import AuditLog, OutboxMail, Participant, Registration
+from consultplatform.testing import csrf_from, factories, login, make_staff
 from consultplatform_expertarena.models import ExpertarenaArenaModerator, ExpertarenaArenaSector
-from tests import factories
-from tests.conftest import csrf_from, login, make_staff
-from tests.expertarena import helpers
+
+from . import helpers
 
 
 @pytest.fixture

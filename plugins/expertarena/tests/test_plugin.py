@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.db import db
-from consultplatform.demo import load_demo
-from consultplatform.models import Consultation, ConsultationSession, Insight, PluginSetting
-from consultplatform.plugins import registry
+from consultplatform.api import Consultation, ConsultationSession, Insight, PluginSetting, db, load_demo
+from consultplatform.api import plugin_registry as registry
+from consultplatform.testing import csrf_from, factories
 from consultplatform_expertarena import ExpertarenaSettings
 from consultplatform_expertarena.analysis import Scope, leading_themes, load_matrix
 from consultplatform_expertarena.models import MODELS
 from consultplatform_expertarena.settings import arena_settings, parse_choices
-from tests import factories
-from tests.conftest import csrf_from
-from tests.expertarena import helpers
+
+from . import helpers
 
 CASE_THEMES = {"Arbeidsmarkt", "Huisvesting", "Bereikbaarheid", "Positionering", "Samenwerking"}
 
@@ -159,7 +157,7 @@ def test_memo_section_tells_what_entrepreneurs_said_without_names(app, demo):
     # Small groups are not shown exactly: Landbouw had two entrepreneurs.
     landbouw = next(row for row in rows if row[0] == "Landbouw")
     assert landbouw[2] == "< 3" and "< 3" not in rows[-1]
-    from consultplatform.models import Participant
+    from consultplatform.api import Participant
 
     names = [p.name for p in Participant.select()] + [p.email for p in Participant.select()]
     blob = repr(section)
@@ -196,7 +194,7 @@ def test_public_arena_page_shows_counts_not_names(app, client, demo):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert arena.title in html and "Wie komen er" in html
-    from consultplatform.models import Participant, Registration
+    from consultplatform.api import Participant, Registration
 
     people = [r.participant for r in Registration.select().join(Participant)
               .where(Registration.session == arena.id)]

@@ -8,8 +8,8 @@ import itertools
 
 import pytest
 
-from consultplatform.db import db, utcnow
-from consultplatform.models import Insight, InsightTheme
+from consultplatform.api import Insight, InsightTheme, db, utcnow
+from consultplatform.testing import factories, login, make_staff
 from consultplatform_expertarena.analysis import (
     Scope,
     leading_themes,
@@ -18,9 +18,8 @@ from consultplatform_expertarena.analysis import (
     required_sectors,
     top_by_sector,
 )
-from tests import factories
-from tests.conftest import login, make_staff
-from tests.expertarena import helpers
+
+from . import helpers
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The Expertarena plugin's folder: the package, its tests, its pyproject."""

@@ -6,7 +6,8 @@ PORT ?= 5000
 PYTEST_ARGS ?= -n 2 --dist loadfile
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app consultplatform
-PLUGINS := $(wildcard plugins/*/pyproject.toml)
+# plugins/_template is the skeleton to copy, not a plugin to install.
+PLUGINS := $(filter-out plugins/_template/%,$(wildcard plugins/*/pyproject.toml))
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
 

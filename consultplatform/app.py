@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _check_plugins(plugins)
 
     csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs(app, plugins))
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -88,6 +89,20 @@ def _manage_connections(app: Flask) -> None:
     def close_connection(exc: BaseException | None) -> None:
         if g.pop("cp_db_opened", False) and not db.is_closed():
             db.close()
+
+
+def _translation_dirs(app: Flask, plugins: PluginRegistry) -> list[str]:
+    """The core's catalogue first, then each plugin package's own ``translations``
+    folder, if it has one (Flask-Babel merges them in this order)."""
+    import importlib
+
+    folders = [os.path.join(app.root_path, "translations")]
+    for info in plugins.info():
+        module = importlib.import_module(info.module)
+        folder = os.path.join(os.path.dirname(module.__file__ or ""), "translations")
+        if not info.locked and os.path.isdir(folder) and folder not in folders:
+            folders.append(folder)
+    return folders
 
 
 def _check_plugins(plugins: PluginRegistry) -> None:

@@ -29,6 +29,7 @@ from consultplatform.forms import SafeForm, options, strip
 from consultplatform.hookspecs import hookimpl
 from consultplatform.i18n import current_language
 from consultplatform.ids import parse_id
+from consultplatform.mixins import MixinBase
 from consultplatform.models import (
     Action,
     AgendaDecision,
@@ -129,11 +130,11 @@ __all__ = [  # sorted; ruff keeps it so
     "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm", "Choice", "ChoicesChangedError",
     "Consultation", "ConsultationSession", "CoreModelView", "EventSpec", "ExportDataset",
     "Exporter", "Insight", "InsightAction", "InsightInput", "InsightInputError", "InsightTheme",
-    "MemoSection", "MigrationSource", "OptionFilter", "OutboxMail", "Outcome", "Participant",
-    "PluginError", "PluginSetting", "RecordFilter", "Registration", "SafeForm", "Saved", "Sector",
-    "SecureModelView", "SecureView", "SessionClosedError", "SessionFormat", "SessionQuestion",
-    "SessionStateError", "SignUp", "StaffUser", "Theme", "ThemeMergeError", "Vocabulary",
-    "add_by_staff", "audit", "cancel", "cancel_by_staff", "choices", "close_session",
+    "MemoSection", "MigrationSource", "MixinBase", "OptionFilter", "OutboxMail", "Outcome",
+    "Participant", "PluginError", "PluginSetting", "RecordFilter", "Registration", "SafeForm",
+    "Saved", "Sector", "SecureModelView", "SecureView", "SessionClosedError", "SessionFormat",
+    "SessionQuestion", "SessionStateError", "SignUp", "StaffUser", "Theme", "ThemeMergeError",
+    "Vocabulary", "add_by_staff", "audit", "cancel", "cancel_by_staff", "choices", "close_session",
     "create_action", "create_agenda_item", "current_language", "db", "default_settings",
     "delete_insight", "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of",
     "find_or_add_theme", "hookimpl", "insight_vocabulary", "is_admin", "is_postgres", "is_staff",

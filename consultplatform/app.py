@@ -36,12 +36,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     harden(app)  # inside ProxyFix: the Host checked is the one the app will use
     if app.config["TRUSTED_PROXIES"]:
         count = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     # instance/templates/ overrides any core or plugin template (a municipality's branding).
+    own_loader = app.jinja_loader
+    assert own_loader is not None  # Flask's own, from the package's templates folder
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(os.path.join(app.instance_path, "templates")),
-        app.jinja_loader,
+        own_loader,
     ])
 
     init_database(app.config["DATABASE_URL"], app.instance_path)

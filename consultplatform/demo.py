@@ -137,8 +137,8 @@ def load_core_demo(consultation: Consultation) -> dict[str, int]:
                            label_nl="Welk onderwerp wilt u zeker besproken zien?",
                            label_en="Which topic would you like to see discussed?")
 
-    people = []
-    used = set()
+    people: list[Participant] = []
+    used: set[tuple[str, str]] = set()
     while len(people) < 42:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         if (first, last) in used:

@@ -184,9 +184,10 @@ def add_security_headers(response):
 
 def harden(app: Flask) -> None:
     """Wrap the WSGI app and register the request and response hooks."""
-    app.wsgi_app = BodyDeadline(app.wsgi_app, seconds=float(app.config["BODY_DEADLINE_SECONDS"]),
-                                idle=float(app.config["BODY_IDLE_SECONDS"]),
-                                limit=int(app.config["MAX_CONTENT_LENGTH"]))
-    app.wsgi_app = HostGuard(app.wsgi_app)
+    # Flask's documented way to add WSGI middleware (its stubs call it a method).
+    app.wsgi_app = BodyDeadline(  # type: ignore[method-assign]
+        app.wsgi_app, seconds=float(app.config["BODY_DEADLINE_SECONDS"]),
+        idle=float(app.config["BODY_IDLE_SECONDS"]), limit=int(app.config["MAX_CONTENT_LENGTH"]))
+    app.wsgi_app = HostGuard(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(refuse_unsafe_redirect_targets)
     app.after_request(add_security_headers)

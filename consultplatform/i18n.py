@@ -20,7 +20,7 @@ def select_locale() -> str:
     """The visitor's chosen language; the default outside a request (CLI, workers)."""
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
     if has_request_context() and current_user and current_user.is_authenticated \
             and current_user.language in languages:

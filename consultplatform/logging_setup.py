@@ -44,5 +44,5 @@ def configure_logging(level: str) -> None:
     # Werkzeug's request lines carry URLs (tokens): same filter on its own handlers.
     for name in ("werkzeug", "gunicorn.access", "gunicorn.error"):
         logger = logging.getLogger(name)
-        for handler in logger.handlers:
-            handler.addFilter(RedactingFilter())
+        for existing in logger.handlers:
+            existing.addFilter(RedactingFilter())

@@ -189,7 +189,7 @@ class PluginRegistry:
     def items(self, hook_name: str, *, only_enabled: bool = True,
               **kwargs: Any) -> list[tuple[str, Any]]:
         """Flatten list-returning hooks into ``(plugin name, item)`` pairs."""
-        pairs = []
+        pairs: list[tuple[str, Any]] = []
         for name, result in self.results(hook_name, only_enabled=only_enabled, **kwargs):
             if not isinstance(result, list | tuple):
                 raise PluginError(f"{name}.{hook_name} must return a list, not {type(result)}")

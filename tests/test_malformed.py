@@ -24,10 +24,9 @@ from consultplatform.demo import load_demo
 from consultplatform.errors import MESSAGES
 from consultplatform.models import Consultation, PluginSetting
 from consultplatform.plugins import registry
+from consultplatform.testing.html import FormParser, admin_form
 from tests.conftest import csrf_from, get_csrf
 from tests.test_admin_access import (
-    FormParser,
-    admin_form,
     admin_rules,
     admin_views,
     assert_unchanged,

@@ -22,6 +22,7 @@ from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
 from consultplatform.forms import SafeForm
 from consultplatform.ids import MAX_ID, parse_id
+from consultplatform.mixins import MixinBase
 
 # Columns every save touches; listing them in the audit log would hide real changes.
 BOOKKEEPING_FIELDS = {"updated_at"}
@@ -37,7 +38,7 @@ LIST_VIEWS = {"index_view", "export"}
 MAX_SEARCH = 500
 
 
-class AccessMixin:
+class AccessMixin(MixinBase):
     """Shared by model views and plain views (plugin pages in the admin)."""
 
     # Set by the core when a plugin's view is registered; None for core views.
@@ -108,16 +109,16 @@ class SecureModelView(AccessMixin, ColumnBoundForms, ModelView):
         return is_staff() and current_user.role in self.write_roles
 
     @property
-    def can_create(self) -> bool:  # type: ignore[override]
+    def can_create(self) -> bool:
         return self._may_write()
 
     @property
-    def can_edit(self) -> bool:  # type: ignore[override]
+    def can_edit(self) -> bool:
         return self._may_write() or (is_staff() and current_user.role == "moderator"
                                      and self.moderator_can_edit_some)
 
     @property
-    def can_delete(self) -> bool:  # type: ignore[override]
+    def can_delete(self) -> bool:
         return self._may_write()
 
     moderator_can_edit_some = False
@@ -192,9 +193,10 @@ class SecureModelView(AccessMixin, ColumnBoundForms, ModelView):
         would ignore some, and hand others to the database)."""
         args = request.args
         # Whole numbers from 0, like ids.
-        numbers = {key: parse_id(args[key]) for key in ("page", "page_size", "sort", "desc")
-                   if key in args}
-        if None in numbers.values():
+        parsed = {key: parse_id(args[key]) for key in ("page", "page_size", "sort", "desc")
+                  if key in args}
+        numbers = {key: value for key, value in parsed.items() if value is not None}
+        if len(numbers) < len(parsed):
             abort(400)
         sizes = {self.page_size, *(self.page_size_options if self.can_set_page_size else ())}
         if "page_size" in numbers and numbers["page_size"] not in sizes:

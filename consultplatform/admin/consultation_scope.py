@@ -18,6 +18,7 @@ from flask import g, request
 from wtforms.fields import Choice
 
 from consultplatform.admin.base import parse_id
+from consultplatform.mixins import MixinBase
 from consultplatform.models import Consultation
 
 
@@ -32,7 +33,7 @@ def chosen_consultation(form: Any, obj: Any = None) -> int | None:
     return parse_id(request.args.get("consultation", ""))
 
 
-class TaggedChoicesMixin:
+class TaggedChoicesMixin(MixinBase):
     """For a record choice whose rows have a consultation: each option says which."""
 
     def iter_choices(self):
@@ -43,11 +44,11 @@ class TaggedChoicesMixin:
                          {"data-consultation": str(row.consultation_id)})
 
 
-class ConsultationScopedView:
+class ConsultationScopedView(MixinBase):
     """Mixin for model views with a ``consultation`` field; ``scoped_choices`` names
     the fields whose choices belong to one consultation (e.g. ``{"sector": Sector}``)."""
 
-    scoped_choices: dict[str, type] = {}
+    scoped_choices: dict[str, Any] = {}
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
@@ -91,6 +92,6 @@ class ConsultationScopedView:
         return super().get_url(endpoint, **kwargs)
 
 
-def _order(model: type) -> list:
+def _order(model: Any) -> list:
     fields = model._meta.fields
     return [fields[name] for name in ("position", "name") if name in fields]

@@ -24,11 +24,11 @@ FLASK_ADMIN_FAILURES = ("Failed to create record.", "Failed to save record.")
 NOT_SAVED = _l("Nothing was saved yet: correct the fields marked in red and save again.")
 
 
-def unique_groups(model: type) -> list[tuple[str, ...]]:
+def unique_groups(model: Any) -> list[tuple[str, ...]]:
     """The model's unique constraints as tuples of field names."""
-    groups = [(name,) for name, field in model._meta.fields.items()
+    groups: list[tuple[str, ...]] = [(name,) for name, field in model._meta.fields.items()
               if field.unique and not field.primary_key]
-    groups += [tuple(fields) for fields, unique in (model._meta.indexes or ())
+    groups += [tuple(str(f) for f in fields) for fields, unique in (model._meta.indexes or ())
                if unique and isinstance(fields, list | tuple)]
     return groups
 
@@ -44,7 +44,7 @@ def _value(form: Any, obj: Any, name: str) -> Any:
     return getattr(obj, f"{name}_id" if is_key else name, None)
 
 
-def unique_errors(model: type, form: Any, obj: Any = None,
+def unique_errors(model: Any, form: Any, obj: Any = None,
                   messages: dict[tuple[str, ...], Any] | None = None) -> dict[str, str]:
     """{field name: message} for each unique constraint another row already fills
     with the form's values (``obj``: the row being edited, left out of the search).
@@ -69,7 +69,7 @@ def unique_errors(model: type, form: Any, obj: Any = None,
         if not query.exists():
             continue
         scope = [labels[n] for n in group if n != target and n in labels]
-        if group in (messages or {}):
+        if messages and group in messages:
             errors[target] = str(messages[group])
             continue
         errors[target] = (_("Another record already has this value within the chosen "

@@ -4,6 +4,8 @@ numbers within the column's range, record choices that are ids. Mixed into
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext
 from peewee import (
     BigIntegerField,
@@ -19,6 +21,7 @@ from wtforms.validators import NumberRange, ValidationError
 from wtfpeewee.fields import SelectMultipleQueryField, SelectQueryField
 
 from consultplatform.ids import parse_id
+from consultplatform.mixins import MixinBase
 
 # The strictest range the databases give each integer column (PostgreSQL's; SQLite's is wider).
 INTEGER_RANGES = ((SmallIntegerField, 2**15), (BigIntegerField, 2**63), (IntegerField, 2**31))
@@ -30,7 +33,7 @@ def plausible_date(form, field) -> None:
         raise ValidationError(str(lazy_gettext("Enter a date between 2000 and 2100.")))
 
 
-class _IdLookup:
+class _IdLookup(MixinBase):
     """For record choices (foreign keys): a submitted value that cannot be an id is
     "not a valid choice" without asking the database, which would refuse it
     (PostgreSQL) or overflow (SQLite, past 2**63)."""
@@ -53,16 +56,17 @@ def _with_id_lookup(field_class: type) -> type:
     return type(f"Id{field_class.__name__}", (_IdLookup, field_class), {})
 
 
-class ColumnBoundForms:
+class ColumnBoundForms(MixinBase):
     """``scaffold_form`` for model views (see the module docstring)."""
 
     def scaffold_form(self):
         # Form fields take the view's translated column labels ("Starts", "Begint"),
         # not the prettified field names ("Starts At"), unless form_args names one.
         labels = self.column_labels or {}
+        given: dict[str, Any] = getattr(self, "form_args", None) or {}
         self.form_args = {name: {**({"label": labels[name]} if name in labels else {}),
-                                 **(self.form_args or {}).get(name, {})}
-                          for name in {*labels, *(self.form_args or {})}}
+                                 **given.get(name, {})}
+                          for name in {*labels, *given}}
         form_class = super().scaffold_form()
         self._bound_to_columns(form_class)
         # Native, keyboard-friendly date inputs instead of the JavaScript pickers.

@@ -4,6 +4,7 @@ and the fill level of every session."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import url_for
 from flask_admin import AdminIndexView, expose
@@ -18,8 +19,8 @@ SESSION_FILTER_ARG = "0"
 
 def registrations_url(session_id: int, **filters: str) -> str:
     """The registration list of one session (Flask-Admin's filter arguments)."""
-    return url_for("registration.index_view", **{f"flt0_{SESSION_FILTER_ARG}": session_id},
-                   **filters)
+    arguments: dict[str, Any] = {f"flt0_{SESSION_FILTER_ARG}": session_id, **filters}
+    return url_for("registration.index_view", **arguments)
 
 
 def session_counts(session_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:

@@ -16,7 +16,7 @@ from consultplatform.models import (
 
 class CoreModelView(SecureModelView):
     column_labels = LABELS
-    column_default_sort = ("id", True)
+    column_default_sort: tuple[str, bool] | list[tuple[str, bool]] = ("id", True)
     column_type_formatters = {**typefmt.BASE_FORMATTERS, dt.datetime: utc_datetime,
                               dt.date: date_only}
     column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, dt.datetime: utc_datetime,

@@ -55,10 +55,10 @@ def add_by_staff(participant_id: int, session_id: int, *,
     with write_transaction():
         outcome = sign_up(request)[0]
         registration = outcome.registration
-        if outcome.result == CONFIRMED and attendance:
+        if outcome.result == CONFIRMED and attendance and registration is not None:
             registration.attendance = attendance
             registration.save(only=[Registration.attendance])
-        if outcome.result in (CONFIRMED, WAITLISTED):
+        if outcome.result in (CONFIRMED, WAITLISTED) and registration is not None:
             audit.record("create", registration, details={
                 "fields": ["participant", "session"], "status": outcome.result,
                 "attendance": registration.attendance})

@@ -326,7 +326,7 @@ def deliver_soon() -> None:
     committed (at once outside one); the periodic task catches anything missed."""
     from consultplatform.tasks import enqueue_delivery
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     db.obj.after_commit(lambda: enqueue_delivery(app))
 
 

@@ -6,28 +6,36 @@ Everything from the core comes from ``consultplatform.api``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 
 from consultplatform.api import EventSpec, MigrationSource, hookimpl
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+    from flask_admin import BaseView
+
+    from consultplatform.api import BaseModel
 
 NAME = "myplugin"
 NOTE_ADDED = f"{NAME}.note_added"
 
 
 @hookimpl
-def cp_models():
+def cp_models() -> list[type[BaseModel]]:
     from consultplatform_myplugin.models import MypluginNote
 
     return [MypluginNote]
 
 
 @hookimpl
-def cp_migrations():
+def cp_migrations() -> MigrationSource:
     return MigrationSource(NAME, "consultplatform_myplugin.migrations")
 
 
 @hookimpl
-def cp_admin_views():
+def cp_admin_views() -> list[BaseView]:
     from consultplatform_myplugin.admin import NoteView
     from consultplatform_myplugin.models import MypluginNote
 
@@ -36,12 +44,12 @@ def cp_admin_views():
 
 
 @hookimpl
-def cp_blueprints():
+def cp_blueprints() -> list[Blueprint]:
     from consultplatform_myplugin.views import bp
 
     return [bp]
 
 
 @hookimpl
-def cp_register_events():
+def cp_register_events() -> list[EventSpec]:
     return [EventSpec(NOTE_ADDED, description="A note was added.", fields=("note",))]

@@ -9,6 +9,7 @@ implementations (see docs/plugins.md for each hook).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
@@ -17,11 +18,25 @@ from consultplatform_expertarena.arenas import FORMAT_KEY
 from consultplatform_expertarena.models import MODELS
 from consultplatform_expertarena.settings import NAME, ExpertarenaSettings
 
+if TYPE_CHECKING:
+    import wtforms
+    from flask import Blueprint
+    from flask_admin import BaseView
+
+    from consultplatform.api import (
+        BaseModel,
+        Consultation,
+        ConsultationSession,
+        ExportDataset,
+        MemoSection,
+        Vocabulary,
+    )
+
 log = logging.getLogger(__name__)
 
 
 @hookimpl
-def cp_session_formats():
+def cp_session_formats() -> list[SessionFormat]:
     return [SessionFormat(
         key=FORMAT_KEY, label=_l("Expertarena"),
         description=_l("A moderated open dialogue between entrepreneurs of one or more sectors "
@@ -31,7 +46,7 @@ def cp_session_formats():
 
 
 @hookimpl
-def cp_session_sectors(sessions):
+def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[int]] | None:
     """An arena takes entrepreneurs of its sectors only (the ticked ones, or else the
     session's own sector); an arena without a sector is open to all."""
     from consultplatform_expertarena.arenas import arena_sectors
@@ -44,17 +59,17 @@ def cp_session_sectors(sessions):
 
 
 @hookimpl
-def cp_models():
+def cp_models() -> list[type[BaseModel]]:
     return list(MODELS)
 
 
 @hookimpl
-def cp_migrations():
+def cp_migrations() -> MigrationSource:
     return MigrationSource(NAME, "consultplatform_expertarena.migrations")
 
 
 @hookimpl
-def cp_admin_views():
+def cp_admin_views() -> list[BaseView]:
     from consultplatform.api import Insight
     from consultplatform_expertarena.models import ExpertarenaThemeProposal
     from consultplatform_expertarena.views.analysis import AnalysisView
@@ -75,40 +90,40 @@ def cp_admin_views():
 
 
 @hookimpl
-def cp_blueprints():
+def cp_blueprints() -> list[Blueprint]:
     from consultplatform_expertarena.public import bp
 
     return [bp]
 
 
 @hookimpl
-def cp_settings_form():
+def cp_settings_form() -> type[wtforms.Form]:
     return ExpertarenaSettings
 
 
 @hookimpl
-def cp_export_datasets(consultation):
+def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
     from consultplatform_expertarena.outputs import export_datasets
 
     return export_datasets(consultation)
 
 
 @hookimpl
-def cp_memo_sections(consultation):
+def cp_memo_sections(consultation: Consultation) -> list[MemoSection]:
     from consultplatform_expertarena.outputs import memo_sections
 
     return memo_sections(consultation)
 
 
 @hookimpl
-def cp_demo_data(consultation):
+def cp_demo_data(consultation: Consultation) -> dict[str, int] | None:
     from consultplatform_expertarena.demo import load
 
     return load(consultation)
 
 
 @hookimpl
-def cp_insight_vocabulary(consultation):
+def cp_insight_vocabulary(consultation: Consultation) -> Vocabulary:
     """The insight categories and who-should-act lists are this plugin's settings
     (per install, and per consultation where they differ)."""
     from consultplatform_expertarena.settings import arena_settings
@@ -117,6 +132,6 @@ def cp_insight_vocabulary(consultation):
 
 
 @hookimpl
-def cp_session_closed(session):
+def cp_session_closed(session: ConsultationSession) -> None:
     if session.format_key == FORMAT_KEY:
         log.info("expertarena %s closed", session.id)

@@ -21,6 +21,7 @@ from consultplatform.api import (
     ConsultationSession,
     Insight,
     InsightInput,
+    MixinBase,
     SafeForm,
     Saved,
     Sector,
@@ -44,7 +45,7 @@ WEIGHTS = (
 THEME_NAME_MAX = 120
 
 
-class _Choice:
+class _Choice(MixinBase):
     """A choice field whose refusal of an unknown value says so in plain words."""
 
     invalid_message = _l("Choose one of the options shown.")

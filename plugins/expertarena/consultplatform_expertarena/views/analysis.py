@@ -4,6 +4,8 @@ ambitions and barriers. A fixed number of queries, whatever the data size."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import format_datetime, ngettext
@@ -162,8 +164,9 @@ class AnalysisView(SecureView):
         split = request.args.get("per") == SPLIT
         def link(**changes: str | None) -> str:
             args = {"per": SPLIT if split else None, VALUE: SHARE if share else None, **changes}
-            return url_for(request.endpoint, **request.view_args,
-                           **{k: v for k, v in args.items() if v})
+            arguments: dict[str, Any] = {**(request.view_args or {}),
+                                         **{k: v for k, v in args.items() if v}}
+            return url_for(request.endpoint or "", **arguments)
 
         links = {"together": link(per=None), "split": link(per=SPLIT),
                  "counts": link(**{VALUE: None}), "share": link(**{VALUE: SHARE})}

@@ -143,7 +143,7 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
                 ExpertarenaArenaSector.session == session.id).execute()
             ExpertarenaArenaModerator.delete().where(
                 ExpertarenaArenaModerator.session == session.id).execute()
-            for sector_id in sorted(set(sector_ids), key=order.get):
+            for sector_id in sorted(set(sector_ids), key=lambda ident: order[ident]):
                 ExpertarenaArenaSector.create(session=session.id, sector=sector_id,
                                               position=order[sector_id])
             for staff_id in sorted(set(staff_ids)):

@@ -5,6 +5,7 @@ Works without JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -79,7 +80,7 @@ class CaptureRoutes(ArenaRoutes):
     """Routes of :class:`~consultplatform_expertarena.views.arenas.ArenasView`."""
 
     def _forms(self, session, settings, language, *, edit: Insight | None = None,
-               edit_themes: list[Theme] = (), new_form: InsightForm | None = None,
+               edit_themes: Sequence[Theme] = (), new_form: InsightForm | None = None,
                edit_form: InsightForm | None = None):
         themes = list(Theme.select().where(Theme.consultation == session.consultation_id)
                       .order_by(Theme.position, Theme.name))
@@ -88,7 +89,7 @@ class CaptureRoutes(ArenaRoutes):
                        .order_by(Sector.position, Sector.name))
         own = arena_sectors([session])[session.id]
         fresh = new_form is None
-        if fresh:
+        if new_form is None:
             new_form = InsightForm(formdata=None)
             self._sticky(new_form, settings, sectors)
         new_form.setup(settings, language, active, sectors, own, fresh=fresh)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import abort, request
 from flask_babel import gettext as _
 
-from consultplatform.api import ConsultationSession, current_language, is_admin
+from consultplatform.api import ConsultationSession, MixinBase, current_language, is_admin
 from consultplatform_expertarena.arenas import arena_or_404, may_see_people, moderates_arena
 from consultplatform_expertarena.settings import ArenaSettings, arena_settings
 
 
-class ArenaRoutes:
+class ArenaRoutes(MixinBase):
     """Base of the route groups of :class:`~consultplatform_expertarena.views.arenas.ArenasView`."""
+
+    if TYPE_CHECKING:  # SecureView's, which these routes are combined with
+        def deny(self, view: str, obj: Any = None, *, object_type: str | None = None,
+                 description: str | None = None) -> NoReturn: ...
 
     def refuse(self, view: str, session: ConsultationSession) -> NoReturn:
         """403 with the reason, the refusal in the audit log (``SecureView.deny``)."""

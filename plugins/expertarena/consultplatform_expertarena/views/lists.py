@@ -101,15 +101,15 @@ class ProposalView(CoreModelView):
         return super()._handle_view(name, **kwargs)
 
     @property
-    def can_create(self) -> bool:  # type: ignore[override]
+    def can_create(self) -> bool:
         return False
 
     @property
-    def can_edit(self) -> bool:  # type: ignore[override]
+    def can_edit(self) -> bool:
         return False
 
     @property
-    def can_delete(self) -> bool:  # type: ignore[override]
+    def can_delete(self) -> bool:
         return False
 
     def get_list_row_actions(self):

@@ -79,7 +79,7 @@ class PeopleRoutes(ArenaRoutes):
             if not moderates_arena(session):
                 self.refuse("save_attendance", session)
             require_confirmation()
-            wanted: dict[int, str] = {}
+            wanted: dict[int, str | None] = {}
             for registration in registrations:
                 value = request.form.get(f"att-{registration.id}", registration.attendance or "")
                 if value not in MARKS:

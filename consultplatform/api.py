@@ -25,6 +25,7 @@ from consultplatform.contributions import (
 from consultplatform.db import BaseModel, db, is_postgres, utcnow, write_transaction
 from consultplatform.demo import load_demo
 from consultplatform.events import emit_after_commit, emit_event
+from consultplatform.extensions import limiter
 from consultplatform.forms import SafeForm, options, strip
 from consultplatform.hookspecs import hookimpl
 from consultplatform.i18n import current_language
@@ -114,6 +115,7 @@ from consultplatform.services.themes import ThemeMergeError, find_or_add_theme, 
 from consultplatform.slugs import slugify
 from consultplatform.timezone import now_local
 from consultplatform.tokens import same_token
+from consultplatform.urls import public_url
 from consultplatform.vocabulary import (
     DEFAULT_ACTORS,
     DEFAULT_CATEGORIES,
@@ -138,10 +140,10 @@ __all__ = [  # sorted; ruff keeps it so
     "create_action", "create_agenda_item", "current_language", "db", "default_settings",
     "delete_insight", "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of",
     "find_or_add_theme", "hookimpl", "insight_vocabulary", "is_admin", "is_postgres", "is_staff",
-    "link_insights", "load_demo", "lock_session", "mark_attendance", "merge_themes", "moderates",
-    "move_in_waiting_list", "new_token", "now_local", "open_by_sector", "options", "parse_choices",
-    "parse_id", "plugin_registry", "promote", "promote_by_staff", "record_decision",
-    "record_insight", "registrations_url", "reopen_session", "same_token", "session_counts",
-    "set_aside", "sign_up", "slugify", "strip", "unanswered_insights", "unlink_insights",
-    "update_action", "update_insight", "utcnow", "write_transaction",
+    "limiter", "link_insights", "load_demo", "lock_session", "mark_attendance", "merge_themes",
+    "moderates", "move_in_waiting_list", "new_token", "now_local", "open_by_sector", "options",
+    "parse_choices", "parse_id", "plugin_registry", "promote", "promote_by_staff", "public_url",
+    "record_decision", "record_insight", "registrations_url", "reopen_session", "same_token",
+    "session_counts", "set_aside", "sign_up", "slugify", "strip", "unanswered_insights",
+    "unlink_insights", "update_action", "update_insight", "utcnow", "write_transaction",
 ]

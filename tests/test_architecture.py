@@ -173,3 +173,14 @@ def test_no_module_is_over_400_lines():
 
 def test_admin_views_is_not_one_file_any_more():
     assert not (ROOT / CORE / "admin" / "views.py").exists()
+
+
+def test_every_name_of_the_plugin_api_is_documented():
+    import consultplatform.api as api
+
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = guide.split("## The plugin API", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in api.__all__ if f"`{name}`" not in section
+               and f"`{name}(" not in section]
+    assert not missing, f"docs/plugins.md, 'The plugin API', does not list: {missing}"
+    assert all(hasattr(api, name) for name in api.__all__)

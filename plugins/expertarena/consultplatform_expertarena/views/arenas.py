@@ -16,13 +16,10 @@ from consultplatform.api import (
     SecureView,
     SessionStateError,
     StaffUser,
-    audit,
     close_session,
     is_admin,
-    lock_session,
     reopen_session,
     session_counts,
-    write_transaction,
 )
 from consultplatform_expertarena.arenas import (
     arena_or_404,
@@ -31,7 +28,8 @@ from consultplatform_expertarena.arenas import (
     moderates_arena,
     moderator_ids_of,
 )
-from consultplatform_expertarena.models import ExpertarenaArenaModerator, ExpertarenaArenaSector
+from consultplatform_expertarena.models import ExpertarenaArenaModerator
+from consultplatform_expertarena.services import save_arena_setup
 from consultplatform_expertarena.views.capture import CaptureRoutes
 from consultplatform_expertarena.views.common import (
     closed_conflict,
@@ -122,8 +120,8 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
             elif not wanted_sectors and sectors:
                 error = _("An arena has at least one sector.")
             else:
-                self._save_arena_settings(session, [int(i) for i in wanted_sectors],
-                                          [int(i) for i in wanted_staff], sectors)
+                save_arena_setup(session.id, [int(i) for i in wanted_sectors],
+                                 [int(i) for i in wanted_staff])
                 flash(_("The arena's sectors and moderators are saved."), "success")
                 return redirect(url_for(".capture", session_id=session.id), code=303)
             chosen_sectors = {int(i) for i in wanted_sectors if i.isdigit()}
@@ -132,22 +130,3 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
                            staff=staff, chosen_sectors=chosen_sectors, chosen_staff=chosen_staff,
                            error=error, form=SafeForm(), hide=hidden_tabs(session)), \
             422 if error else 200
-
-    @staticmethod
-    def _save_arena_settings(session, sector_ids: list[int], staff_ids: list[int],
-                             sectors: list[Sector]) -> None:
-        order = {s.id: n for n, s in enumerate(sectors)}
-        with write_transaction():
-            lock_session(session.id)  # two saves at once: one after the other
-            ExpertarenaArenaSector.delete().where(
-                ExpertarenaArenaSector.session == session.id).execute()
-            ExpertarenaArenaModerator.delete().where(
-                ExpertarenaArenaModerator.session == session.id).execute()
-            for sector_id in sorted(set(sector_ids), key=lambda ident: order[ident]):
-                ExpertarenaArenaSector.create(session=session.id, sector=sector_id,
-                                              position=order[sector_id])
-            for staff_id in sorted(set(staff_ids)):
-                if staff_id != session.moderator_id:
-                    ExpertarenaArenaModerator.create(session=session.id, staff=staff_id)
-            audit.record("update", session, object_type="ExpertarenaArena",
-                         details={"fields": ["sectors", "moderators"]})

@@ -11,7 +11,6 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 from markupsafe import Markup
 
 from consultplatform.api import (
@@ -22,12 +21,9 @@ from consultplatform.api import (
     RecordFilter,
     Sector,
     Theme,
-    audit,
     current_language,
-    db,
-    utcnow,
 )
-from consultplatform_expertarena.models import ExpertarenaThemeProposal
+from consultplatform_expertarena.services import accept_proposals
 from consultplatform_expertarena.settings import arena_settings
 
 
@@ -127,16 +123,7 @@ class ProposalView(CoreModelView):
     @action("accept", _l("Accept the theme"),
             _l("Keep the selected themes as they are? They stay available to every arena."))
     def action_accept(self, ids: list[str]) -> None:
-        idents = sorted({int(i) for i in ids if str(i).isdigit()})
-        accepted = 0
-        with db.atomic():
-            for proposal in ExpertarenaThemeProposal.select().where(
-                    ExpertarenaThemeProposal.id.in_(idents)
-                    & ExpertarenaThemeProposal.reviewed_at.is_null()):
-                proposal.reviewed_at, proposal.reviewed_by = utcnow(), current_user.id
-                proposal.save(only=["reviewed_at", "reviewed_by"])
-                audit.record("accept", proposal)
-                accepted += 1
+        accepted = accept_proposals(int(i) for i in ids if str(i).isdigit())
         flash(ngettext("%(num)d theme accepted.", "%(num)d themes accepted.", accepted),
               "success")
 

@@ -22,15 +22,13 @@ from consultplatform.api import (
     Registration,
     SafeForm,
     Sector,
-    SignUp,
-    audit,
     choices,
     mark_attendance,
     options,
-    sign_up,
 )
 from consultplatform_expertarena.analysis import Scope, participation
 from consultplatform_expertarena.arenas import arena_or_404, may_see_people, moderates_arena
+from consultplatform_expertarena.services import invite as invite_to_arena
 from consultplatform_expertarena.views.common import (
     ArenaRoutes,
     hidden_tabs,
@@ -116,8 +114,7 @@ class PeopleRoutes(ArenaRoutes):
                 organisation=form.organisation.data or "",
                 sector_id=int(form.sector.data) if form.sector.data else None,
                 side=form.side.data, language=form.language.data)
-            outcome = sign_up(SignUp(consultation=session.consultation, applicant=applicant,
-                                     session_ids=[session.id], by_staff=True))[0]
+            outcome = invite_to_arena(session, applicant)
             if outcome.result == CLOSED:
                 abort(409, description=_("This arena has been closed or cancelled; no one "
                                          "can be added."))
@@ -127,8 +124,6 @@ class PeopleRoutes(ArenaRoutes):
                     "of another sector to their own arena.")]
                 return self.render("expertarena/invite.html", arena=session, form=form,
                                    hide=hidden_tabs(session)), 422
-            if outcome.registration is not None and outcome.result != ALREADY:
-                audit.record("invite", outcome.registration, details={"status": outcome.result})
             flash({
                 CONFIRMED: _("Invited: the person has a place and gets a mail with the "
                              "calendar invitation."),

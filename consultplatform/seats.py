@@ -15,7 +15,6 @@ from peewee import JOIN, fn
 from consultplatform.db import is_postgres, utcnow
 from consultplatform.eligibility import allowed_sectors, may_take_a_seat
 from consultplatform.models import ConsultationSession, Participant, Registration, Sector
-from consultplatform.timezone import now_local
 
 
 def lock_session(session_id: int) -> ConsultationSession:
@@ -92,7 +91,7 @@ def promote_waiting(session: ConsultationSession) -> list[Registration]:
     who fits. Returns the promoted registrations (their mails and events are
     the caller's to queue, inside the same transaction).
     """
-    if session.status != "planned" or session.starts_at <= now_local():
+    if not session.is_going_ahead:
         return []  # nobody is promoted into a cancelled, closed or past session
     taken = occupancy(session)
     allowed = allowed_sectors([session]).get(session.id)

@@ -17,7 +17,7 @@ def _write_distribution(root, name="epdemo", version="1.2.3"):
     """A real installed distribution on sys.path: module + dist-info with an entry point."""
     module = root / f"{name}_plugin.py"
     module.write_text(textwrap.dedent(f"""
-        from consultplatform import hookimpl
+        from consultplatform.api import hookimpl
         from consultplatform.contributions import SessionFormat
 
         @hookimpl

@@ -12,7 +12,6 @@ from flask import flash, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 from markupsafe import Markup
 from wtforms import (
     BooleanField,
@@ -163,7 +162,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
     FINAL_STATUSES = ("closed", "cancelled")
 
     def moderator_may_edit(self, obj: Any) -> bool:
-        return obj.moderator_id == current_user.id
+        return moderates(obj)
 
     def scaffold_form(self):
         form_class = super().scaffold_form()

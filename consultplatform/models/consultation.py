@@ -110,11 +110,18 @@ class ConsultationSession(BaseModel):
         return self.title
 
     @property
+    def is_going_ahead(self) -> bool:
+        """Planned and not yet started: places may still change hands."""
+        from consultplatform.timezone import now_local
+
+        return self.status == "planned" and self.starts_at > now_local()
+
+    @property
     def is_open_for_registration(self) -> bool:
         from consultplatform.timezone import now_local
 
         now = now_local()
-        if self.status != "planned" or self.starts_at <= now:
+        if not self.is_going_ahead:
             return False
         if self.registration_opens_at and now < self.registration_opens_at:
             return False

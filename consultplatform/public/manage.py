@@ -99,7 +99,7 @@ def cancel_registration(token: str, registration_id: int):
     if own.status == "cancelled":
         flash(_("This registration was already cancelled."), "info")
         return redirect(url_for(".overview", token=token), code=303)
-    if own.session.status != "planned" or own.session.starts_at <= now_local():
+    if not own.session.is_going_ahead:
         abort(409, description=_("This session has already taken place or was cancelled; "
                                  "the registration can no longer be changed."))
     form = ConfirmForm()

@@ -2,7 +2,7 @@
 
 from peewee import CharField
 
-from consultplatform import hookimpl
+from consultplatform.api import hookimpl
 from consultplatform.db import BaseModel
 
 

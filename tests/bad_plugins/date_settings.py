@@ -2,7 +2,7 @@
 
 from wtforms import DateField, Form
 
-from consultplatform import hookimpl
+from consultplatform.api import hookimpl
 
 
 class Settings(Form):

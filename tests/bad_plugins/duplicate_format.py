@@ -1,6 +1,6 @@
 """Offers a format key the core already has: must be refused at start-up."""
 
-from consultplatform import hookimpl
+from consultplatform.api import hookimpl
 from consultplatform.contributions import SessionFormat
 
 

@@ -2,7 +2,7 @@
 
 from flask_admin import BaseView, expose
 
-from consultplatform import hookimpl
+from consultplatform.api import hookimpl
 
 
 class Open(BaseView):

@@ -1,6 +1,6 @@
 """A hook wrapper: the core calls plugins one by one, so wrappers cannot work."""
 
-from consultplatform import hookimpl
+from consultplatform.api import hookimpl
 
 
 @hookimpl(wrapper=True)

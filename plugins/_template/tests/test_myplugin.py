@@ -29,16 +29,19 @@ def test_add_note_stores_audits_and_refuses_an_empty_title(app):
     assert MypluginNote.select().count() == 1
 
 
-@pytest.mark.parametrize("notes", [1, 30])
-def test_the_public_page_counts_in_one_statement(app, client, notes):
+def test_the_public_page_runs_as_many_statements_for_few_notes_as_for_many(app, client):
     parent = factories.consultation()
-    for n in range(notes):
-        MypluginNote.create(consultation=parent, title=f"Notitie {n}")
-    with count_queries() as counted:
-        response = client.get(f"/myplugin/{parent.id}")
-    assert response.status_code == 200
-    assert f"{notes} " in response.get_data(as_text=True)
-    assert counted.count <= 6, counted.statements
+
+    def statements(notes: int) -> int:
+        for n in range(notes):
+            MypluginNote.create(consultation=parent, title=f"Notitie {n}")
+        with count_queries() as counted:
+            response = client.get(f"/myplugin/{parent.id}")
+        assert response.status_code == 200
+        return counted.count
+
+    few = statements(1)
+    assert statements(30) == few
 
 
 def test_a_draft_consultation_is_not_shown(app, client):

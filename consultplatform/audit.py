@@ -20,13 +20,15 @@ def object_label(obj: Any) -> str:
 
 def record(action: str, obj: Any = None, *, result: str = "success",
            object_type: str | None = None, details: dict | None = None,
-           actor_user: Any = None) -> AuditLog:
-    """``actor_user``: who acts when it is not (yet) the logged-in user (a login)."""
+           actor_user: Any = None, with_origin: bool = True) -> AuditLog:
+    """``actor_user``: who acts when it is not (yet) the logged-in user (a login).
+    ``with_origin=False`` leaves the IP address out (a member of the public acting on
+    their own data: the log must not tie their address to them)."""
     actor = None
     actor_label = ""
     origin = ""
     if has_request_context():
-        origin = (request.remote_addr or "")[:64]
+        origin = (request.remote_addr or "")[:64] if with_origin else ""
         if current_user and current_user.is_authenticated:
             actor, actor_label = current_user.id, current_user.email
     if actor_user is not None:

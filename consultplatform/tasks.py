@@ -72,6 +72,12 @@ def clean_mail_folder() -> None:
 
         remove_stale_temporaries(mail_folder(current_app.config, current_app.instance_path))
 
+    if _app_factory is None and _app is None:
+        # Started under the name of earlier releases (consultplatform.tasks.huey): no
+        # task could run. Say so loudly at once rather than fail every task quietly.
+        log.error("WORKER HAS NO APP: start it as `huey_consumer consultplatform.worker.huey`"
+                  " (consultplatform.tasks.huey was the name before this release)")
+        return
     try:
         _in_app(work)
     except Exception:  # never keep the worker from starting

@@ -110,3 +110,28 @@ def test_old_insights_move_into_the_core_with_their_ids(empty_database_url, tmp_
         assert InsightTheme.create(insight=fresh, theme=12).id > 23
         assert upgrade(registry()) == []
     db.close()
+
+
+def test_old_insights_move_up_past_insights_the_core_already_has(empty_database_url, tmp_path):
+    """The plugin installed again after another format recorded insights: its rows get
+    ids after the core's, and their theme links follow them."""
+    app = make_app(empty_database_url, tmp_path)
+    with app.app_context():
+        database = db.obj
+        with database.connection_context():
+            _old_database(database)
+            _fill(database)
+            module = importlib.import_module("consultplatform.migrations.m0005_trajectory")
+            module.up(SchemaMigrator.from_database(database), database)
+            SchemaMigration.create(namespace="core", name="m0005_trajectory")
+        existing = Insight.create(id=5, session=4, text="Uit een werkplaats", category="ambities",
+                                  set_aside_reason="")
+        InsightTheme.create(id=21, insight=existing, theme=12)
+        assert upgrade(registry()) == ["expertarena:m0002_insights_to_core"]
+        texts = {i.id: i.text for i in Insight.select()}
+        assert texts == {5: "Uit een werkplaats", 10: "Te weinig personeel",
+                         14: "Geen bedrijfsruimte"}
+        links = sorted((link.id, link.insight_id, link.theme_id) for link in InsightTheme.select())
+        assert links == [(21, 5, 12), (42, 10, 11), (43, 14, 11), (44, 14, 12)]
+        assert Insight.create(session=4, text="Nieuw", category="ambities").id > 14
+    db.close()

@@ -115,9 +115,8 @@ class RegistrationView(CoreModelView):
         person, meeting = form.participant.data, form.session.data
         try:
             outcome = add_by_staff(person.id, meeting.id, attendance=form.attendance.data or None)
-        except RegistrationError:
-            form.session.errors = [*form.session.errors, _(
-                "This session belongs to another consultation than the participant.")]
+        except RegistrationError as refused:
+            form.session.errors = [*form.session.errors, str(refused)]
             return False
         except Exception as exc:
             if not self.handle_view_exception(exc):

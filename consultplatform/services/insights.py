@@ -35,6 +35,10 @@ class ChoicesChangedError(Exception):
     """A chosen theme or sector disappeared (merged, deleted) while the form was open."""
 
 
+class InsightGoneError(LookupError):
+    """The insight was deleted in the meantime (a second click, another moderator)."""
+
+
 class InsightInputError(ValueError):
     """A value the service refuses; ``field`` names it, the message is for the user."""
 
@@ -168,8 +172,8 @@ def update_insight(insight_id: int, data: InsightInput, *, allow_closed: bool = 
 
     def save() -> Insight:
         with write_transaction():
-            insight = Insight.get_by_id(insight_id)
-            locked = _locked_session(insight.session_id, allow_closed=allow_closed)
+            locked = _locked_session(_session_of(insight_id), allow_closed=allow_closed)
+            insight = _existing(insight_id)  # read again under the lock
             _checked(data, locked)
             themes = _chosen_themes(data, locked, on_new_theme)
             values = _values(data)
@@ -179,7 +183,9 @@ def update_insight(insight_id: int, data: InsightInput, *, allow_closed: bool = 
             for name, value in values.items():
                 setattr(insight, name, value)
             insight.updated_at = utcnow()
-            insight.save()
+            # Only the edited columns: set_aside() and link_insights() write the fate.
+            insight.save(only=[Insight.text, Insight.category, Insight.sector, Insight.actor,
+                               Insight.weight, Insight.quote, Insight.updated_at])
             before = sorted(link.theme_id for link in insight.theme_links)
             if before != themes:
                 InsightTheme.delete().where(InsightTheme.insight == insight.id).execute()
@@ -193,8 +199,8 @@ def update_insight(insight_id: int, data: InsightInput, *, allow_closed: bool = 
 
 def delete_insight(insight_id: int, *, allow_closed: bool = False) -> None:
     with write_transaction():
-        insight = Insight.get_by_id(insight_id)
-        _locked_session(insight.session_id, allow_closed=allow_closed)
+        _locked_session(_session_of(insight_id), allow_closed=allow_closed)
+        insight = _existing(insight_id)
         audit.record("delete", None, object_type="Insight",
                      details={"id": str(insight.id), "session": str(insight.session_id)})
         insight.delete_instance()
@@ -209,13 +215,27 @@ def set_aside(insight_id: int, reason: str) -> Insight:
         raise InsightInputError("reason", str(_l("Keep it to %(max)d characters.",
                                                  max=QUOTE_MAX)))
     with write_transaction():
-        insight = Insight.get_by_id(insight_id)
+        insight = _existing(insight_id)
         insight.set_aside_reason = reason
         insight.set_aside_at = utcnow() if reason else None
         insight.set_aside_by = _actor_id() if reason else None
         insight.save(only=[Insight.set_aside_reason, Insight.set_aside_at, Insight.set_aside_by])
         audit.record("set_aside" if reason else "reopen", insight,
                      details={"fields": ["set_aside_reason"]})
+    return insight
+
+
+def _session_of(insight_id: int) -> int:
+    row = Insight.select(Insight.session).where(Insight.id == insight_id).first()
+    if row is None:
+        raise InsightGoneError(insight_id)
+    return row.session_id
+
+
+def _existing(insight_id: int) -> Insight:
+    insight = Insight.get_or_none(Insight.id == insight_id)
+    if insight is None:
+        raise InsightGoneError(insight_id)
     return insight
 
 

@@ -56,5 +56,6 @@ def update_own_details(participant_id: int, details: OwnDetails) -> Participant:
             changed.append("news_opt_in")
         participant.save()
         if changed:
-            audit.record("update_own", participant, details={"fields": changed})
+            audit.record("update_own", participant, details={"fields": changed},
+                         with_origin=False)
     return participant

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
 from consultplatform.models import Participant, Registration
@@ -45,7 +47,8 @@ def add_by_staff(participant_id: int, session_id: int, *,
     person = Participant.get_by_id(participant_id)
     meeting = ConsultationSession.get_by_id(session_id)
     if person.consultation_id != meeting.consultation_id:
-        raise RegistrationError("other_consultation")
+        raise RegistrationError(str(_l(
+            "This session belongs to another consultation than the participant.")))
     request = SignUp(
         consultation=meeting.consultation,
         applicant=Applicant(name=person.name, email=person.email,

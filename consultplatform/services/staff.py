@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
 
 from consultplatform import audit
 from consultplatform.db import write_transaction
@@ -68,16 +69,24 @@ def _checked(account: StaffAccount) -> str:
 def create_staff(account: StaffAccount, *, audited: bool = True) -> StaffUser:
     """A new account with its password hashed; a taken address is refused."""
     email = _checked(account)
-    with write_transaction():
-        if StaffUser.select().where(StaffUser.email == email).exists():
-            raise StaffError("email", str(_l("An account with this e-mail address exists "
-                                             "already.")))
-        user = StaffUser(email=email, name=account.name.strip(), role=account.role,
-                         language=account.language, active=account.active)
-        user.set_password(account.password)
-        user.save()
-        if audited:
-            audit.record("create", user, details={"fields": ["email", "name", "role"]})
+    taken = StaffError("email", str(_l("An account with this e-mail address exists already.")))
+    try:
+        with write_transaction():
+            if StaffUser.select().where(StaffUser.email == email).exists():
+                raise taken
+            user = _new_account(account, email)
+            if audited:
+                audit.record("create", user, details={"fields": ["email", "name", "role"]})
+    except IntegrityError:  # the same address saved at the same moment by someone else
+        raise taken from None
+    return user
+
+
+def _new_account(account: StaffAccount, email: str) -> StaffUser:
+    user = StaffUser(email=email, name=account.name.strip(), role=account.role,
+                     language=account.language, active=account.active)
+    user.set_password(account.password)
+    user.save()
     return user
 
 

@@ -126,3 +126,44 @@ def test_update_own_details_refuses(app, details, field):
     with app.test_request_context(), pytest.raises(DetailsError) as refused:
         update_own_details(person.id, details)
     assert refused.value.field == field and Participant.get_by_id(person.id).name == "Oud"
+
+
+def test_two_admins_creating_one_address_at_once_get_one_account(app):
+    """Both pass the 'is it taken' check at the same moment (PostgreSQL); the database's
+    unique key refuses the second, which the service reports on the e-mail field."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def create(name: str) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                with app.test_request_context():
+                    create_staff(StaffAccount(email="zelfde@example.org", name=name,
+                                              password="twaalf tekens!"))
+                outcomes.append("created")
+            except StaffError as refused:
+                outcomes.append(f"refused:{refused.field}")
+            finally:
+                from consultplatform.db import db
+
+                if not db.is_closed():
+                    db.close()
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["created", "refused:email"]
+    assert StaffUser.select().where(StaffUser.email == "zelfde@example.org").count() == 1
+
+
+def test_own_details_are_audited_without_the_address_they_came_from(app):
+    person = factories.participant(factories.consultation(), name="Oud")
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        update_own_details(person.id, OwnDetails(name="Nieuw"))
+    entry = AuditLog.get(AuditLog.action == "update_own")
+    assert entry.origin == "" and entry.actor_id is None

@@ -209,3 +209,27 @@ def test_merging_themes_moves_insights_and_agenda_items(app, setting):
     assert moved["core.insights"] == 2 and moved["core.agenda_items"] == 1
     assert sorted(link.insight_id for link in InsightTheme.select()) == [one.id, both.id]
     assert type(item).get_by_id(item.id).theme_id == keep.id
+
+
+def test_an_insight_gone_in_the_meantime_is_said_so(app, setting):
+    from consultplatform.services.insights import InsightGoneError
+
+    insight = _insight(setting["meeting"], setting["farm"])
+    with app.test_request_context():
+        delete_insight(insight.id)
+        with pytest.raises(InsightGoneError):
+            delete_insight(insight.id)
+        with pytest.raises(InsightGoneError):
+            update_insight(insight.id, InsightInput(text="Nog", category="ambities"))
+        with pytest.raises(InsightGoneError):
+            set_aside(insight.id, "Weg")
+
+
+def test_editing_keeps_the_fate_another_request_gave(app, setting):
+    """The edit writes its own columns only: a setting aside in between stays."""
+    insight = _insight(setting["meeting"], setting["farm"])
+    with app.test_request_context():
+        set_aside(insight.id, "Buiten bereik")
+        update_insight(insight.id, InsightInput(text="Herschreven", category="ambities"))
+    stored = Insight.get_by_id(insight.id)
+    assert (stored.text, stored.set_aside_reason) == ("Herschreven", "Buiten bereik")

@@ -20,7 +20,9 @@ from consultplatform.api import (
     ChoicesChangedError,
     ConsultationSession,
     Insight,
+    InsightGoneError,
     InsightInput,
+    InsightInputError,
     MixinBase,
     SafeForm,
     Saved,
@@ -119,8 +121,15 @@ class InsightForm(SafeForm):
 
 # The core's refusals, under the names the arena pages know them by.
 ArenaClosedError = SessionClosedError
-__all__ = ["ArenaClosedError", "ChoicesChangedError", "InsightForm", "Saved", "create_insight",
-           "delete_insight", "update_insight"]
+__all__ = ["ArenaClosedError", "ChoicesChangedError", "InsightForm", "InsightGoneError",
+           "InsightInputError", "Saved", "create_insight", "delete_insight", "refused_on_form",
+           "update_insight"]
+
+
+def refused_on_form(form: InsightForm, refused: InsightInputError) -> None:
+    """Put the service's refusal on the form's field (the whole form when it has none)."""
+    field = form.get(refused.field, form.text)
+    field.errors = [*field.errors, str(refused)]
 
 
 def _input(form: InsightForm) -> InsightInput:

@@ -29,6 +29,9 @@ from consultplatform_expertarena.capture import (
     ArenaClosedError,
     ChoicesChangedError,
     InsightForm,
+    InsightGoneError,
+    InsightInputError,
+    refused_on_form,
     update_insight,
 )
 from consultplatform_expertarena.capture import create_insight as save_new_insight
@@ -170,6 +173,9 @@ class CaptureRoutes(ArenaRoutes):
         except ChoicesChangedError:
             return self._capture_page(session, settings, language, status=409, new_form=form,
                                       problem="changed")
+        except InsightInputError as refused:
+            refused_on_form(form, refused)
+            return self._capture_page(session, settings, language, status=422, new_form=form)
         if saved.duplicate:
             flash(_("This insight had already been saved; it was not added twice."), "info")
         else:
@@ -210,6 +216,12 @@ class CaptureRoutes(ArenaRoutes):
         except ChoicesChangedError:
             return self._capture_page(session, settings, language, status=409,
                                       edit_id=insight.id, edit_form=form, problem="changed")
+        except InsightInputError as refused:
+            refused_on_form(form, refused)
+            return self._capture_page(session, settings, language, status=422,
+                                      edit_id=insight.id, edit_form=form)
+        except InsightGoneError:
+            abort(404, description=_("This insight does not exist (any more)."))
         flash(_("Insight saved."), "success")
         return redirect(url_for(".capture", session_id=session.id,
                                 _anchor=f"inzicht-{insight.id}"), code=303)
@@ -224,14 +236,16 @@ class CaptureRoutes(ArenaRoutes):
         require_confirmation()
         insight = Insight.get_or_none((Insight.id == insight_id)
                                                  & (Insight.session == session.id))
-        if insight is None:
+        try:
+            if insight is None:
+                raise InsightGoneError(insight_id)
+            remove_insight(insight, admin=is_admin())
+        except InsightGoneError:
             # A second click on "Delete": the first one did it.
             flash(_("This insight had already been deleted."), "info")
+        except ArenaClosedError:
+            closed_conflict()
         else:
-            try:
-                remove_insight(insight, admin=is_admin())
-            except ArenaClosedError:
-                closed_conflict()
             flash(_("Insight deleted."), "success")
         return redirect(url_for(".capture", session_id=session.id, _anchor="inzichten"),
                         code=303)

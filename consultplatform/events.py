@@ -32,6 +32,6 @@ def emit_event(name: str, **payload: Any) -> None:
     ``payload`` holds plain values (ids, codes, counts), not model objects: a
     listener reads what it needs itself, in its own transaction."""
     plugins = registry()
-    if name not in plugins.events():
+    if not plugins.declares(name):
         raise ValueError(f"{name} is not a declared event (cp_register_events)")
     db.obj.after_commit(lambda: plugins.notify("cp_event", name=name, payload=dict(payload)))

@@ -113,6 +113,9 @@ class PluginRegistry:
         """Every declared plugin event: ``{name: (plugin name, spec)}``."""
         return dict(self._events)
 
+    def declares(self, event_name: str) -> bool:
+        return event_name in self._events
+
     @staticmethod
     def owns(plugin_name: str, identifier: str) -> bool:
         """True when ``identifier`` (an endpoint, blueprint or table) belongs to the plugin."""

@@ -4,13 +4,11 @@ invitation links and sign-up questions."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from consultplatform.db import db
 from consultplatform.models import (
     AuditLog,
     ConsultationSession,
@@ -19,7 +17,7 @@ from consultplatform.models import (
     SessionQuestion,
 )
 from consultplatform.testing import factories
-from tests.conftest import csrf_from, login, make_staff
+from tests.conftest import count_queries, csrf_from, login, make_staff
 from tests.forms import form_data
 
 ACTION_URL = "/admin/registration/action/"
@@ -549,23 +547,6 @@ def test_index_shows_fill_levels_per_session(admin_client, meeting):
     assert f"/admin/registration/?flt0_0={session.id}" in row
 
 
-@contextlib.contextmanager
-def _counting_queries():
-    counted: list[str] = []
-    database = db.obj
-    original = database.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        counted.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    database.execute_sql = execute_sql
-    try:
-        yield counted
-    finally:
-        del database.execute_sql
-
-
 def _populate(sessions: int, per_session: int):
     parent = factories.consultation()
     sector = factories.sector(parent)
@@ -582,10 +563,10 @@ def _populate(sessions: int, per_session: int):
                                  "/admin/question/"])
 def test_lists_run_a_bounded_number_of_queries(admin_client, url):
     def queries() -> int:
-        with _counting_queries() as counted:
+        with count_queries() as counted:
             response = admin_client.get(url)
         assert response.status_code == 200
-        return len(counted)
+        return counted.count
 
     _populate(sessions=1, per_session=1)
     for session in ConsultationSession.select():

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from playhouse.migrate import SchemaMigrator
 
@@ -17,7 +14,7 @@ from consultplatform.db import db
 from consultplatform.migrate import SchemaMigration, upgrade
 from consultplatform.models import Insight, InsightTheme
 from consultplatform.plugins import registry
-from tests.conftest import PG_URL, _admin_dsn, make_app
+from consultplatform.testing import fresh_database, make_app
 
 OLD_STATE = [("core", "consultplatform.migrations", ["m0001_initial", "m0002_site_pages",
                                                       "m0003_signup", "m0004_login_lockout"]),
@@ -27,18 +24,8 @@ OLD_STATE = [("core", "consultplatform.migrations", ["m0001_initial", "m0002_sit
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        return
-    name = f"cp_mig_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_admin_dsn(PG_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(PG_URL)
-    yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-    if db.obj is not None and not db.is_closed():
-        db.close()
-    with psycopg.connect(_admin_dsn(PG_URL), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("cp_mig", tmp_path) as url:
+        yield url
 
 
 def _old_database(database) -> None:

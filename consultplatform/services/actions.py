@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
@@ -20,16 +19,13 @@ from consultplatform.models.choices import (
     ACTION_STATUSES,
     LINK_KINDS,
 )
+from consultplatform.services.errors import FieldError, acting_staff_id
 
 TITLE_MAX = 200
 
 
-class ActionError(ValueError):
+class ActionError(FieldError):
     """A value the service refuses; ``field`` names it, the message is for the user."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass(frozen=True)
@@ -55,14 +51,11 @@ def _checked(data: ActionInput) -> dict:
             "owner": data.owner, "horizon": data.horizon, "status": data.status}
 
 
-def _actor_id() -> int | None:
-    return current_user.id if current_user and current_user.is_authenticated else None
-
 
 def create_action(consultation_id: int, data: ActionInput) -> Action:
     values = _checked(data)
     with write_transaction():
-        action = Action.create(consultation=consultation_id, created_by=_actor_id(), **values)
+        action = Action.create(consultation=consultation_id, created_by=acting_staff_id(), **values)
         audit.record("create", action, details={"fields": sorted(values)})
     return action
 

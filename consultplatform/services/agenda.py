@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from consultplatform import audit
 from consultplatform.db import is_postgres, utcnow, write_transaction
@@ -21,16 +20,13 @@ from consultplatform.models import (
     Theme,
 )
 from consultplatform.models.choices import DECISIONS
+from consultplatform.services.errors import FieldError, acting_staff_id
 
 TITLE_MAX = 200
 
 
-class AgendaError(ValueError):
+class AgendaError(FieldError):
     """A value the service refuses; ``field`` names it, the message is for the user."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass(frozen=True)
@@ -43,9 +39,6 @@ class AgendaItemInput:
     # Why the text changed (kept with the version).
     note: str = ""
 
-
-def _actor_id() -> int | None:
-    return current_user.id if current_user and current_user.is_authenticated else None
 
 
 def _checked(consultation_id: int, data: AgendaItemInput) -> str:
@@ -89,9 +82,9 @@ def create_agenda_item(consultation_id: int, data: AgendaItemInput) -> AgendaIte
         item = AgendaItem.create(consultation=consultation_id, theme=data.theme_id, title=title,
                                  text=data.text.strip(), position=data.position)
         AgendaItemVersion.create(item=item.id, version=1, title=title, text=item.text,
-                                 note=data.note, created_by=_actor_id())
+                                 note=data.note, created_by=acting_staff_id())
         AgendaDecision.create(item=item.id, decision="proposed", version=1,
-                              decided_by=_actor_id())
+                              decided_by=acting_staff_id())
         _set_actions(item, data.action_ids)
         audit.record("create", item, details={"fields": ["title", "text", "theme", "actions"]})
     return item
@@ -111,7 +104,7 @@ def edit_agenda_item(item_id: int, data: AgendaItemInput) -> AgendaItem:
         if "title" in changed or "text" in changed:
             item.version += 1
             AgendaItemVersion.create(item=item.id, version=item.version, title=title, text=text,
-                                     note=data.note, created_by=_actor_id())
+                                     note=data.note, created_by=acting_staff_id())
         item.title, item.text, item.theme, item.position = title, text, data.theme_id, data.position
         item.updated_at = utcnow()
         item.save()
@@ -133,7 +126,7 @@ def record_decision(item_id: int, decision: str, reason: str = "") -> AgendaDeci
     with write_transaction():
         item = _locked(item_id)
         row = AgendaDecision.create(item=item.id, decision=decision, reason=reason,
-                                    version=item.version, decided_by=_actor_id())
+                                    version=item.version, decided_by=acting_staff_id())
         item.decision, item.updated_at = decision, utcnow()
         item.save(only=[AgendaItem.decision, AgendaItem.updated_at])
         audit.record("decide", item, details={"decision": decision, "version": item.version})

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from peewee import IntegrityError
 
 from consultplatform import audit
@@ -21,6 +20,7 @@ from consultplatform.db import is_postgres, utcnow, write_transaction
 from consultplatform.models import ConsultationSession, Insight, InsightTheme, Sector, Theme
 from consultplatform.models.trajectory import QUOTE_MAX, TEXT_MAX
 from consultplatform.seats import lock_session
+from consultplatform.services.errors import FieldError, acting_staff_id
 from consultplatform.services.themes import find_or_add_theme
 from consultplatform.vocabulary import insight_vocabulary
 
@@ -39,12 +39,8 @@ class InsightGoneError(LookupError):
     """The insight was deleted in the meantime (a second click, another moderator)."""
 
 
-class InsightInputError(ValueError):
+class InsightInputError(FieldError):
     """A value the service refuses; ``field`` names it, the message is for the user."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass(frozen=True)
@@ -66,9 +62,6 @@ class Saved:
     insight: Insight
     duplicate: bool = False  # the same form was already saved
 
-
-def _actor_id() -> int | None:
-    return current_user.id if current_user and current_user.is_authenticated else None
 
 
 def _checked(data: InsightInput, session: ConsultationSession) -> None:
@@ -157,7 +150,7 @@ def record_insight(session_id: int, data: InsightInput, *, allow_closed: bool = 
                     return Saved(earlier, duplicate=True)
             _checked(data, locked)
             themes = _chosen_themes(data, locked, on_new_theme)
-            insight = Insight.create(session=session_id, created_by=_actor_id(),
+            insight = Insight.create(session=session_id, created_by=acting_staff_id(),
                                      submission_key=key, **_values(data))
             _link_themes(insight, themes)
             audit.record("create", insight, details={"fields": sorted(_values(data))})
@@ -218,7 +211,7 @@ def set_aside(insight_id: int, reason: str) -> Insight:
         insight = _existing(insight_id)
         insight.set_aside_reason = reason
         insight.set_aside_at = utcnow() if reason else None
-        insight.set_aside_by = _actor_id() if reason else None
+        insight.set_aside_by = acting_staff_id() if reason else None
         insight.save(only=[Insight.set_aside_reason, Insight.set_aside_at, Insight.set_aside_by])
         audit.record("set_aside" if reason else "reopen", insight,
                      details={"fields": ["set_aside_reason"]})

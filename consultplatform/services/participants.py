@@ -10,15 +10,12 @@ from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
 from consultplatform.models import Participant
 from consultplatform.models.choices import LANGUAGES
+from consultplatform.services.errors import FieldError
 from consultplatform.services.signup import consent_version
 
 
-class DetailsError(ValueError):
+class DetailsError(FieldError):
     """A value the service refuses; ``field`` names it, the message is for the user."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
-from consultplatform.models import Participant, Registration
+from consultplatform.models import ConsultationSession, Participant, Registration
 from consultplatform.seats import lock_session
 from consultplatform.services.signup import (
     CONFIRMED,
@@ -42,8 +42,6 @@ def add_by_staff(participant_id: int, session_id: int, *,
                  attendance: str | None = None) -> Outcome:
     """Sign a known participant up as the public form would (the seat rules decide
     between a seat and the waiting list; the mail goes into the outbox)."""
-    from consultplatform.models import ConsultationSession
-
     person = Participant.get_by_id(participant_id)
     meeting = ConsultationSession.get_by_id(session_id)
     if person.consultation_id != meeting.consultation_id:

@@ -29,29 +29,26 @@ def close_session(session_id: int) -> StatusChange:
     """Close a planned session (under its lock, with its audit row and the event).
 
     A cancelled session cannot be closed; one closed already is left as it is."""
-    with write_transaction():
-        locked = lock_session(session_id)
-        if locked.status == "cancelled":
-            raise SessionStateError(str(_l("This session was cancelled; it cannot be closed.")))
-        if locked.status != "planned":
-            return StatusChange(locked, changed=False)
-        locked.status = "closed"
-        locked.save(only=[ConsultationSession.status])
-        audit.record("close", locked, details={"fields": ["status"]})
-        status_changed(locked, "planned")
-    return StatusChange(locked, changed=True)
+    return _move(session_id, "planned", "closed", "close")
 
 
 def reopen_session(session_id: int) -> StatusChange:
     """Open a closed session again (who may do so is the caller's check)."""
+    return _move(session_id, "closed", "planned", "reopen")
+
+
+def _move(session_id: int, source: str, target: str, action: str) -> StatusChange:
+    """``source`` -> ``target`` under the session's lock; any other status is left."""
     with write_transaction():
         locked = lock_session(session_id)
-        if locked.status != "closed":
+        if target == "closed" and locked.status == "cancelled":
+            raise SessionStateError(str(_l("This session was cancelled; it cannot be closed.")))
+        if locked.status != source:
             return StatusChange(locked, changed=False)
-        locked.status = "planned"
+        locked.status = target
         locked.save(only=[ConsultationSession.status])
-        audit.record("reopen", locked, details={"fields": ["status"]})
-        status_changed(locked, "closed")
+        audit.record(action, locked, details={"fields": ["status"]})
+        status_changed(locked, source)
     return StatusChange(locked, changed=True)
 
 

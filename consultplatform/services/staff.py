@@ -16,17 +16,14 @@ from consultplatform import audit
 from consultplatform.db import write_transaction
 from consultplatform.models import StaffUser, normalise_email
 from consultplatform.models.choices import LANGUAGES, ROLES
+from consultplatform.services.errors import FieldError
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
 
 
-class StaffError(ValueError):
+class StaffError(FieldError):
     """A value the service refuses; ``field`` names it, the message is for the user."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass(frozen=True)

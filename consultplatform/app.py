@@ -14,7 +14,7 @@ from consultplatform import cli, errors, i18n
 from consultplatform.admin import init_admin
 from consultplatform.auth.views import bp as auth_bp
 from consultplatform.config import load_config
-from consultplatform.db import db, init_database
+from consultplatform.db import PoolSettings, db, init_database
 from consultplatform.extensions import babel, csrf, limiter, login_manager
 from consultplatform.hardening import harden
 from consultplatform.logging_setup import configure_logging
@@ -47,7 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         own_loader,
     ])
 
-    init_database(app.config["DATABASE_URL"], app.instance_path)
+    init_database(app.config["DATABASE_URL"], app.instance_path,
+                  PoolSettings.from_config(app.config))
     _manage_connections(app)
 
     plugins = PluginRegistry(allowed=app.config["PLUGINS_ALLOWED"],

@@ -22,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     # Sign-up POSTs per IP address (Flask-Limiter syntax; several limits with ";").
     "SIGNUP_RATE_LIMIT": "10 per minute; 100 per hour",
     "DATABASE_URL": "sqlite:///consultplatform.sqlite3",
+    # Connections kept open per process (consultplatform.db.PoolSettings); 0: no pool.
+    "DATABASE_POOL_SIZE": 16,
+    "DATABASE_POOL_WAIT_SECONDS": 30,
+    "DATABASE_POOL_RECYCLE_SECONDS": 1800,
     # None: load every plugin found; a list of names: only those.
     "PLUGINS_ALLOWED": None,
     # Extra plugin modules as "name=dotted.module" (tests and development).

@@ -10,11 +10,13 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import peewee
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 
@@ -45,11 +47,41 @@ def is_postgres(database: peewee.Database | None = None) -> bool:
     return isinstance(target, PostgresqlDatabase)
 
 
-def make_database(url: str, instance_path: str) -> peewee.Database:
-    """Build a peewee database from ``sqlite:///file`` or ``postgresql://...``.
+@dataclass(frozen=True)
+class PoolSettings:
+    """Connections kept per worker process (``DATABASE_POOL_*``).
+
+    ``size`` bounds the open connections of one process (a request that finds
+    them all in use waits up to ``wait_seconds``); a connection is replaced after
+    ``recycle_seconds``. PostgreSQL connections are checked on every check-out
+    (a rolled-back transaction or a ``SELECT 1``), so a restarted server costs one
+    reconnect, not an error page. ``size`` 0 switches pooling off.
+    """
+
+    size: int = 16
+    wait_seconds: int = 30
+    recycle_seconds: int = 1800
+
+    @classmethod
+    def from_config(cls, config: Any) -> PoolSettings:
+        return cls(int(config.get("DATABASE_POOL_SIZE", cls.size)),
+                   int(config.get("DATABASE_POOL_WAIT_SECONDS", cls.wait_seconds)),
+                   int(config.get("DATABASE_POOL_RECYCLE_SECONDS", cls.recycle_seconds)))
+
+    def options(self) -> dict[str, Any]:
+        return {"max_connections": self.size, "timeout": self.wait_seconds,
+                "stale_timeout": self.recycle_seconds}
+
+
+def make_database(url: str, instance_path: str,
+                  pool: PoolSettings | None = None) -> peewee.Database:
+    """Build a peewee database from ``sqlite:///file`` or ``postgresql://...``,
+    pooled when ``pool`` is given with a size above 0.
 
     A relative SQLite path is taken relative to the instance folder.
     """
+    pooled = pool is not None and pool.size > 0
+    extra = pool.options() if pool is not None and pooled else {}
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
@@ -57,6 +89,13 @@ def make_database(url: str, instance_path: str) -> peewee.Database:
         path = raw[1:]  # sqlite:///rel.db -> rel.db; sqlite:////abs/x.db -> /abs/x.db
         if path != ":memory:" and not os.path.isabs(path):
             path = os.path.join(instance_path, path)
+        # An in-memory database lives in one connection: pooling would hand out others.
+        if pooled and path != ":memory:":
+            # The pool's ``timeout`` is its wait for a free connection; SQLite's
+            # own wait for a lock is the busy_timeout pragma. A pooled connection
+            # serves one thread at a time, but not always the thread that opened it.
+            return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False,
+                                        **extra)
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
     if scheme in {"postgres", "postgresql"}:
         # Query options (host=/var/run/postgresql for a socket, sslmode, ...) win
@@ -68,18 +107,53 @@ def make_database(url: str, instance_path: str) -> peewee.Database:
             "port": parts.port or 5432,
             **dict(parse_qsl(parts.query)),
         }
-        return PostgresqlDatabase(unquote(parts.path.lstrip("/")) or "postgres", **options)
+        postgres_class = PooledPostgresqlDatabase if pooled else PostgresqlDatabase
+        return postgres_class(unquote(parts.path.lstrip("/")) or "postgres", **options, **extra)
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
 
 
-def init_database(url: str, instance_path: str) -> peewee.Database:
+def init_database(url: str, instance_path: str,
+                  pool: PoolSettings | None = None) -> peewee.Database:
     # A second app in the same process (tests, CLI) rebinds the proxy: close the
-    # previous binding's connection first rather than leave it dangling.
-    if db.obj is not None and not db.obj.is_closed():
-        db.obj.close()
-    database = make_database(url, instance_path)
+    # previous binding's connections first rather than leave them dangling.
+    if db.obj is not None:
+        close_everything(db.obj)
+    database = make_database(url, instance_path, pool)
     db.initialize(database)
     return database
+
+
+def close_everything(database: peewee.Database) -> None:
+    """Close this thread's connection and, when pooled, every connection kept."""
+    if isinstance(database, PooledDatabase):
+        database.close_all()
+    elif not database.is_closed():
+        database.close()
+
+
+def _close_idle_before_fork() -> None:
+    """A process about to fork (gunicorn's master with ``--preload``, huey) closes the
+    connections it keeps idle, so no child inherits a socket the parent also uses."""
+    if isinstance(db.obj, PooledDatabase):
+        db.obj.close_idle()
+
+
+def _forget_inherited_after_fork() -> None:
+    """In the child: start with an empty pool. A connection that some other thread of
+    the parent had in use is kept referenced, never closed, so that closing it here
+    cannot end the parent's session on the shared socket."""
+    database = db.obj
+    if isinstance(database, PooledDatabase):
+        _INHERITED.extend(entry.connection for entry in database._in_use.values())
+        _INHERITED.extend(conn for _, _, conn in database._connections)
+        database.dispose()
+    elif database is not None and not database.is_closed():
+        _INHERITED.append(database._state.conn)
+        database._state.reset()
+
+
+_INHERITED: list[Any] = []
+os.register_at_fork(before=_close_idle_before_fork, after_in_child=_forget_inherited_after_fork)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from peewee import DataError
+from playhouse.pool import MaxConnectionsExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ MESSAGES = {
     429: (_l("Too many attempts"),
           _l("You have tried this too often. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. Please try again later.")),
+    503: (_l("Very busy"), _l("It is very busy right now. Please try again in a moment.")),
 }
 
 
@@ -62,6 +64,13 @@ def register_error_handlers(app: Flask) -> None:
         # Input the database refuses (a number out of range, say) is the sender's fault.
         log.warning("database refused input on %s: %s", request.endpoint, type(exc).__name__)
         return render_error(400)
+
+    @app.errorhandler(MaxConnectionsExceeded)
+    def pool_exhausted(exc: MaxConnectionsExceeded):
+        # Every pooled connection stayed in use for DATABASE_POOL_WAIT_SECONDS.
+        log.warning("no free database connection for %s", request.endpoint)
+        body, status = render_error(503)
+        return body, status, {"Retry-After": "5"}
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):

@@ -10,7 +10,7 @@ import importlib
 import pytest
 from playhouse.migrate import SchemaMigrator
 
-from consultplatform.db import db
+from consultplatform.db import db, is_postgres
 from consultplatform.migrate import SchemaMigration, upgrade
 from consultplatform.models import Insight, InsightTheme
 from consultplatform.plugins import registry
@@ -40,7 +40,7 @@ def _old_database(database) -> None:
 def _fill(database) -> None:
     now = dt.datetime(2026, 3, 1, 19, 0)
     run = database.execute_sql
-    p = "%s" if database.__class__.__name__.startswith("Postgres") else "?"
+    p = "%s" if is_postgres(database) else "?"
     run("INSERT INTO staff_user (id, email, name, password_hash, role, active, language,"
         " session_token, created_at, failed_logins) VALUES"
         f" (3, 'mod@example.org', 'Moderator', 'x', 'moderator', {p}, 'nl', 't', {p}, 0)",

@@ -32,7 +32,7 @@ import pytest
 from flask import Flask
 
 from consultplatform.app import create_app
-from consultplatform.db import db
+from consultplatform.db import db, is_postgres
 from consultplatform.models import StaffUser
 from consultplatform.services.staff import StaffAccount, create_staff
 
@@ -122,7 +122,7 @@ def clean_tables() -> None:
     tables = [t for t in database.get_tables() if t != "schema_migration"]
     if not tables:
         return
-    if "PostgresqlDatabase" in type(database).__name__:
+    if is_postgres(database):
         database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
                              + " RESTART IDENTITY CASCADE")
     else:

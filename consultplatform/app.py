@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     plugins = PluginRegistry(allowed=app.config["PLUGINS_ALLOWED"],
                              extra=app.config["PLUGINS_EXTRA"])
+    plugins.state_ttl = float(app.config["PLUGIN_STATE_SECONDS"])
     app.extensions[EXTENSION_KEY] = plugins
     _check_plugins(plugins)
 

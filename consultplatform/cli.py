@@ -108,6 +108,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(seats_cli)
     app.cli.add_command(serve)
 
 
@@ -123,3 +124,24 @@ def mail_deliver(limit: int) -> None:
 
     counts = deliver_due(limit=limit)
     click.echo(f"sent {counts['sent']}, retried {counts['retried']}, failed {counts['failed']}")
+
+
+seats_cli = AppGroup("seats", help="Seat counters.")
+
+
+@seats_cli.command("recount")
+@click.option("--check", is_flag=True, help="Only report counters that differ; exit 1 if any.")
+def seats_recount(check: bool) -> None:
+    """Compare the seat counters with the registrations and rebuild those that differ."""
+    from consultplatform.services.seat_repair import check_counters, repair_counters
+
+    wrong = check_counters() if check else repair_counters()
+    for item in wrong:
+        click.echo(f"session {item.session_id}, sector {item.sector_key or '-'}, {item.side}: "
+                   f"counted {item.counted}, kept {item.kept}")
+    if not wrong:
+        click.echo("all seat counters are right")
+    elif check:
+        raise SystemExit(1)
+    else:
+        click.echo(f"{len({item.session_id for item in wrong})} session(s) repaired")

@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_POOL_SIZE": 16,
     "DATABASE_POOL_WAIT_SECONDS": 30,
     "DATABASE_POOL_RECYCLE_SECONDS": 1800,
+    # How long a worker trusts its copy of the plugin switches before reading them again.
+    "PLUGIN_STATE_SECONDS": 0.5,
     # None: load every plugin found; a list of names: only those.
     "PLUGINS_ALLOWED": None,
     # Extra plugin modules as "name=dotted.module" (tests and development).

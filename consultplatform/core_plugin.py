@@ -12,10 +12,10 @@ from consultplatform.models import (
     Consultation,
     ConsultationSession,
     Participant,
-    Registration,
     Sector,
 )
 from consultplatform.models.choices import SIDES, label
+from consultplatform.seat_counts import status_counts
 
 
 @hookimpl
@@ -28,18 +28,14 @@ def cp_session_formats() -> list[SessionFormat]:
 
 
 def _session_rows(consultation: Consultation) -> list[list]:
-    counts: dict[tuple[int, str], int] = {}
-    query = (Registration.select(Registration.session, Registration.status,
-                                 fn.COUNT(Registration.id))
-             .join(ConsultationSession)
-             .where(ConsultationSession.consultation == consultation)
-             .group_by(Registration.session, Registration.status).tuples())
-    for session_id, status, count in query:
-        counts[(session_id, status)] = count
+    sessions = list(ConsultationSession.select()
+                    .where(ConsultationSession.consultation == consultation)
+                    .order_by(ConsultationSession.starts_at))
+    counts = {(session_id, status): n
+              for session_id, by_status in status_counts([s.id for s in sessions]).items()
+              for status, n in by_status.items()}
     rows = []
-    for session in (ConsultationSession.select().where(
-            ConsultationSession.consultation == consultation)
-            .order_by(ConsultationSession.starts_at)):
+    for session in sessions:
         rows.append([session.id, session.title, session.format_key,
                      session.starts_at.isoformat(), session.ends_at.isoformat(),
                      session.location, session.capacity,

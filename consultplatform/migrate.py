@@ -20,6 +20,7 @@ from playhouse.migrate import SchemaMigrator
 from consultplatform.contributions import MigrationSource
 from consultplatform.db import BaseModel, db, is_postgres, utcnow
 from consultplatform.plugins import PluginError
+from consultplatform.seat_counts import install_triggers
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def upgrade(registry) -> list[str]:
                     done.append(label)
             if unmigrated:
                 database.create_tables(unmigrated, safe=True)
+            if ("core", "m0006_seat_tally") in seen or "core:m0006_seat_tally" in done:
+                install_triggers(database)  # SQLite loses them when a table is rebuilt
             if sqlite:
                 broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:

@@ -12,6 +12,7 @@ import importlib
 import importlib.metadata
 import logging
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,9 @@ class PluginRegistry:
         self.pm.add_hookspecs(hookspecs)
         self._versions: dict[str, str] = {}
         self._all_formats: dict[str, tuple[str, SessionFormat]] | None = None
+        # (when read, names): the switches, cached per process (see enabled_names).
+        self._enabled_cache: tuple[float, frozenset[str]] | None = None
+        self.state_ttl = 1.0
         from consultplatform import core_plugin
 
         self.pm.register(core_plugin, name=CORE)
@@ -138,17 +142,29 @@ class PluginRegistry:
     # --- switches ----------------------------------------------------------------
 
     def enabled_names(self) -> frozenset[str]:
-        """Names of the plugins switched on; read once per request from the database."""
+        """Names of the plugins switched on. Read from the database at most once per
+        ``state_ttl`` seconds per process (a switch made in another worker is seen
+        within that time), and held fixed for the rest of a request."""
         if has_request_context() and "cp_enabled_plugins" in g:
             return g.cp_enabled_plugins
-        from consultplatform.models import PluginState
+        cached = self._enabled_cache
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < self.state_ttl:
+            enabled = cached[1]
+        else:
+            from consultplatform.models import PluginState
 
-        off = {row.name for row in PluginState.select(PluginState.name)
-               .where(PluginState.enabled == False)}  # noqa: E712
-        enabled = frozenset(n for n in self.names() if n == CORE or n not in off)
+            off = {row.name for row in PluginState.select(PluginState.name)
+                   .where(PluginState.enabled == False)}  # noqa: E712
+            enabled = frozenset(n for n in self.names() if n == CORE or n not in off)
+            self._enabled_cache = (now, enabled)
         if has_request_context():
             g.cp_enabled_plugins = enabled
         return enabled
+
+    def forget_state(self) -> None:
+        """Read the switches from the database again on the next question."""
+        self._enabled_cache = None
 
     def is_enabled(self, name: str) -> bool:
         return name == CORE or name in self.enabled_names()
@@ -164,6 +180,7 @@ class PluginRegistry:
          .on_conflict(conflict_target=[PluginState.name],
                       update={PluginState.enabled: enabled, PluginState.updated_at: utcnow()})
          .execute())
+        self.forget_state()
         if has_request_context():
             g.pop("cp_enabled_plugins", None)
 

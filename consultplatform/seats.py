@@ -10,19 +10,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from consultplatform.db import is_postgres, utcnow
 from consultplatform.eligibility import allowed_sectors, may_take_a_seat
-from consultplatform.models import ConsultationSession, Participant, Registration, Sector
+from consultplatform.models import (
+    ConsultationSession,
+    Participant,
+    Registration,
+    SeatTally,
+    Sector,
+)
 
 
 def lock_session(session_id: int) -> ConsultationSession:
-    """Re-read the session, locking its row until the transaction ends."""
+    """Re-read the session, locking its row until the transaction ends.
+
+    On PostgreSQL ``FOR NO KEY UPDATE``: it excludes another seat lock on the same
+    session but not the key-share lock that a foreign-key check takes, so a
+    registration or counter written elsewhere never waits on a sign-up's lock.
+    """
     query = ConsultationSession.select().where(ConsultationSession.id == session_id)
     if is_postgres():
-        query = query.for_update()
+        query = query.for_update("FOR NO KEY UPDATE")
     return query.get()
+
+
+def lock_sessions_of(participant_id: int) -> None:
+    """Lock, in id order (the order a sign-up takes them), every session where the
+    participant is registered: changing their sector or side, or deleting them,
+    changes those sessions' seat counters."""
+    if not is_postgres():
+        return  # SQLite: the writing transaction holds the one write lock already
+    (ConsultationSession.select(ConsultationSession.id)
+     .where(ConsultationSession.id.in_(
+         Registration.select(Registration.session)
+         .where(Registration.participant == participant_id)))
+     .order_by(ConsultationSession.id).for_update("FOR NO KEY UPDATE").execute())
 
 
 @dataclass(frozen=True)
@@ -57,14 +81,18 @@ class Occupancy:
 
 
 def occupancy(session: ConsultationSession) -> Occupancy:
-    """Confirmed seats, in total and per sector and side (two aggregate queries)."""
-    base = (Registration.select().join(Participant)
-            .where((Registration.session == session.id) & (Registration.status == "confirmed")))
-    by_sector = dict(base.select(Participant.sector, fn.COUNT(Registration.id))
-                     .group_by(Participant.sector).tuples())
-    by_side = dict(base.select(Participant.side, fn.COUNT(Registration.id))
-                   .group_by(Participant.side).tuples())
-    return Occupancy(sum(by_sector.values()), by_sector, by_side)
+    """Confirmed seats, in total and per sector and side: one read of the session's
+    counters (a handful of rows however many seats; see consultplatform.seat_counts)."""
+    by_sector: dict[int | None, int] = {}
+    by_side: dict[str, int] = {}
+    rows = (SeatTally.select(SeatTally.sector_key, SeatTally.side, SeatTally.n)
+            .where((SeatTally.session == session.id) & (SeatTally.status == "confirmed")
+                   & (SeatTally.n != 0)).tuples())
+    for sector_key, side, count in rows:
+        sector = sector_key or None
+        by_sector[sector] = by_sector.get(sector, 0) + count
+        by_side[side] = by_side.get(side, 0) + count
+    return Occupancy(sum(by_side.values()), by_sector, by_side)
 
 
 # Why someone waits: the session is full, their sector's places or their side's are taken.

@@ -5,7 +5,7 @@ from peewee import IntegrityError
 from playhouse.schema_diff import diff_models
 
 from consultplatform.db import db
-from consultplatform.migrate import upgrade
+from consultplatform.migrate import CORE_SOURCE, discover, upgrade
 from consultplatform.models import CORE_MODELS, Registration, SitePage, StaffUser
 from consultplatform.plugins import registry
 from consultplatform.testing import factories
@@ -24,9 +24,12 @@ def test_upgrade_on_a_fresh_database_then_again(tmp_path):
     with app.app_context():
         first = upgrade(registry())
         # The core first; the plugins' order among themselves is not defined.
-        assert first[:5] == ["core:m0001_initial", "core:m0002_site_pages", "core:m0003_signup",
-                             "core:m0004_login_lockout", "core:m0005_trajectory"]
-        assert sorted(first[5:]) == ["expertarena:m0001_initial",
+        core = [f"core:{m.name}" for m in discover(CORE_SOURCE)]
+        assert core[:7] == ["core:m0001_initial", "core:m0002_site_pages", "core:m0003_signup",
+                            "core:m0004_login_lockout", "core:m0005_trajectory",
+                            "core:m0006_seat_tally", "core:m0007_outbox_compose"]
+        assert first[:len(core)] == core
+        assert sorted(first[len(core):]) == ["expertarena:m0001_initial",
                                      "expertarena:m0002_insights_to_core",
                                      "fullhooks:m0001_initial"]
         assert upgrade(registry()) == []

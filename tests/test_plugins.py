@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+import time
 
 import pytest
 
 from consultplatform.models import AuditLog, PluginSetting, PluginState
 from consultplatform.plugins import PluginError, registry
-from consultplatform.testing import factories
+from consultplatform.testing import count_queries, factories
 from tests.conftest import csrf_from, make_app
 from tests.plugin_fullhooks.models import FullhooksNote
 
@@ -124,12 +125,22 @@ def test_disabling_removes_views_pages_and_formats_without_restart(app, admin_cl
     assert parent.id  # consultation untouched
 
 
-def test_a_second_worker_sees_the_switch(app, admin_client, migrated, instance_dir):
-    """Another app (another gunicorn worker) reads the state from the database."""
-    other = make_app(migrated, instance_dir).test_client()
+def test_a_second_worker_sees_the_switch_within_a_second(app, admin_client, migrated,
+                                                         instance_dir):
+    """Another app (another gunicorn worker) keeps its copy of the switches for
+    PLUGIN_STATE_SECONDS, reading no state meanwhile, then reads them again."""
+    other = make_app(migrated, instance_dir, PLUGIN_STATE_SECONDS=0.5).test_client()
     assert other.get("/fullhooks/ping").status_code == 200
+    with count_queries() as counted:
+        assert other.get("/fullhooks/ping").status_code == 200
+    assert not [sql for sql in counted.statements if "plugin_state" in sql]
     _toggle(admin_client, "fullhooks", False)
-    assert other.get("/fullhooks/ping").status_code == 404
+    switched = time.monotonic()
+    while other.get("/fullhooks/ping").status_code != 404:
+        assert time.monotonic() - switched < 1.0, "the other worker still serves the plugin"
+        time.sleep(0.05)
+    # The worker that switched sees it at once.
+    assert admin_client.get("/fullhooks/ping").status_code == 404
 
 
 def test_core_cannot_be_switched_off(app, admin_client):

@@ -11,7 +11,8 @@ from flask_admin import AdminIndexView, expose
 from peewee import JOIN, fn
 
 from consultplatform.admin.base import AccessMixin
-from consultplatform.models import Consultation, ConsultationSession, Participant, Registration
+from consultplatform.models import Consultation, ConsultationSession, Participant, SeatTally
+from consultplatform.seat_counts import status_counts
 
 # The registration list's filter on one session is its first filter ("flt0_0=<id>").
 SESSION_FILTER_ARG = "0"
@@ -24,24 +25,14 @@ def registrations_url(session_id: int, **filters: str) -> str:
 
 
 def session_counts(session_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
-    """{session id: {status: registrations}} in one aggregate query; all sessions
-    when ``session_ids`` is None."""
-    query = (Registration.select(Registration.session, Registration.status,
-                                 fn.COUNT(Registration.id))
-             .group_by(Registration.session, Registration.status))
-    if session_ids is not None:
-        ids = sorted(set(session_ids))
-        if not ids:
-            return {}
-        query = query.where(Registration.session.in_(ids))
-    counts: dict[int, dict[str, int]] = {}
-    for session_id, status, count in query.tuples():
-        counts.setdefault(session_id, {})[status] = count
-    return counts
+    """{session id: {status: registrations}} from the seat counters, in one query;
+    all sessions when ``session_ids`` is None."""
+    return status_counts(None if session_ids is None else list(session_ids))
 
 
 def consultation_counts() -> list[dict]:
-    """One row per consultation, three aggregate queries whatever the data size."""
+    """One row per consultation, four queries whatever the data size (registrations
+    from the seat counters)."""
     consultations = list(Consultation.select().order_by(Consultation.created_at.desc()))
     sessions = dict(ConsultationSession.select(ConsultationSession.consultation,
                                                fn.COUNT(ConsultationSession.id))
@@ -49,14 +40,13 @@ def consultation_counts() -> list[dict]:
     people = dict(Participant.select(Participant.consultation, fn.COUNT(Participant.id))
                   .group_by(Participant.consultation).tuples())
     regs: dict[int, dict[str, int]] = {}
-    query = (Registration
-             .select(ConsultationSession.consultation, Registration.status,
-                     fn.COUNT(Registration.id))
+    query = (SeatTally
+             .select(ConsultationSession.consultation, SeatTally.status, fn.SUM(SeatTally.n))
              .join(ConsultationSession, JOIN.INNER)
-             .group_by(ConsultationSession.consultation, Registration.status)
+             .group_by(ConsultationSession.consultation, SeatTally.status)
              .tuples())
     for consultation_id, status, count in query:
-        regs.setdefault(consultation_id, {})[status] = count
+        regs.setdefault(consultation_id, {})[status] = int(count or 0)
     return [{
         "consultation": c,
         "sessions": sessions.get(c.id, 0),

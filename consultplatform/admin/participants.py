@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 from wtforms.validators import Email, Length
 
@@ -15,6 +16,7 @@ from consultplatform.models import (
     Sector,
     normalise_email,
 )
+from consultplatform.seats import lock_sessions_of
 
 
 class ParticipantView(CoreModelView):
@@ -29,6 +31,11 @@ class ParticipantView(CoreModelView):
     def on_model_change(self, form, model, is_created: bool) -> None:
         model.email = normalise_email(model.email)
         super().on_model_change(form, model, is_created)
+        if not is_created and {"sector", "side"} & set(g.get("cp_changed_fields", [])):
+            lock_sessions_of(model.id)  # their seats move to another counter
+
+    def on_model_delete(self, model) -> None:
+        lock_sessions_of(model.id)
 
     def scope_query(self, query):
         """A moderator sees only the people registered for sessions they moderate."""

@@ -1,25 +1,33 @@
-"""Compose participant mails into the outbox, in the participant's language.
+"""Queue participant mails into the outbox, and compose them in the participant's language.
 
-Call these inside the transaction that causes the mail, so the mail exists
-exactly when the change does (nothing lost when the mail server is down).
+:func:`queue_mail` and :func:`queue_notice` run inside the transaction that causes
+the mail, so the outbox row exists exactly when the change does (nothing lost when
+the mail server is down). They write only what the mail is about (its kind, the
+registration, the calendar sequence, why someone waits); the subject, the bodies
+and the calendar file are composed right after the commit, outside the seat lock
+(:func:`compose_after_commit`), or by the worker before sending if that never
+happened (:func:`compose`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from consultplatform.db import utcnow, write_transaction
+from consultplatform.db import db, utcnow, write_transaction
 from consultplatform.mail.ics import build_ics
 from consultplatform.models import ConsultationSession, OutboxMail, Participant, Registration
 from consultplatform.seats import lock_session
 from consultplatform.timezone import now_local
 from consultplatform.urls import public_url
 from consultplatform.waiting import waiting_reason
+
+log = logging.getLogger(__name__)
 
 SUBJECTS = {
     "confirmation": _l("You are signed up: %(title)s"),
@@ -41,53 +49,104 @@ def manage_url(registration: Registration) -> str:
     return public_url(f"/aanmelding/{registration.token}")
 
 
-def queue_mail(kind: str, registration: Registration, *, reason: str | None = None) -> OutboxMail:
-    """Render mail ``kind`` for ``registration`` and put it in the outbox. ``reason``:
-    why a waiting person waits (``seats.FULL``, ...), said in the mail."""
-    participant: Participant = registration.participant
-    session: ConsultationSession = registration.session
-    method = ICS_METHODS.get(kind)
-    if method:
-        # Every invitation or cancellation is newer than the last one sent (RFC 5546),
-        # so a sign-up again after a CANCEL is not ignored by calendar programs.
+def bump_sequence(kind: str, registration: Registration) -> None:
+    """Every invitation or cancellation is newer than the last one sent (RFC 5546), so
+    a sign-up again after a CANCEL is not ignored by calendar programs. The caller
+    saves ``registration`` (a new one is created with it: no UPDATE of its own)."""
+    if kind in ICS_METHODS:
         registration.ics_sequence += 1
+
+
+def queue_mail(kind: str, registration: Registration, *, reason: str | None = None,
+               sequence_saved: bool = False) -> OutboxMail:
+    """Put mail ``kind`` for ``registration`` in the outbox. ``reason``: why a waiting
+    person waits (``seats.FULL``, ...), said in the mail. ``sequence_saved``: the
+    caller already bumped and saved the calendar sequence (see :func:`bump_sequence`)."""
+    if not sequence_saved and kind in ICS_METHODS:
+        bump_sequence(kind, registration)
         registration.save(only=[Registration.ics_sequence])
-    extra: dict[str, Any] = {}
-    if kind == "waitlisted":
-        extra["waiting"] = lambda: waiting_reason(
-            reason, sector=participant.sector.name if participant.sector_id else "",
-            side=participant.side)
-    return _queue(kind, participant, session, manage_url(registration), registration,
-                  ics=build_ics(registration, method) if method else "", **extra)
+    spec = {"session": registration.session_id, "participant": registration.participant_id,
+            "sequence": registration.ics_sequence, "reason": reason}
+    return _queue(kind, registration.participant, registration, spec)
 
 
 def queue_notice(kind: str, participant: Participant, session: ConsultationSession,
-                 **context: Any) -> OutboxMail:
+                 **context: str) -> OutboxMail:
     """A mail about ``session`` that is about no registration of it (a sign-up that
-    could not be made), with the link of the person's latest registration, if any."""
-    latest = (Registration.select().where(Registration.participant == participant.id)
-              .order_by(Registration.id.desc()).first())
-    return _queue(kind, participant, session, manage_url(latest) if latest else "", None,
-                  **context)
+    could not be made); ``context`` holds plain strings for the template."""
+    spec = {"session": session.id, "participant": participant.id, "context": context}
+    return _queue(kind, participant, None, spec)
 
 
-def _queue(kind: str, participant: Participant, session: ConsultationSession, link: str,
-           registration: Registration | None, *, ics: str = "", **context: Any) -> OutboxMail:
+def _queue(kind: str, participant: Participant, registration: Registration | None,
+           spec: dict[str, Any]) -> OutboxMail:
+    mail = OutboxMail.create(kind=kind, to_address=participant.email,
+                             language=participant.language, subject="", text_body="",
+                             registration=registration, compose_spec=spec)
+    compose_after_commit(mail.id)
+    return mail
+
+
+def compose_after_commit(mail_id: int) -> None:
+    """Compose the mail once the transaction that queued it has committed. A failure
+    here loses nothing: the row stays uncomposed and the worker composes it."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                compose(mail_id)
+        except Exception:
+            log.exception("mail #%s: composing after the commit failed; the worker will", mail_id)
+
+    db.obj.after_commit(run)
+
+
+def compose(mail_id: int) -> OutboxMail | None:
+    """Render an uncomposed outbox row (subject, bodies, calendar file) from what it
+    is about; a row already composed is left alone. Returns the row as stored."""
+    mail = OutboxMail.get_or_none(OutboxMail.id == mail_id)
+    if mail is None or mail.compose_spec is None:
+        return mail
+    spec = mail.compose_spec
+    participant = Participant.get_by_id(spec["participant"])
+    session = ConsultationSession.get_by_id(spec["session"])
+    registration = Registration.get_or_none(Registration.id == mail.registration_id) \
+        if mail.registration_id else None
+    values, ics = _context(mail.kind, spec, participant, registration)
     with force_locale(participant.language):
-        # Callables are phrased here, in the participant's language.
-        values = {key: value() if callable(value) else value for key, value in context.items()}
-        values.update({"kind": kind, "participant": participant, "session": session,
-                       "registration": registration,
-                       "consultation": session.consultation, "manage_url": link,
+        values = {key: value() if callable(value) else value for key, value in values.items()}
+        values.update({"kind": mail.kind, "participant": participant, "session": session,
+                       "registration": registration, "consultation": session.consultation,
                        "site_name": current_app.config["SITE_NAME"],
                        "cp_lang": participant.language})
-        subject = str(SUBJECTS[kind]) % {"title": session.title}
-        text = render_template(f"mail/{kind}.txt", **values)
-        html = render_template(f"mail/{kind}.html", subject=subject, **values)
-    return OutboxMail.create(
-        kind=kind, to_address=participant.email, language=participant.language,
-        subject=subject[:300], text_body=text, html_body=html, ics=ics,
-        registration=registration)
+        subject = str(SUBJECTS[mail.kind]) % {"title": session.title}
+        text = render_template(f"mail/{mail.kind}.txt", **values)
+        html = render_template(f"mail/{mail.kind}.html", subject=subject, **values)
+    (OutboxMail.update(subject=subject[:300], text_body=text, html_body=html, ics=ics,
+                       compose_spec=None)
+     .where((OutboxMail.id == mail.id) & OutboxMail.compose_spec.is_null(False)).execute())
+    return OutboxMail.get_by_id(mail.id)
+
+
+def _context(kind: str, spec: dict[str, Any], participant: Participant,
+             registration: Registration | None) -> tuple[dict[str, Any], str]:
+    """The template values this kind needs beyond the rows, and its calendar file."""
+    values: dict[str, Any] = dict(spec.get("context") or {})
+    if registration is None:
+        latest = (Registration.select().where(Registration.participant == participant.id)
+                  .order_by(Registration.id.desc()).first())
+        values["manage_url"] = manage_url(latest) if latest else ""
+        return values, ""
+    values["manage_url"] = manage_url(registration)
+    if kind == "waitlisted":
+        reason = spec.get("reason")
+        values["waiting"] = lambda: waiting_reason(
+            reason, sector=participant.sector.name if participant.sector_id else "",
+            side=participant.side)
+    method = ICS_METHODS.get(kind)
+    ics = build_ics(registration, method, sequence=spec.get("sequence")) if method else ""
+    return values, ics
 
 
 def queue_reminders(now: dt.datetime | None = None) -> int:

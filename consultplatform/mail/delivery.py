@@ -28,6 +28,7 @@ from flask import current_app
 
 from consultplatform.db import db, is_postgres, utcnow, write_transaction
 from consultplatform.logging_setup import redact
+from consultplatform.mail.compose import compose
 from consultplatform.models import OutboxMail
 
 log = logging.getLogger(__name__)
@@ -322,6 +323,8 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 50) -> dict[str, in
 def _deliver_one(mail: OutboxMail, transport: Transport, config: Mapping[str, Any],
                  now: dt.datetime, max_attempts: int) -> str:
     try:
+        if mail.compose_spec is not None:  # queued, but never composed after its commit
+            mail = compose(mail.id) or mail
         message = build_message(mail, config)
     except Exception as exc:  # a row that cannot become a message will never become one
         _settle(mail, status="failed", last_error=describe_error(exc))

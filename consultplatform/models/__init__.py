@@ -8,7 +8,7 @@ from consultplatform.models.consultation import (
     Theme,
 )
 from consultplatform.models.outbox import OutboxMail
-from consultplatform.models.people import Participant, Registration, new_token
+from consultplatform.models.people import Participant, Registration, SeatTally, new_token
 from consultplatform.models.plugin_state import PluginSetting, PluginState
 from consultplatform.models.questions import SessionQuestion
 from consultplatform.models.site import SitePage
@@ -33,6 +33,7 @@ CORE_MODELS = [
     Theme,
     Participant,
     Registration,
+    SeatTally,
     AuditLog,
     SitePage,
     PluginState,
@@ -60,6 +61,7 @@ __all__ = [
     "PluginSetting",
     "PluginState",
     "Registration",
+    "SeatTally",
     "Sector",
     "SessionQuestion",
     "SitePage",

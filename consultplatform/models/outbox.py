@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, JSONField, TextField
 
 from consultplatform.db import BaseModel, utcnow
 from consultplatform.models.choices import MAIL_STATUSES
@@ -25,6 +25,9 @@ class OutboxMail(BaseModel):
     last_error = CharField(max_length=500, default="")
     next_attempt_at = DateTimeField(default=utcnow, index=True)
     created_at = DateTimeField(default=utcnow)
+    # What the mail is about until it is composed (consultplatform.mail.compose);
+    # NULL once the subject and bodies are written.
+    compose_spec = JSONField(null=True)
     sent_at = DateTimeField(null=True)
 
     class Meta:

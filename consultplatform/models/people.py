@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
     CharField,
+    CompositeKey,
     DateTimeField,
     DoubleField,
     ForeignKeyField,
@@ -99,3 +100,19 @@ class Registration(BaseModel):
             return {"session": str(_l("This session belongs to another consultation than the "
                                       "participant."))}
         return {}
+
+
+class SeatTally(BaseModel):
+    """Registrations of one session in one status, sector and side, kept by database
+    triggers on registration and participant (migration m0006, consultplatform.seat_counts).
+    ``sector_key`` is the sector's id, 0 for people without one. Never written by
+    the application but to repair it; read through consultplatform.seats."""
+
+    session = ForeignKeyField(ConsultationSession, on_delete="CASCADE", index=False)
+    status = CharField(max_length=20)
+    sector_key = IntegerField()
+    side = CharField(max_length=20)
+    n = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("session", "status", "sector_key", "side")

@@ -8,11 +8,11 @@ import datetime as dt
 import nh3
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
-from peewee import fn
 
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
-from consultplatform.models import Consultation, ConsultationSession, Registration, SitePage
+from consultplatform.models import Consultation, ConsultationSession, SitePage
+from consultplatform.seat_counts import confirmed_counts
 from consultplatform.tokens import same_token
 
 bp = Blueprint("public", __name__)
@@ -49,10 +49,7 @@ def consultation(slug: str):
                 .order_by(ConsultationSession.starts_at)
                 # Invite-only sessions (and their online links) are for invitees only.
                 if s.audience == "public" or same_token(invite, s.invite_token)]
-    confirmed = dict(Registration.select(Registration.session, fn.COUNT(Registration.id))
-                     .where(Registration.session.in_([s.id for s in sessions])
-                            & (Registration.status == "confirmed"))
-                     .group_by(Registration.session).tuples()) if sessions else {}
+    confirmed = confirmed_counts([s.id for s in sessions])
     return render_template("public/consultation.html", consultation=item, sessions=sessions,
                            confirmed=confirmed, invite=invite if sessions else "")
 

@@ -21,7 +21,7 @@ from peewee import IntegrityError
 from consultplatform.db import db, utcnow, write_transaction
 from consultplatform.eligibility import allowed_sectors, may_take_a_seat, sector_names
 from consultplatform.events import emit_after_commit
-from consultplatform.mail.compose import queue_mail, queue_notice
+from consultplatform.mail.compose import bump_sequence, queue_mail, queue_notice
 from consultplatform.models import (
     Consultation,
     ConsultationSession,
@@ -226,17 +226,21 @@ def _register(participant: Participant, session: ConsultationSession,
     reason = refusal(session, Seeker.of(participant), taken)
     status = WAITLISTED if reason else CONFIRMED
     now = utcnow()
+    kind = "confirmation" if status == CONFIRMED else "waitlisted"
     if registration is None:
-        registration = Registration.create(participant=participant, session=session,
-                                           status=status, answers=answers)
+        # The calendar sequence is part of the INSERT: no UPDATE after it.
+        registration = Registration(participant=participant, session=session,
+                                    status=status, answers=answers)
+        bump_sequence(kind, registration)
+        registration.save(force_insert=True)
     else:  # signing up again after cancelling: back in, at the end of any queue
         registration.status, registration.answers = status, answers
         registration.cancelled_at, registration.updated_at = None, now
         registration.queue_rank = now.timestamp()
+        bump_sequence(kind, registration)
         registration.save()
     registration.participant, registration.session = participant, session
-    queue_mail("confirmation" if status == CONFIRMED else "waitlisted", registration,
-               reason=reason)
+    queue_mail(kind, registration, reason=reason, sequence_saved=True)
     emit_after_commit("cp_registration_created", registration=registration)
     return Outcome(session.id, status, registration, reason, **public)
 
@@ -252,9 +256,11 @@ def cancel(registration_id: int, *, by_staff: bool = False) -> list[Registration
         was_confirmed = registration.status == "confirmed"
         registration.status, registration.cancelled_at = "cancelled", utcnow()
         registration.updated_at = registration.cancelled_at
+        if was_confirmed:
+            bump_sequence("cancelled", registration)
         registration.save()
         if was_confirmed:
-            queue_mail("cancelled", registration)
+            queue_mail("cancelled", registration, sequence_saved=True)
         emit_after_commit("cp_registration_cancelled", registration=registration)
         promoted = _promote(session)
     deliver_soon()
@@ -271,8 +277,9 @@ def promote(registration_id: int) -> Registration | None:
             return None
         registration.status = "confirmed"
         registration.promoted_at = registration.updated_at = utcnow()
+        bump_sequence("promoted", registration)
         registration.save()
-        queue_mail("promoted", registration)
+        queue_mail("promoted", registration, sequence_saved=True)
         emit_after_commit("cp_registration_promoted", registration=registration)
     deliver_soon()
     return registration

@@ -222,3 +222,31 @@ def count_queries() -> Iterator[Any]:
         yield counted
     finally:
         del database.execute_sql
+
+
+def forget_caches(app: Flask) -> None:
+    """Empty the per-process caches (plugin switches), so a request does its cold work."""
+    from consultplatform.plugins import registry
+
+    registry(app).forget_state()
+
+
+def statements_of(client: Any, url: str, *, status: int = 200) -> list[str]:
+    """The SQL statements one cold GET of ``url`` runs (caches emptied first)."""
+    forget_caches(client.application)
+    with count_queries() as counted:
+        response = client.get(url)
+    assert response.status_code == status, f"GET {url}: {response.status_code}"
+    return counted.statements
+
+
+def assert_flat_statements(client: Any, url: str, grow: Any, *, status: int = 200) -> int:
+    """The one-line statement-count test: ``url`` runs as many statements after
+    ``grow()`` has added rows as before (no query per row). Returns the count."""
+    small = statements_of(client, url, status=status)
+    grow()
+    large = statements_of(client, url, status=status)
+    assert len(large) == len(small), (
+        f"GET {url}: {len(small)} statements before growing, {len(large)} after: "
+        "a query per row?\n" + "\n".join(large))
+    return len(small)

@@ -1,5 +1,6 @@
 """The plugin's own tests, on the real database, with the fixtures of
-consultplatform.testing (app, client, admin_client, factories, count_queries)."""
+consultplatform.testing (app, client, admin_client, factories,
+assert_flat_statements, count_queries)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from consultplatform_myplugin.models import MypluginNote
 from consultplatform_myplugin.services import NoteError, add_note
 
 from consultplatform.api import AuditLog, plugin_registry
-from consultplatform.testing import count_queries, factories
+from consultplatform.testing import assert_flat_statements, factories
 
 
 def test_the_plugin_is_loaded_with_its_admin_view(app, admin_client):
@@ -31,17 +32,13 @@ def test_add_note_stores_audits_and_refuses_an_empty_title(app):
 
 def test_the_public_page_runs_as_many_statements_for_few_notes_as_for_many(app, client):
     parent = factories.consultation()
+    MypluginNote.create(consultation=parent, title="Notitie")
 
-    def statements(notes: int) -> int:
-        for n in range(notes):
+    def thirty_more() -> None:
+        for n in range(30):
             MypluginNote.create(consultation=parent, title=f"Notitie {n}")
-        with count_queries() as counted:
-            response = client.get(f"/myplugin/{parent.id}")
-        assert response.status_code == 200
-        return counted.count
 
-    few = statements(1)
-    assert statements(30) == few
+    assert_flat_statements(client, f"/myplugin/{parent.id}", thirty_more)
 
 
 def test_a_draft_consultation_is_not_shown(app, client):

@@ -156,15 +156,6 @@ STATUS = {"signup.done": 303, "auth.unlock": 404,
                                                   "sector", "session", "sitepage", "staffuser",
                                                   "theme", "fullhooks_note")
              for page in ("ajax_lookup", "export")}}
-# Loop queries this test found that are not fixed yet (issue 10, point 4): strict, so
-# the entry must go when the page is fixed.
-KNOWN_N_PLUS_ONE = {"public.consultation": "one query per session for its sectors",
-                    "registration.index_view": "a staff user read per row"}
-
-
-def _known(endpoints: dict) -> list:
-    return [pytest.param(e, marks=pytest.mark.xfail(reason=KNOWN_N_PLUS_ONE[e], strict=True))
-            if e in KNOWN_N_PLUS_ONE else e for e in sorted(endpoints)]
 
 
 def test_every_page_has_a_statement_count_test(app):
@@ -173,14 +164,14 @@ def test_every_page_has_a_statement_count_test(app):
     assert_all_covered(app, {e for e in covered if e.startswith("fullhooks")}, "fullhooks")
 
 
-@pytest.mark.parametrize("endpoint", _known(PUBLIC_PAGES))
+@pytest.mark.parametrize("endpoint", sorted(PUBLIC_PAGES))
 def test_public_page_statements_do_not_grow_with_the_data(app, client, endpoint):
     world = build()
     assert_flat_statements(client, PUBLIC_PAGES[endpoint](world), lambda: grow(world),
                            status=STATUS.get(endpoint, 200))
 
 
-@pytest.mark.parametrize("endpoint", _known(STAFF_PAGES))
+@pytest.mark.parametrize("endpoint", sorted(STAFF_PAGES))
 def test_staff_page_statements_do_not_grow_with_the_data(app, admin_client, endpoint):
     world = build()
     assert_flat_statements(admin_client, STAFF_PAGES[endpoint](world), lambda: grow(world),

@@ -5,22 +5,30 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from peewee import fn
+from peewee import Select, fn
 
+from consultplatform.db import db
 from consultplatform.i18n import current_language
 from consultplatform.models import Registration, SessionQuestion
 
 
-def queue_positions(session_ids: list[int]) -> dict[int, int]:
-    """{registration id: place on its session's waiting list (1 = next)}, one query.
-    The order is the one promotion uses: queue rank, then id."""
-    if not session_ids:
-        return {}
+def queue_positions(registration_ids: list[int]) -> dict[int, int]:
+    """{registration id: place on its session's waiting list (1 = next)} for the given
+    registrations only, in one statement. The database numbers the waiting lists of
+    their sessions (the order promotion uses: queue rank, then id, read from the
+    index on session, status, queue rank and id) and returns the rows asked for, not
+    the whole list. Always one statement, also for no ids, so a page's count of
+    statements does not depend on what it shows."""
+    wanted = sorted(set(registration_ids))
+    sessions = Registration.select(Registration.session).where(Registration.id.in_(wanted))
     position = fn.ROW_NUMBER().over(partition_by=[Registration.session],
                                     order_by=[Registration.queue_rank, Registration.id])
-    query = (Registration.select(Registration.id, position.alias("position"))
-             .where((Registration.status == "waitlisted")
-                    & Registration.session.in_(sorted(set(session_ids)))))
+    ranked = (Registration.select(Registration.id, position.alias("position"))
+              .where((Registration.status == "waitlisted")
+                     & Registration.session.in_(sessions))
+              .alias("ranked"))
+    query = (Select([ranked], [ranked.c.id, ranked.c.position])
+             .where(ranked.c.id.in_(wanted)).bind(db))
     return dict(query.tuples())
 
 

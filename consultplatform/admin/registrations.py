@@ -160,8 +160,9 @@ class RegistrationView(CoreModelView):
         count, rows = super().get_list(page, sort_column, sort_desc, search, filters,
                                        execute=execute, page_size=page_size)
         if execute:
-            waiting = {row.session_id for row in rows if row.status == "waitlisted"}
-            g.cp_queue_positions = queue_positions(sorted(waiting))
+            # Numbered for the rows shown only (one statement, whatever the page holds).
+            g.cp_queue_positions = queue_positions(
+                [row.id for row in rows if row.status == "waitlisted"])
             g.cp_list_session = next(
                 (int(value) for index, _name, value in filters or ()
                  if isinstance(self._filters[index], RecordFilter)), None)
@@ -172,7 +173,7 @@ class RegistrationView(CoreModelView):
             return ""
         positions = g.get("cp_queue_positions")
         if positions is None or model.id not in positions:  # the details page
-            positions = queue_positions([model.session_id])
+            positions = queue_positions([model.id])
         return positions.get(model.id, "")
 
     def session_summary(self) -> dict | None:

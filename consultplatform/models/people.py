@@ -86,7 +86,9 @@ class Registration(BaseModel):
     ics_sequence = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("session", "participant"), True),)
+        indexes = ((("session", "participant"), True),
+                   # A session's waiting list in promotion order, read without sorting.
+                   (("session", "status", "queue_rank", "id"), False))
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.session}"

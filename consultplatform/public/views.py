@@ -8,10 +8,11 @@ import datetime as dt
 import nh3
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
+from peewee import JOIN
 
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
-from consultplatform.models import Consultation, ConsultationSession, SitePage
+from consultplatform.models import Consultation, ConsultationSession, Sector, SitePage
 from consultplatform.seat_counts import confirmed_counts
 from consultplatform.tokens import same_token
 
@@ -43,7 +44,9 @@ def consultation(slug: str):
     if item is None:
         abort(404)
     invite = request.args.get("uitnodiging", "")[:64]
-    sessions = [s for s in ConsultationSession.select()
+    # The sector is read with its session (one statement, not one per session).
+    sessions = [s for s in ConsultationSession.select(ConsultationSession, Sector)
+                .join(Sector, JOIN.LEFT_OUTER)
                 .where((ConsultationSession.consultation == item)
                        & (ConsultationSession.status != "cancelled"))
                 .order_by(ConsultationSession.starts_at)

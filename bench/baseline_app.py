@@ -1,26 +1,36 @@
-"""The baseline for bench/signup_bench.py: a bare Flask app whose one endpoint does one INSERT.
+"""The baselines of the benchmark suite: a bare Flask app with a "hello" page and
+one endpoint that does one INSERT.
 
-Same database, same peewee connection settings (``consultplatform.db.make_database``),
-same connection per request as the real app, served by the same gunicorn command.
-GET answers a tiny form without touching a table; POST inserts one row in a
-transaction and answers 303, like a sign-up. ``BASELINE_DATABASE_URL`` says where.
+It uses the same database and the same best connection setting as the app under
+test (a pool of kept connections per worker, peewee's, like
+``consultplatform.db`` with its default ``DATABASE_POOL_SIZE``) and is served by
+the same gunicorn command, so the ratios compare the work each request does, not
+how it connects. It imports nothing of consultplatform, so it measures the same
+against any commit. GET /insert answers a tiny form without touching a table;
+POST inserts one row in a transaction and answers 303, like a sign-up.
+``BASELINE_DATABASE_URL`` says where.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, redirect, request
 from peewee import CharField, DateTimeField, Model
+from playhouse.pool import PooledPostgresqlDatabase
 
-from consultplatform.db import make_database, utcnow
-
-database = make_database(os.environ["BASELINE_DATABASE_URL"], os.getcwd())
+_url = urlsplit(os.environ["BASELINE_DATABASE_URL"])
+database = PooledPostgresqlDatabase(
+    unquote(_url.path.lstrip("/")), user=_url.username, password=_url.password,
+    host=_url.hostname or "127.0.0.1", port=_url.port or 5432,
+    max_connections=16, timeout=30, stale_timeout=1800)
 
 
 class BaselineRow(Model):
     email = CharField(max_length=254)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
     class Meta:
         database = database
@@ -40,24 +50,18 @@ FORM = ('<!doctype html><title>baseline</title><form method="post" action="/inse
         '<input name="email"><button>Send</button></form>')
 
 
-@app.before_request
-def open_connection() -> None:
-    database.connect(reuse_if_open=True)
-
-
-@app.teardown_request
-def close_connection(exc: BaseException | None) -> None:
-    if not database.is_closed():
-        database.close()
-
-
 @app.route("/insert", methods=["GET", "POST"])
 def insert():
     if request.method == "GET":
         return FORM
-    with database.atomic():
+    with database.connection_context(), database.atomic():  # a kept connection
         BaselineRow.create(email=request.form.get("email", "")[:254])
     return redirect("/insert", code=303)
+
+
+@app.get("/hello")
+def hello():
+    return "Hello, World!"
 
 
 @app.get("/healthz")

@@ -14,6 +14,7 @@ from consultplatform.admin.filters import OptionFilter, RecordFilter
 from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import is_admin, is_staff, moderates
+from consultplatform.cache import remembered
 from consultplatform.contributions import (
     EventSpec,
     ExportDataset,
@@ -58,6 +59,7 @@ from consultplatform.models.trajectory import QUOTE_MAX, TEXT_MAX
 from consultplatform.plugins import PluginError, default_settings
 from consultplatform.plugins import registry as plugin_registry
 from consultplatform.public.signup_form import BaseSignUpForm
+from consultplatform.revisions import insights_scope, revision
 from consultplatform.seats import lock_session
 from consultplatform.services.actions import (
     ActionError,
@@ -142,11 +144,11 @@ __all__ = [  # sorted; ruff keeps it so
     "cancel_by_staff", "choices", "close_session", "create_action", "create_agenda_item",
     "current_language", "db", "default_settings", "delete_insight", "edit_agenda_item",
     "emit_after_commit", "emit_event", "fate_of", "find_or_add_theme", "hookimpl",
-    "insight_vocabulary", "is_admin", "is_postgres", "is_staff", "limiter", "link_insights",
-    "load_demo", "lock_session", "mark_attendance", "merge_themes", "moderates",
+    "insight_vocabulary", "insights_scope", "is_admin", "is_postgres", "is_staff", "limiter",
+    "link_insights", "load_demo", "lock_session", "mark_attendance", "merge_themes", "moderates",
     "move_in_waiting_list", "new_token", "now_local", "open_by_sector", "options", "parse_choices",
     "parse_id", "plugin_registry", "promote", "promote_by_staff", "public_url", "record_decision",
-    "record_insight", "registrations_url", "reopen_session", "same_token", "session_counts",
-    "set_aside", "sign_up", "slugify", "strip", "unanswered_insights", "unlink_insights",
-    "update_action", "update_insight", "utcnow", "write_transaction",
+    "record_insight", "registrations_url", "remembered", "reopen_session", "revision", "same_token",
+    "session_counts", "set_aside", "sign_up", "slugify", "strip", "unanswered_insights",
+    "unlink_insights", "update_action", "update_insight", "utcnow", "write_transaction",
 ]

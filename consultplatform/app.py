@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from consultplatform import cli, errors, i18n
 from consultplatform.admin import init_admin
 from consultplatform.auth.views import bp as auth_bp
+from consultplatform.cache import init_cache
 from consultplatform.config import load_config
 from consultplatform.db import PoolSettings, db, init_database
 from consultplatform.extensions import babel, csrf, limiter, login_manager
@@ -57,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = plugins
     _check_plugins(plugins)
 
+    init_cache(app)
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs(app, plugins))
     babel.init_app(app, locale_selector=i18n.select_locale)

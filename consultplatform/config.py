@@ -28,6 +28,12 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_POOL_RECYCLE_SECONDS": 1800,
     # How long a worker trusts its copy of the plugin switches before reading them again.
     "PLUGIN_STATE_SECONDS": 0.5,
+    # Rendered public pages and expensive figures (consultplatform/cache.py): this
+    # process's memory, then Redis when set (shared by every worker and machine).
+    "CACHE_REDIS_URL": "",
+    "CACHE_KEY_PREFIX": "cp",
+    "CACHE_SECONDS": 3600,
+    "CACHE_MEMORY_ENTRIES": 256,
     # None: load every plugin found; a list of names: only those.
     "PLUGINS_ALLOWED": None,
     # Extra plugin modules as "name=dotted.module" (tests and development).

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from peewee import CharField, DateTimeField, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
+from consultplatform import revisions, seat_counts
 from consultplatform.contributions import MigrationSource
 from consultplatform.db import BaseModel, db, is_postgres, utcnow
 from consultplatform.plugins import PluginError
-from consultplatform.seat_counts import install_triggers
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,10 @@ def upgrade(registry) -> list[str]:
             if unmigrated:
                 database.create_tables(unmigrated, safe=True)
             if ("core", "m0006_seat_tally") in seen or "core:m0006_seat_tally" in done:
-                install_triggers(database)  # SQLite loses them when a table is rebuilt
+                # SQLite loses a table's triggers when a migration rebuilds it.
+                seat_counts.install_triggers(database)
+            if ("core", "m0008_scale") in seen or "core:m0008_scale" in done:
+                revisions.install_triggers(database)
             if sqlite:
                 broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:

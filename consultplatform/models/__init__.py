@@ -11,6 +11,7 @@ from consultplatform.models.outbox import OutboxMail
 from consultplatform.models.people import Participant, Registration, SeatTally, new_token
 from consultplatform.models.plugin_state import PluginSetting, PluginState
 from consultplatform.models.questions import SessionQuestion
+from consultplatform.models.revision import ContentRevision
 from consultplatform.models.site import SitePage
 from consultplatform.models.staff import StaffUser, normalise_email
 from consultplatform.models.trajectory import (
@@ -34,6 +35,7 @@ CORE_MODELS = [
     Participant,
     Registration,
     SeatTally,
+    ContentRevision,
     AuditLog,
     SitePage,
     PluginState,

@@ -8,11 +8,20 @@ import datetime as dt
 import nh3
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
-from consultplatform.models import Consultation, ConsultationSession, Sector, SitePage
+from consultplatform.models import (
+    Consultation,
+    ConsultationSession,
+    SeatTally,
+    Sector,
+    SitePage,
+)
+from consultplatform.public.page_cache import cacheable, cached_page
+from consultplatform.revisions import PUBLIC_SCOPE as PUBLIC
+from consultplatform.revisions import revision, revision_query
 from consultplatform.seat_counts import confirmed_counts
 from consultplatform.tokens import same_token
 
@@ -28,22 +37,36 @@ def clean_html(text: str) -> Markup:
                             attributes={"a": {"href", "hreflang"}, "abbr": {"title"}}))
 
 
+def _visible_consultations() -> list[Consultation]:
+    return list(Consultation.select()
+                .where(Consultation.status.in_(VISIBLE_STATUSES))
+                .order_by(Consultation.status.desc(),
+                          Consultation.starts_on.desc(nulls="LAST"), Consultation.id))
+
+
 @bp.get("/")
 def home():
-    consultations = (Consultation.select()
-                     .where(Consultation.status.in_(VISIBLE_STATUSES))
-                     .order_by(Consultation.status.desc(),
-                               Consultation.starts_on.desc(nulls="LAST"), Consultation.id))
-    return render_template("public/home.html", consultations=list(consultations))
+    return cached_page(["home", revision(PUBLIC)], lambda **context: render_template(
+        "public/home.html", consultations=_visible_consultations(), **context))
 
 
 @bp.get("/c/<string(maxlength=80):slug>")
 def consultation(slug: str):
+    invite = request.args.get("uitnodiging", "")[:64]
+    if invite or not cacheable():
+        return _consultation_page(slug, invite)
+    state = page_state(slug)
+    if state is None:
+        abort(404)
+    return cached_page(["consultation", slug, state],
+                       lambda **context: _consultation_page(slug, "", **context))
+
+
+def _consultation_page(slug: str, invite: str, **context) -> str:
     item = Consultation.get_or_none((Consultation.slug == slug)
                                     & Consultation.status.in_(VISIBLE_STATUSES))
     if item is None:
         abort(404)
-    invite = request.args.get("uitnodiging", "")[:64]
     # The sector is read with its session (one statement, not one per session).
     sessions = [s for s in ConsultationSession.select(ConsultationSession, Sector)
                 .join(Sector, JOIN.LEFT_OUTER)
@@ -54,7 +77,43 @@ def consultation(slug: str):
                 if s.audience == "public" or same_token(invite, s.invite_token)]
     confirmed = confirmed_counts([s.id for s in sessions])
     return render_template("public/consultation.html", consultation=item, sessions=sessions,
-                           confirmed=confirmed, invite=invite if sessions else "")
+                           confirmed=confirmed, invite=invite if sessions else "", **context)
+
+
+def page_state(slug: str) -> list | None:
+    """What a consultation's page shows besides the content revision, in one statement:
+    per session its confirmed seats and whether it is going ahead and open for
+    registration now. None when there is no such visible consultation."""
+    confirmed = fn.COALESCE(fn.SUM(SeatTally.n), 0)
+    public = revision_query(PUBLIC)
+    rows = (Consultation
+            .select(Consultation.status, public, ConsultationSession.id,
+                    ConsultationSession.status, ConsultationSession.starts_at,
+                    ConsultationSession.registration_opens_at,
+                    ConsultationSession.registration_closes_at, confirmed)
+            .join(ConsultationSession, JOIN.LEFT_OUTER)
+            .join(SeatTally, JOIN.LEFT_OUTER,
+                  on=(SeatTally.session == ConsultationSession.id)
+                  & (SeatTally.status == "confirmed"))
+            .where(Consultation.slug == slug)
+            .group_by(Consultation.status, ConsultationSession.id, ConsultationSession.status,
+                      ConsultationSession.starts_at, ConsultationSession.registration_opens_at,
+                      ConsultationSession.registration_closes_at)
+            .order_by(ConsultationSession.id)
+            .tuples())
+    state: list = []
+    for status, content, session_id, session_status, starts, opens, closes, seats in rows:
+        if status not in VISIBLE_STATUSES:
+            return None
+        if not state:
+            state.append(content)
+        if session_id is not None:
+            timing = ConsultationSession(status=session_status, starts_at=starts,
+                                         registration_opens_at=opens,
+                                         registration_closes_at=closes)
+            state.append([session_id, int(seats), timing.is_going_ahead,
+                          timing.is_open_for_registration])
+    return state or None
 
 
 def _site_page(slug: str):

@@ -225,10 +225,13 @@ def count_queries() -> Iterator[Any]:
 
 
 def forget_caches(app: Flask) -> None:
-    """Empty the per-process caches (plugin switches), so a request does its cold work."""
+    """Empty the per-process caches (plugin switches, cached pages and figures), so a
+    request does its cold work."""
+    from consultplatform.cache import EXTENSION_KEY
     from consultplatform.plugins import registry
 
     registry(app).forget_state()
+    app.extensions[EXTENSION_KEY].clear_memory()
 
 
 def statements_of(client: Any, url: str, *, status: int = 200) -> list[str]:

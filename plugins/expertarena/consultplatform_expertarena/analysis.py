@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from peewee import Case, fn
+from peewee import JOIN, Case, fn
 
 from consultplatform.api import (
     Consultation,
@@ -24,7 +24,10 @@ from consultplatform.api import (
     Registration,
     Sector,
     Theme,
+    insights_scope,
     now_local,
+    remembered,
+    revision,
 )
 from consultplatform_expertarena.arenas import FORMAT_KEY, arena_sectors
 from consultplatform_expertarena.models import ExpertarenaThemeProposal
@@ -123,34 +126,51 @@ class Matrix:
         return round(100 * self.cell(sector, theme, category) / total) if total else 0
 
 
-def load_matrix(scope: Scope) -> Matrix:
-    """Four queries: sectors, themes, theme cells and sector totals."""
+def _counts(scope: Scope) -> dict[str, list]:
+    """The two aggregates over the scope's insights, as JSON for the cache: theme cells
+    (sector, theme, category, insights, weight) and sector rows (sector, category,
+    insights, of which without a theme). "Without a theme" is an anti-join, not a
+    subquery per insight."""
     sessions = scope.session_ids()
-    cells_query = (InsightTheme
-                   .select(Insight.sector, InsightTheme.theme,
-                           Insight.category, fn.COUNT(InsightTheme.id),
-                           fn.SUM(Insight.weight))
-                   .join(Insight)
-                   .where(Insight.session.in_(sessions))
-                   .group_by(Insight.sector, InsightTheme.theme,
-                             Insight.category)
-                   .tuples())
-    has_theme = fn.EXISTS(InsightTheme.select(InsightTheme.id).where(
-        InsightTheme.insight == Insight.id))
-    rows_query = (Insight
-                  .select(Insight.sector, Insight.category,
-                          fn.COUNT(Insight.id),
-                          fn.SUM(Case(None, [(has_theme, 0)], 1)))
-                  .where(Insight.session.in_(sessions))
-                  .group_by(Insight.sector, Insight.category)
-                  .tuples())
+    cells = (InsightTheme
+             .select(Insight.sector, InsightTheme.theme, Insight.category,
+                     fn.COUNT(InsightTheme.id), fn.SUM(Insight.weight))
+             .join(Insight)
+             .where(Insight.session.in_(sessions))
+             .group_by(Insight.sector, InsightTheme.theme, Insight.category)
+             .tuples())
+    themed = (InsightTheme.select(InsightTheme.insight.alias("insight_id"))
+              .join(Insight).where(Insight.session.in_(sessions))
+              .distinct().alias("themed"))
+    rows = (Insight
+            .select(Insight.sector, Insight.category, fn.COUNT(Insight.id),
+                    fn.SUM(Case(None, [(themed.c.insight_id.is_null(), 1)], 0)))
+            .join(themed, JOIN.LEFT_OUTER, on=(themed.c.insight_id == Insight.id))
+            .where(Insight.session.in_(sessions))
+            .group_by(Insight.sector, Insight.category)
+            .tuples())
+    return {"cells": [list(row) for row in cells], "rows": [list(row) for row in rows]}
+
+
+def _cache_key(scope: Scope, *what: object) -> list:
+    """Names a cached figure of ``scope``: it changes with every insight, theme link,
+    theme or sector of the consultation (the core's content revision)."""
+    return ["expertarena", *what, scope.consultation.id,
+            scope.session.id if scope.session is not None else None,
+            revision(insights_scope(scope.consultation.id))]
+
+
+def load_matrix(scope: Scope) -> Matrix:
+    """The aggregates (cached per consultation and arena until its insights, themes or
+    sectors change), then the sectors and themes they are shown with."""
+    counts = remembered(_cache_key(scope, "counts"), lambda: _counts(scope))
     matrix = Matrix(sectors=[], themes=[])
     weights: dict[int, int] = defaultdict(int)
-    for sector, theme, category, count, weight in cells_query:
-        matrix.cells[(sector, theme, category)] = count
+    for sector, theme, category, count, weight in counts["cells"]:
+        matrix.cells[(sector, theme, category)] = int(count)
         weights[theme] += int(weight or 0)
-    for sector, category, count, unthemed in rows_query:
-        matrix.rows[(sector, category)] = count
+    for sector, category, count, unthemed in counts["rows"]:
+        matrix.rows[(sector, category)] = int(count)
         if unthemed:
             matrix.unthemed[(sector, category)] = int(unthemed)
     matrix.weights = dict(weights)
@@ -241,13 +261,20 @@ def top_by_sector(scope: Scope, categories: list[str], limit: int,
         condition &= Insight.category.in_(categories)
     ranked = (Insight.select(Insight.id, rank.alias("rank"))
               .where(condition).alias("ranked"))
-    query = (Insight.select()
-             .join(ranked, on=(Insight.id == ranked.c.id))
-             .where(ranked.c.rank <= limit)
-             .order_by(Insight.weight.desc(), Insight.created_at.desc(),
-                       Insight.id.desc()))
+
+    def strongest() -> list[int]:
+        return [row[0] for row in (Insight.select(Insight.id)
+                                   .join(ranked, on=(Insight.id == ranked.c.id))
+                                   .where(ranked.c.rank <= limit)
+                                   .order_by(Insight.weight.desc(), Insight.created_at.desc(),
+                                             Insight.id.desc())
+                                   .tuples())]
+
+    # The ranking is cached with the matrix's counts; the rows are read by id, in order.
+    ids = remembered(_cache_key(scope, "top", sorted(categories), limit, quotes), strongest)
+    by_id = {row.id: row for row in Insight.select().where(Insight.id.in_(ids))}
     found: dict[tuple[SectorKey, str], list[Insight]] = defaultdict(list)
-    for insight in query:
+    for insight in (by_id[i] for i in ids if i in by_id):
         found[(insight.sector_id, "" if quotes else insight.category)].append(insight)
     return dict(found)
 

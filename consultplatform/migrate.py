@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from peewee import CharField, DateTimeField, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
-from consultplatform import revisions, seat_counts
+from consultplatform import revisions, search, seat_counts
 from consultplatform.contributions import MigrationSource
 from consultplatform.db import BaseModel, db, is_postgres, utcnow
 from consultplatform.plugins import PluginError
@@ -114,6 +114,7 @@ def upgrade(registry) -> list[str]:
                 seat_counts.install_triggers(database)
             if ("core", "m0008_scale") in seen or "core:m0008_scale" in done:
                 revisions.install_triggers(database)
+                search.install(database)
             if sqlite:
                 broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:

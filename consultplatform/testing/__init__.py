@@ -118,8 +118,12 @@ def clean_tables() -> None:
     """Empty every table but the migration record; re-seed the data migrations made."""
     from consultplatform.migrations import m0002_site_pages
 
+    from consultplatform.search import SQLITE_TABLE
+
     database = db.obj
-    tables = [t for t in database.get_tables() if t != "schema_migration"]
+    # The search index's FTS5 tables follow the participants through their triggers.
+    tables = [t for t in database.get_tables()
+              if t != "schema_migration" and not t.startswith(SQLITE_TABLE)]
     if not tables:
         return
     if is_postgres(database):

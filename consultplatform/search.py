@@ -30,22 +30,24 @@ COLUMNS = ("name", "email", "organisation")
 MIN_INDEXED = 3
 
 _SQLITE = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5(
+    """CREATE VIRTUAL TABLE IF NOT EXISTS participant_search USING fts5(
         name, email, organisation, content='participant', content_rowid='id',
         tokenize='trigram')""",
-    f"""CREATE TRIGGER IF NOT EXISTS {SQLITE_TABLE}_insert AFTER INSERT ON participant BEGIN
-        INSERT INTO {SQLITE_TABLE} (rowid, name, email, organisation)
+    """CREATE TRIGGER IF NOT EXISTS participant_search_insert AFTER INSERT ON participant BEGIN
+        INSERT INTO participant_search (rowid, name, email, organisation)
         VALUES (NEW.id, NEW.name, NEW.email, NEW.organisation); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {SQLITE_TABLE}_delete AFTER DELETE ON participant BEGIN
-        INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rowid, name, email, organisation)
+    """CREATE TRIGGER IF NOT EXISTS participant_search_delete AFTER DELETE ON participant BEGIN
+        INSERT INTO participant_search (participant_search, rowid, name, email, organisation)
         VALUES ('delete', OLD.id, OLD.name, OLD.email, OLD.organisation); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {SQLITE_TABLE}_update AFTER UPDATE OF name, email,
+    """CREATE TRIGGER IF NOT EXISTS participant_search_update AFTER UPDATE OF name, email,
         organisation ON participant BEGIN
-        INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rowid, name, email, organisation)
+        INSERT INTO participant_search (participant_search, rowid, name, email, organisation)
         VALUES ('delete', OLD.id, OLD.name, OLD.email, OLD.organisation);
-        INSERT INTO {SQLITE_TABLE} (rowid, name, email, organisation)
+        INSERT INTO participant_search (rowid, name, email, organisation)
         VALUES (NEW.id, NEW.name, NEW.email, NEW.organisation); END""",
 ]
+_SQLITE_REBUILD = "INSERT INTO participant_search (participant_search) VALUES ('rebuild')"
+_SQLITE_MATCH = "(SELECT rowid FROM participant_search WHERE participant_search MATCH ?)"
 _POSTGRES_INDEX = ("CREATE INDEX IF NOT EXISTS participant_search_trgm ON participant "
                    "USING gin ((name || ' ' || email || ' ' || organisation) gin_trgm_ops)")
 
@@ -65,7 +67,7 @@ def install(database: peewee.Database, *, fill: bool = False) -> None:
     for statement in _SQLITE:
         database.execute_sql(statement)
     if fill:
-        database.execute_sql(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('rebuild')")
+        database.execute_sql(_SQLITE_REBUILD)
 
 
 def _joined():
@@ -90,8 +92,7 @@ def _word_condition(word: str):
         return NodeList((fn.lower(_joined()), SQL("LIKE"), _like_pattern(word.lower()),
                          SQL("ESCAPE '\\'")))
     phrase = '"' + word.replace('"', '""') + '"'
-    return Participant.id.in_(SQL(f"(SELECT rowid FROM {SQLITE_TABLE} WHERE "  # noqa: S608
-                                  f"{SQLITE_TABLE} MATCH ?)", [phrase]))
+    return Participant.id.in_(SQL(_SQLITE_MATCH, [phrase]))
 
 
 def matching(text: str):

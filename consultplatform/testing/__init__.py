@@ -117,7 +117,6 @@ def migrated(database_url, instance_dir) -> str:
 def clean_tables() -> None:
     """Empty every table but the migration record; re-seed the data migrations made."""
     from consultplatform.migrations import m0002_site_pages
-
     from consultplatform.search import SQLITE_TABLE
 
     database = db.obj

@@ -67,7 +67,7 @@ def queue_mail(kind: str, registration: Registration, *, reason: str | None = No
         registration.save(only=[Registration.ics_sequence])
     spec = {"session": registration.session_id, "participant": registration.participant_id,
             "sequence": registration.ics_sequence, "reason": reason}
-    return _queue(kind, registration.participant, registration, spec)
+    return _queue(kind, registration.participant, registration, spec, registration.session)
 
 
 def queue_notice(kind: str, participant: Participant, session: ConsultationSession,
@@ -75,44 +75,55 @@ def queue_notice(kind: str, participant: Participant, session: ConsultationSessi
     """A mail about ``session`` that is about no registration of it (a sign-up that
     could not be made); ``context`` holds plain strings for the template."""
     spec = {"session": session.id, "participant": participant.id, "context": context}
-    return _queue(kind, participant, None, spec)
+    return _queue(kind, participant, None, spec, session)
 
 
 def _queue(kind: str, participant: Participant, registration: Registration | None,
-           spec: dict[str, Any]) -> OutboxMail:
+           spec: dict[str, Any], session: ConsultationSession) -> OutboxMail:
     mail = OutboxMail.create(kind=kind, to_address=participant.email,
                              language=participant.language, subject="", text_body="",
                              registration=registration, compose_spec=spec)
-    compose_after_commit(mail.id)
+    compose_after_commit(mail, participant, session, registration)
     return mail
 
 
-def compose_after_commit(mail_id: int) -> None:
-    """Compose the mail once the transaction that queued it has committed. A failure
-    here loses nothing: the row stays uncomposed and the worker composes it."""
+def compose_after_commit(mail: OutboxMail, participant: Participant,
+                         session: ConsultationSession, registration: Registration | None) -> None:
+    """Compose the mail once the transaction that queued it has committed, from the
+    rows it was queued with (no reading them again). A failure here loses nothing:
+    the row stays uncomposed and the worker composes it."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def run() -> None:
         try:
             with app.app_context():
-                compose(mail_id)
+                _compose(mail, participant, session, registration)
         except Exception:
-            log.exception("mail #%s: composing after the commit failed; the worker will", mail_id)
+            log.exception("mail #%s: composing after the commit failed; the worker will", mail.id)
 
     db.obj.after_commit(run)
 
 
 def compose(mail_id: int) -> OutboxMail | None:
     """Render an uncomposed outbox row (subject, bodies, calendar file) from what it
-    is about; a row already composed is left alone. Returns the row as stored."""
+    is about; a row already composed is left alone. Returns the row as stored.
+    The worker's way, for rows nobody composed after their commit."""
     mail = OutboxMail.get_or_none(OutboxMail.id == mail_id)
     if mail is None or mail.compose_spec is None:
         return mail
     spec = mail.compose_spec
-    participant = Participant.get_by_id(spec["participant"])
-    session = ConsultationSession.get_by_id(spec["session"])
     registration = Registration.get_or_none(Registration.id == mail.registration_id) \
         if mail.registration_id else None
+    _compose(mail, Participant.get_by_id(spec["participant"]),
+             ConsultationSession.get_by_id(spec["session"]), registration)
+    return OutboxMail.get_by_id(mail.id)
+
+
+def _compose(mail: OutboxMail, participant: Participant, session: ConsultationSession,
+             registration: Registration | None) -> None:
+    spec = mail.compose_spec
+    if registration is not None:
+        registration.participant, registration.session = participant, session
     values, ics = _context(mail.kind, spec, participant, registration)
     with force_locale(participant.language):
         values = {key: value() if callable(value) else value for key, value in values.items()}
@@ -126,7 +137,6 @@ def compose(mail_id: int) -> OutboxMail | None:
     (OutboxMail.update(subject=subject[:300], text_body=text, html_body=html, ics=ics,
                        compose_spec=None)
      .where((OutboxMail.id == mail.id) & OutboxMail.compose_spec.is_null(False)).execute())
-    return OutboxMail.get_by_id(mail.id)
 
 
 def _context(kind: str, spec: dict[str, Any], participant: Participant,

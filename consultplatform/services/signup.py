@@ -165,8 +165,9 @@ def _sign_up(request: SignUp) -> list[Outcome]:
                 or not may_register(session, request.invite_token, request.by_staff):
             outcomes.append(Outcome(session_id, CLOSED))
             continue
+        session.consultation = request.consultation  # read once, for the mail too
         outcomes.append(_register(participant, session, request.answers.get(session_id, {}),
-                                  as_new=as_new))
+                                  as_new=as_new, known=known))
     return outcomes
 
 
@@ -199,10 +200,12 @@ def _as_newcomer(applicant: Applicant) -> Seeker:
 
 
 def _register(participant: Participant, session: ConsultationSession,
-              answers: dict[str, Any], *, as_new: Seeker | None = None) -> Outcome:
+              answers: dict[str, Any], *, as_new: Seeker | None = None,
+              known: bool = True) -> Outcome:
     """Sign ``participant`` up for ``session`` (locked). ``as_new``: the participant
     was known and signed up on the public form; the page is to say what this newcomer
-    would have got, and the person is told by mail what did happen."""
+    would have got, and the person is told by mail what did happen. ``known``: the
+    participant existed before this sign-up (a new one has no registration to find)."""
     taken = occupancy(session)
     allowed = allowed_sectors([session]).get(session.id)
     public: dict[str, Any] = {}
@@ -211,8 +214,9 @@ def _register(participant: Participant, session: ConsultationSession,
         public = {"public_result": WAITLISTED if hidden else CONFIRMED, "public_reason": hidden}
         if not may_take_a_seat(allowed, as_new.sector_id, as_new.side):
             public = {"public_result": OTHER_SECTORS}
-    registration = Registration.get_or_none((Registration.session == session.id)
-                                            & (Registration.participant == participant.id))
+    registration = Registration.get_or_none(
+        (Registration.session == session.id)
+        & (Registration.participant == participant.id)) if known else None
     if registration is not None and registration.status != "cancelled":
         if as_new is not None and _not_told_lately(registration, participant):
             registration.participant, registration.session = participant, session

@@ -11,7 +11,7 @@ PLUGINS := $(filter-out plugins/_template/%,$(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install translations catalog clean browser-deps system-deps
+.PHONY: run test lint install translations catalog clean browser-deps system-deps bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,9 +66,28 @@ browser-deps:
 	fi
 	@[ -d node_modules/axe-core ] || npm ci --no-audit --no-fund
 
-# TEST_DATABASE_URL=postgresql://... runs the suite on PostgreSQL (a fresh database per run).
+# TEST_DATABASE_URL=postgresql://... runs the suite on PostgreSQL (a fresh database per run);
+# TEST_REDIS_URL=redis://... puts the background queue, the rate limits and the cache in
+# Redis, as on several machines (.ci/run's PostgreSQL pass), and runs the two-host tests.
 test: install browser-deps
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	  $(if $(TEST_REDIS_URL),CONSULTPLATFORM_HUEY_REDIS_URL=$(TEST_REDIS_URL)) \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark suite (bench/run.py): loads a large data set once (about half an hour the
+# first time; kept in PostgreSQL and bench/results/cache for later runs), then prints one
+# table of figures against baselines measured in the same run. Needs PostgreSQL and wrk.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; \
+	  else echo "bench-deps: wrk is missing and we are not root; install it with 'apt-get install wrk'"; \
+	    exit 1; fi; \
+	fi
+
+bench: install bench-deps
+	$(BIN)/python bench/run.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -138,10 +138,22 @@ def _load_base(code: Code, scale: float, name: str, sqlite_file: str) -> dict:
         _flask(code, f"sqlite:///{target}", instance, "db", "upgrade")
         _dataset_step(code, with_database(ADMIN_URL, name), instance, "to-sqlite",
                       f"sqlite:///{target}")
+        settle_sqlite(target)
         os.replace(target, sqlite_file)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
     return ids
+
+
+def settle_sqlite(path: str) -> None:
+    """Fold the write-ahead log into the file, so the file alone is the database (it is
+    renamed and copied as one file)."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.unlink(path + suffix)
 
 
 def _undo(statements: list[str], url: str, undone: list[str]) -> None:
@@ -185,6 +197,7 @@ def _derive(code: Code, base: dict, name: str, sqlite_file: str) -> None:
                 _undo(statements, database, undone)
             _flask(code, database, instance, "db", "upgrade")
         _rename(name + "_loading", name)
+        settle_sqlite(target)
         os.replace(target, sqlite_file)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
@@ -216,6 +229,7 @@ def _demo(code: Code, name: str, sqlite_file: str) -> None:
             for step in (("db", "upgrade"), ("demo", "load")):
                 _flask(code, url, instance, *step)
             _admin(code, url, instance)
+            settle_sqlite(sqlite_file + ".loading")
             os.replace(sqlite_file + ".loading", sqlite_file)
     finally:
         shutil.rmtree(instance, ignore_errors=True)

@@ -143,8 +143,10 @@ def main() -> int:
         demo_url = copy_database(data.demo_template, run_name + "_demo")
         large_sqlite = os.path.join(instance, "large.sqlite3")
         demo_sqlite = os.path.join(instance, "demo.sqlite3")
-        shutil.copy(data.sqlite_file, large_sqlite)
-        shutil.copy(data.demo_sqlite_file, demo_sqlite)
+        for source, target in ((data.sqlite_file, large_sqlite),
+                               (data.demo_sqlite_file, demo_sqlite)):
+            prepare.settle_sqlite(source)
+            shutil.copy(source, target)
         os.environ["BASELINE_DATABASE_URL"] = url
         sys.path.insert(0, str(HERE))
         import baseline_app

@@ -66,9 +66,15 @@ class Cache:
         self._redis_call("set", name, json.dumps(value, separators=(",", ":")),
                          ex=self.seconds)
 
-    def clear_memory(self) -> None:
+    def clear(self) -> None:
+        """Forget every entry of this cache (its prefix in Redis too). Tests only: in
+        production nothing needs clearing, keys name their content."""
         with self._lock:
             self._memory.clear()
+        if self._redis is not None:
+            names = list(self._redis.scan_iter(f"{self.prefix}:cache:*", count=500))
+            if names:
+                self._redis.delete(*names)
 
     def _remember(self, name: str, value: Any, now: float) -> None:
         with self._lock:

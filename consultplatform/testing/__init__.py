@@ -99,6 +99,13 @@ def make_app(database_url: str, instance_dir: Any, **overrides: Any) -> Flask:
         # Each test app counts on its own.
         "RATELIMIT_STORAGE_URI": "memory://",
     }
+    redis_url = os.environ.get("TEST_REDIS_URL", "")
+    if redis_url:
+        # The scale-out configuration (the PostgreSQL pass of .ci/run): limits and
+        # cache in Redis, each test app under keys of its own.
+        config.update(RATELIMIT_STORAGE_URI=redis_url, CACHE_REDIS_URL=redis_url,
+                      RATELIMIT_KEY_PREFIX=f"test-{secrets.token_hex(6)}",
+                      CACHE_KEY_PREFIX=f"test-{secrets.token_hex(6)}")
     config.update(overrides)
     return create_app(config)
 
@@ -234,7 +241,7 @@ def forget_caches(app: Flask) -> None:
     from consultplatform.plugins import registry
 
     registry(app).forget_state()
-    app.extensions[EXTENSION_KEY].clear_memory()
+    app.extensions[EXTENSION_KEY].clear()
 
 
 def statements_of(client: Any, url: str, *, status: int = 200) -> list[str]:

@@ -108,6 +108,19 @@ def _create(name: str) -> str:
     return with_database(ADMIN_URL, name)
 
 
+def _analyze(url: str) -> None:
+    """Statistics, as autovacuum and a live database would have them."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.split("sqlite:///", 1)[1]) as conn:
+            conn.execute("ANALYZE")
+        conn.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
 def _rename(old: str, new: str) -> None:
     drop_database(new)
     with admin_connection() as conn:
@@ -131,6 +144,7 @@ def _load_base(code: Code, scale: float, name: str, sqlite_file: str) -> dict:
         began = time.monotonic()
         _parallel(code, url, instance, "insights", ids, ids["insights"])
         print(f"  {time.monotonic() - began:.0f} s; copying into SQLite", flush=True)
+        _analyze(url)
         _rename(name + "_loading", name)
         target = sqlite_file + ".loading"
         if os.path.exists(target):
@@ -196,6 +210,7 @@ def _derive(code: Code, base: dict, name: str, sqlite_file: str) -> None:
             if undone:
                 _undo(statements, database, undone)
             _flask(code, database, instance, "db", "upgrade")
+            _analyze(database)
         _rename(name + "_loading", name)
         settle_sqlite(target)
         os.replace(target, sqlite_file)

@@ -1,12 +1,14 @@
 """A small cache for rendered public pages and expensive figures.
 
-Two tiers: this process's memory (a bounded LRU), then Redis when
-``CACHE_REDIS_URL`` is set, shared by every worker and every machine. Keys
-name the content they stand for (a content revision, seat counts, the
-language; see consultplatform.revisions), so an entry is never invalidated,
-only no longer asked for; ``CACHE_SECONDS`` ends it. Values are JSON, never
-pickle: whoever can write into Redis must not be able to run code here. A cache
-that fails (Redis down) is a miss, never an error page.
+Two tiers: this process's memory (a bounded LRU), then a store every worker
+shares: Redis when ``CACHE_REDIS_URL`` is set (every machine), otherwise an
+SQLite file in the instance folder (``CACHE_FILE``; every worker of this
+machine). Keys name the content they stand for (a content revision, seat
+counts, the language; see consultplatform.revisions), so an entry is never
+invalidated, only no longer asked for; ``CACHE_SECONDS`` ends it. Values are
+JSON, never pickle: whoever can write into the store must not be able to run
+code here. A store that fails (Redis down, a locked file) is a miss, never an
+error page.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import random
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, current_app, has_app_context
 
@@ -26,21 +31,77 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "cp_cache"
 
 
+class SharedStore(Protocol):
+    def get(self, name: str) -> str | bytes | None: ...
+    def set(self, name: str, value: str, seconds: int) -> None: ...
+    def clear(self, prefix: str) -> None: ...
+
+
+class RedisStore:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+    def get(self, name: str) -> bytes | None:
+        value = self.redis.get(name)
+        return value if isinstance(value, bytes) else None
+
+    def set(self, name: str, value: str, seconds: int) -> None:
+        self.redis.set(name, value, ex=seconds)
+
+    def clear(self, prefix: str) -> None:
+        names = list(self.redis.scan_iter(f"{prefix}*", count=500))
+        if names:
+            self.redis.delete(*names)
+
+
+class FileStore:
+    """An SQLite file shared by the workers of one machine; a connection per thread."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.pid != os.getpid():  # new thread, or forked
+            conn = sqlite3.connect(self.path, timeout=1, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")  # a lost entry is only a miss
+            conn.execute("CREATE TABLE IF NOT EXISTS cache (name TEXT PRIMARY KEY, "
+                         "value TEXT NOT NULL, expires REAL NOT NULL)")
+            self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    def get(self, name: str) -> str | None:
+        row = self._connection().execute("SELECT value FROM cache WHERE name = ? AND "
+                                         "expires > ?", (name, time.time())).fetchone()
+        return row[0] if row else None
+
+    def set(self, name: str, value: str, seconds: int) -> None:
+        conn = self._connection()
+        conn.execute("INSERT OR REPLACE INTO cache (name, value, expires) VALUES (?, ?, ?)",
+                     (name, value, time.time() + seconds))
+        if random.random() < 0.01:  # noqa: S311 - housekeeping now and then, not security
+            conn.execute("DELETE FROM cache WHERE expires <= ?", (time.time(),))
+
+    def clear(self, prefix: str) -> None:
+        self._connection().execute("DELETE FROM cache WHERE substr(name, 1, ?) = ?",
+                                   (len(prefix), prefix))
+
+
 class Cache:
-    def __init__(self, redis_url: str = "", prefix: str = "cp", seconds: int = 3600,
-                 entries: int = 256) -> None:
+    def __init__(self, store: SharedStore | None = None, prefix: str = "cp",
+                 seconds: int = 3600, entries: int = 256) -> None:
         self.prefix = prefix
         self.seconds = seconds
         self.entries = entries
         self._memory: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
-        self._redis = None
-        self._redis_down_until = 0.0
-        if redis_url:
-            import redis
-
-            self._redis = redis.Redis.from_url(redis_url, socket_timeout=0.5,
-                                               socket_connect_timeout=0.5)
+        self._store = store
+        self._store_down_until = 0.0
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}:cache:{hashlib.sha256(key.encode()).hexdigest()}"
@@ -53,7 +114,7 @@ class Cache:
             if found is not None and found[0] > now:
                 self._memory.move_to_end(name)
                 return found[1]
-        raw = self._redis_call("get", name)
+        raw = self._shared("get", name)
         if raw is None:
             return None
         value = json.loads(raw)
@@ -63,18 +124,14 @@ class Cache:
     def set(self, key: str, value: Any) -> None:
         name = self._key(key)
         self._remember(name, value, time.monotonic())
-        self._redis_call("set", name, json.dumps(value, separators=(",", ":")),
-                         ex=self.seconds)
+        self._shared("set", name, json.dumps(value, separators=(",", ":")), self.seconds)
 
     def clear(self) -> None:
-        """Forget every entry of this cache (its prefix in Redis too). Tests only: in
-        production nothing needs clearing, keys name their content."""
+        """Forget every entry of this cache (its prefix in the shared store too). Tests
+        only: in production nothing needs clearing, keys name their content."""
         with self._lock:
             self._memory.clear()
-        if self._redis is not None:
-            names = list(self._redis.scan_iter(f"{self.prefix}:cache:*", count=500))
-            if names:
-                self._redis.delete(*names)
+        self._shared("clear", f"{self.prefix}:cache:")
 
     def _remember(self, name: str, value: Any, now: float) -> None:
         with self._lock:
@@ -83,20 +140,25 @@ class Cache:
             while len(self._memory) > self.entries:
                 self._memory.popitem(last=False)
 
-    def _redis_call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        if self._redis is None or time.monotonic() < self._redis_down_until:
+    def _shared(self, method: str, *args: Any) -> Any:
+        if self._store is None or time.monotonic() < self._store_down_until:
             return None
         try:
-            return getattr(self._redis, method)(*args, **kwargs)
+            return getattr(self._store, method)(*args)
         except Exception as exc:  # a cache is never worth an error page
-            self._redis_down_until = time.monotonic() + 5
-            log.warning("cache: Redis unavailable for 5 s (%s)", type(exc).__name__)
+            self._store_down_until = time.monotonic() + 5
+            log.warning("cache: shared store unavailable for 5 s (%s)", type(exc).__name__)
             return None
 
 
 def init_cache(app: Flask) -> Cache:
     config = app.config
-    cache = Cache(config.get("CACHE_REDIS_URL") or "", config.get("CACHE_KEY_PREFIX") or "cp",
+    store: SharedStore | None = None
+    if config.get("CACHE_REDIS_URL"):
+        store = RedisStore(config["CACHE_REDIS_URL"])
+    elif config.get("CACHE_FILE"):
+        store = FileStore(os.path.join(app.instance_path, config["CACHE_FILE"]))
+    cache = Cache(store, config.get("CACHE_KEY_PREFIX") or "cp",
                   int(config.get("CACHE_SECONDS", 3600)),
                   int(config.get("CACHE_MEMORY_ENTRIES", 256)))
     app.extensions[EXTENSION_KEY] = cache

@@ -29,8 +29,10 @@ DEFAULTS: dict[str, Any] = {
     # How long a worker trusts its copy of the plugin switches before reading them again.
     "PLUGIN_STATE_SECONDS": 0.5,
     # Rendered public pages and expensive figures (consultplatform/cache.py): this
-    # process's memory, then Redis when set (shared by every worker and machine).
+    # process's memory, then a store all workers share: Redis when set (every
+    # machine), else an SQLite file in the instance folder (this machine; "" = none).
     "CACHE_REDIS_URL": "",
+    "CACHE_FILE": "cache.sqlite3",
     "CACHE_KEY_PREFIX": "cp",
     "CACHE_SECONDS": 3600,
     "CACHE_MEMORY_ENTRIES": 256,

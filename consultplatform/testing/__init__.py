@@ -96,16 +96,16 @@ def make_app(database_url: str, instance_dir: Any, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-" + secrets.token_hex(8),
         "LOG_LEVEL": "WARNING",
         "MAIL_ENQUEUE_ON_COMMIT": False,
-        # Each test app counts on its own.
+        # Each test app counts on its own, and caches under keys of its own.
         "RATELIMIT_STORAGE_URI": "memory://",
+        "CACHE_KEY_PREFIX": f"test-{secrets.token_hex(6)}",
     }
     redis_url = os.environ.get("TEST_REDIS_URL", "")
     if redis_url:
         # The scale-out configuration (the PostgreSQL pass of .ci/run): limits and
         # cache in Redis, each test app under keys of its own.
         config.update(RATELIMIT_STORAGE_URI=redis_url, CACHE_REDIS_URL=redis_url,
-                      RATELIMIT_KEY_PREFIX=f"test-{secrets.token_hex(6)}",
-                      CACHE_KEY_PREFIX=f"test-{secrets.token_hex(6)}")
+                      RATELIMIT_KEY_PREFIX=f"test-{secrets.token_hex(6)}")
     config.update(overrides)
     return create_app(config)
 

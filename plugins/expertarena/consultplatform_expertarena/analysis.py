@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 
 from consultplatform.api import (
     Consultation,
@@ -127,29 +127,23 @@ class Matrix:
 
 
 def _counts(scope: Scope) -> dict[str, list]:
-    """The two aggregates over the scope's insights, as JSON for the cache: theme cells
-    (sector, theme, category, insights, weight) and sector rows (sector, category,
-    insights, of which without a theme). "Without a theme" is an anti-join, not a
-    subquery per insight."""
+    """The scope's insights counted, as JSON for the cache, in two passes: per sector,
+    category and theme (an insight joined with each of its themes; no theme: one row
+    with none) the insights and their weight, and per sector and category the
+    insights. "Without a theme" is the theme-less row: no subquery per insight."""
     sessions = scope.session_ids()
-    cells = (InsightTheme
-             .select(Insight.sector, InsightTheme.theme, Insight.category,
-                     fn.COUNT(InsightTheme.id), fn.SUM(Insight.weight))
-             .join(Insight)
+    links = (Insight
+             .select(Insight.sector, Insight.category, InsightTheme.theme,
+                     fn.COUNT(Insight.id), fn.SUM(Insight.weight))
+             .join(InsightTheme, JOIN.LEFT_OUTER)
              .where(Insight.session.in_(sessions))
-             .group_by(Insight.sector, InsightTheme.theme, Insight.category)
+             .group_by(Insight.sector, Insight.category, InsightTheme.theme)
              .tuples())
-    themed = (InsightTheme.select(InsightTheme.insight.alias("insight_id"))
-              .join(Insight).where(Insight.session.in_(sessions))
-              .distinct().alias("themed"))
-    rows = (Insight
-            .select(Insight.sector, Insight.category, fn.COUNT(Insight.id),
-                    fn.SUM(Case(None, [(themed.c.insight_id.is_null(), 1)], 0)))
-            .join(themed, JOIN.LEFT_OUTER, on=(themed.c.insight_id == Insight.id))
-            .where(Insight.session.in_(sessions))
-            .group_by(Insight.sector, Insight.category)
-            .tuples())
-    return {"cells": [list(row) for row in cells], "rows": [list(row) for row in rows]}
+    totals = (Insight.select(Insight.sector, Insight.category, fn.COUNT(Insight.id))
+              .where(Insight.session.in_(sessions))
+              .group_by(Insight.sector, Insight.category)
+              .tuples())
+    return {"links": [list(row) for row in links], "totals": [list(row) for row in totals]}
 
 
 def _cache_key(scope: Scope, *what: object) -> list:
@@ -166,13 +160,14 @@ def load_matrix(scope: Scope) -> Matrix:
     counts = remembered(_cache_key(scope, "counts"), lambda: _counts(scope))
     matrix = Matrix(sectors=[], themes=[])
     weights: dict[int, int] = defaultdict(int)
-    for sector, theme, category, count, weight in counts["cells"]:
-        matrix.cells[(sector, theme, category)] = int(count)
-        weights[theme] += int(weight or 0)
-    for sector, category, count, unthemed in counts["rows"]:
+    for sector, category, theme, count, weight in counts["links"]:
+        if theme is None:
+            matrix.unthemed[(sector, category)] = int(count)
+        else:
+            matrix.cells[(sector, theme, category)] = int(count)
+            weights[theme] += int(weight or 0)
+    for sector, category, count in counts["totals"]:
         matrix.rows[(sector, category)] = int(count)
-        if unthemed:
-            matrix.unthemed[(sector, category)] = int(unthemed)
     matrix.weights = dict(weights)
 
     used_sectors = {s for s, _c in matrix.rows if s is not None}

@@ -115,7 +115,7 @@ def measure_staff(code: Code, url: str, instance: str, log_name: str,
             server = Server(code, "wsgi:app", app_env(code, url, instance),
                             RESULTS / f"{log_name}.log")
             started.append(server)
-        rows = staff.measure(server.base, staff.page_ids(url), REPEAT)
+        rows = staff.measure(server.base, staff.page_ids(url), REPEAT, Server.WORKERS)
         peak = server.worker_peak_mb()
     print(f"  staff pages, {log_name}: slowest p95 "
           f"{max(r.p95 for r in rows):.0f} ms ({max(rows, key=lambda r: r.p95).label})",

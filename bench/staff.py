@@ -110,14 +110,18 @@ def _get(opener, url: str) -> tuple[int, float]:
     return status, (time.perf_counter() - began) * 1000
 
 
-def measure(base: str, ids: dict[str, int], repeat: int) -> list[PageTimes]:
+def measure(base: str, ids: dict[str, int], repeat: int, workers: int) -> list[PageTimes]:
+    """Each page: the first request (cold: nothing cached, templates not compiled), then
+    two per worker to warm them all (each compiles its templates once), then
+    ``repeat`` timed ones."""
     opener = logged_in(base)
     results = []
     for label, path in PAGES:
         url = base + path.format(**ids)
         row = PageTimes(label)
         row.status, row.cold_ms = _get(opener, url)
-        _get(opener, url)
+        for _ in range(2 * workers):
+            _get(opener, url)
         for _ in range(repeat):
             status, ms = _get(opener, url)
             row.status = row.status if row.status != 200 else status

@@ -63,6 +63,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs(app, plugins))
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
+    # One Limiter serves every app made in this process (tests, the CLI); it keeps the
+    # first app's key prefix unless told each app's own.
+    limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     limiter.init_app(app)
 
     app.register_blueprint(public_bp)

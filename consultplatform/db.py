@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import select
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +55,7 @@ class PoolSettings:
     ``size`` bounds the open connections of one process (a request that finds
     them all in use waits up to ``wait_seconds``); a connection is replaced after
     ``recycle_seconds``. PostgreSQL connections are checked on every check-out
-    (a rolled-back transaction or a ``SELECT 1``), so a restarted server costs one
+    without a round trip (:class:`PooledPostgres`), so a restarted server costs one
     reconnect, not an error page. ``size`` 0 switches pooling off.
     """
 
@@ -71,6 +72,36 @@ class PoolSettings:
     def options(self) -> dict[str, Any]:
         return {"max_connections": self.size, "timeout": self.wait_seconds,
                 "stale_timeout": self.recycle_seconds}
+
+
+class PooledPostgres(PooledPostgresqlDatabase):
+    """peewee's pool, with the check-out check made local.
+
+    peewee asks the server ``SELECT 1`` before handing out an idle connection: a
+    round trip on every request. A connection the server has ended (a restart,
+    ``pg_terminate_backend``, an idle timeout) has something to read on its socket
+    (the server's last message, or the end of the stream), while a healthy idle one
+    has nothing; so a zero-timeout poll of the socket tells them apart for the cost
+    of a system call. A connection with anything unexpected to read is replaced.
+    """
+
+    def _is_closed(self, conn: Any) -> bool:
+        if conn.closed:
+            return True
+        status = self._adapter.txn_status(conn)
+        if status == self._adapter.txn_unknown:
+            return True
+        if status != self._adapter.txn_idle:
+            return not self._adapter.is_connection_reusable(conn)  # rolls back
+        try:
+            readable, _, _ = select.select([conn.fileno()], [], [], 0)
+        except (OSError, ValueError):
+            readable = [True]
+        if readable:  # ended by the server: the pool drops it, so close our end
+            with contextlib.suppress(Exception):
+                conn.close()
+            return True
+        return False
 
 
 def make_database(url: str, instance_path: str,
@@ -107,7 +138,7 @@ def make_database(url: str, instance_path: str,
             "port": parts.port or 5432,
             **dict(parse_qsl(parts.query)),
         }
-        postgres_class = PooledPostgresqlDatabase if pooled else PostgresqlDatabase
+        postgres_class = PooledPostgres if pooled else PostgresqlDatabase
         return postgres_class(unquote(parts.path.lstrip("/")) or "postgres", **options, **extra)
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
 

@@ -27,6 +27,7 @@ import peewee
 
 from consultplatform.db import is_postgres
 from consultplatform.models import ContentRevision
+from consultplatform.prepared import CompiledQuery
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS content_revision (
@@ -104,9 +105,13 @@ def revision_query(scope: str):
     return ContentRevision.select(ContentRevision.n).where(ContentRevision.scope == scope)
 
 
+_REVISION = CompiledQuery(revision_query, "scope")
+
+
 def revision(scope: str) -> int:
     """The scope's revision now (0 before its first change)."""
-    return int(revision_query(scope).scalar() or 0)
+    rows = _REVISION.rows(scope=scope)
+    return int(rows[0][0] or 0) if rows else 0
 
 
 def insights_scope(consultation_id: int) -> str:

@@ -4,6 +4,7 @@ import pytest
 from peewee import IntegrityError
 from playhouse.schema_diff import diff_models
 
+from consultplatform import search
 from consultplatform.db import db
 from consultplatform.migrate import CORE_SOURCE, discover, upgrade
 from consultplatform.models import CORE_MODELS, Registration, SitePage, StaffUser
@@ -16,6 +17,10 @@ def test_schema_matches_the_models(app):
     plugin_models = [m for _, m in registry(app).items("cp_models", only_enabled=False)]
     with db.obj.connection_context():
         diff = diff_models(db.obj, CORE_MODELS + plugin_models)
+    # The search index is the database's own (an expression over three columns on
+    # PostgreSQL, an FTS5 table on SQLite): no model describes it.
+    diff = diff._replace(drop_indexes=[i for i in diff.drop_indexes
+                                       if i.name not in search.DATABASE_ONLY])
     assert not diff, f"the models changed without a migration:\n{diff}"
 
 

@@ -10,7 +10,7 @@ import pytest
 from flask import g
 
 from consultplatform.db import db
-from consultplatform.testing import PG_URL, admin_dsn, factories, make_app
+from consultplatform.testing import PG_URL, admin_dsn, count_queries, factories, make_app
 
 
 def connection_ids(application, requests: int, url: str = "/") -> list[int]:
@@ -63,9 +63,28 @@ def test_a_connection_the_server_ended_is_replaced_not_an_error(app):
         db.close()
     assert client.get("/").status_code == 200
     with psycopg.connect(admin_dsn(PG_URL), autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", (pids[0],))
+        admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pids[0],))  # waits for its end
     assert client.get("/").status_code == 200
     assert pids[1] != pids[0]
+
+
+@pytest.mark.skipif(not PG_URL, reason="the driver's own statements: PostgreSQL")
+def test_handing_out_a_kept_connection_asks_the_server_nothing(app, monkeypatch):
+    """peewee's pool sent ``SELECT 1`` before every request; the check is local now."""
+    client = app.test_client()
+    assert client.get("/").status_code == 200  # the pool has a connection now
+    sent: list[str] = []
+    original = psycopg.Cursor.execute
+
+    def recording(self, query, *args, **kwargs):
+        sent.append(str(query))
+        return original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    with count_queries() as counted:
+        assert client.get("/").status_code == 200
+    assert len(sent) == counted.count, sent
+    assert not any(q.strip().upper() == "SELECT 1" for q in sent)
 
 
 def test_a_full_pool_answers_busy_in_the_visitors_language(migrated, instance_dir):

@@ -6,6 +6,7 @@ time zone; audit timestamps (``created_at`` and the like) are naive UTC.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -109,6 +110,17 @@ class ConsultationSession(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    @staticmethod
+    def timing(status: str, starts_at: dt.datetime, opens: dt.datetime | None,
+               closes: dt.datetime | None, now: dt.datetime) -> tuple[bool, bool]:
+        """(going ahead, open for registration) at ``now``, from the columns alone (the
+        cached public pages ask this per session without building one)."""
+        if status != "planned" or starts_at <= now:
+            return False, False
+        if opens and now < opens:
+            return True, False
+        return True, not (closes and now >= closes)
+
     @property
     def is_going_ahead(self) -> bool:
         """Planned and not yet started: places may still change hands."""
@@ -120,12 +132,8 @@ class ConsultationSession(BaseModel):
     def is_open_for_registration(self) -> bool:
         from consultplatform.timezone import now_local
 
-        now = now_local()
-        if not self.is_going_ahead:
-            return False
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return False
-        return not (self.registration_closes_at and now >= self.registration_closes_at)
+        return self.timing(self.status, self.starts_at, self.registration_opens_at,
+                           self.registration_closes_at, now_local())[1]
 
     def clean(self) -> dict[str, str]:
         errors: dict[str, str] = {}

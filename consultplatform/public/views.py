@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 from peewee import JOIN, fn
 
+from consultplatform import timezone
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
 from consultplatform.models import (
@@ -19,6 +20,7 @@ from consultplatform.models import (
     Sector,
     SitePage,
 )
+from consultplatform.prepared import CompiledQuery
 from consultplatform.public.page_cache import cacheable, cached_page
 from consultplatform.revisions import PUBLIC_SCOPE as PUBLIC
 from consultplatform.revisions import revision, revision_query
@@ -80,14 +82,10 @@ def _consultation_page(slug: str, invite: str, **context) -> str:
                            confirmed=confirmed, invite=invite if sessions else "", **context)
 
 
-def page_state(slug: str) -> list | None:
-    """What a consultation's page shows besides the content revision, in one statement:
-    per session its confirmed seats and whether it is going ahead and open for
-    registration now. None when there is no such visible consultation."""
+def _page_state_query(slug: str):
     confirmed = fn.COALESCE(fn.SUM(SeatTally.n), 0)
-    public = revision_query(PUBLIC)
-    rows = (Consultation
-            .select(Consultation.status, public, ConsultationSession.id,
+    return (Consultation
+            .select(Consultation.status, revision_query(PUBLIC), ConsultationSession.id,
                     ConsultationSession.status, ConsultationSession.starts_at,
                     ConsultationSession.registration_opens_at,
                     ConsultationSession.registration_closes_at, confirmed)
@@ -99,20 +97,27 @@ def page_state(slug: str) -> list | None:
             .group_by(Consultation.status, ConsultationSession.id, ConsultationSession.status,
                       ConsultationSession.starts_at, ConsultationSession.registration_opens_at,
                       ConsultationSession.registration_closes_at)
-            .order_by(ConsultationSession.id)
-            .tuples())
+            .order_by(ConsultationSession.id))
+
+
+_PAGE_STATE = CompiledQuery(_page_state_query, "slug")
+
+
+def page_state(slug: str) -> list | None:
+    """What a consultation's page shows besides the content revision, in one statement:
+    per session its confirmed seats and whether it is going ahead and open for
+    registration now. None when there is no such visible consultation."""
     state: list = []
-    for status, content, session_id, session_status, starts, opens, closes, seats in rows:
+    now = timezone.now_local()  # looked up now: tests move the clock
+    for status, content, session_id, session_status, starts, opens, closes, seats in \
+            _PAGE_STATE.rows(slug=slug):
         if status not in VISIBLE_STATUSES:
             return None
         if not state:
             state.append(content)
         if session_id is not None:
-            timing = ConsultationSession(status=session_status, starts_at=starts,
-                                         registration_opens_at=opens,
-                                         registration_closes_at=closes)
-            state.append([session_id, int(seats), timing.is_going_ahead,
-                          timing.is_open_for_registration])
+            state.append([session_id, int(seats),
+                          *ConsultationSession.timing(session_status, starts, opens, closes, now)])
     return state or None
 
 

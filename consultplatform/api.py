@@ -16,6 +16,7 @@ from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import is_admin, is_staff, moderates
 from consultplatform.cache import remembered
 from consultplatform.contributions import (
+    ContentWatch,
     EventSpec,
     ExportDataset,
     Exporter,
@@ -134,7 +135,7 @@ __all__ = [  # sorted; ruff keeps it so
     "QUOTE_MAX", "TEXT_MAX", "WAITLISTED", "Action", "ActionError", "ActionInput", "AgendaDecision",
     "AgendaError", "AgendaItem", "AgendaItemAction", "AgendaItemInput", "AgendaItemVersion",
     "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm", "Choice", "ChoicesChangedError",
-    "Consultation", "ConsultationSession", "CoreModelView", "EventSpec", "ExportDataset",
+    "Consultation", "ConsultationSession", "ContentWatch", "CoreModelView", "EventSpec", "ExportDataset",
     "Exporter", "Insight", "InsightAction", "InsightGoneError", "InsightInput", "InsightInputError",
     "InsightTheme", "MemoSection", "MigrationSource", "MixinBase", "OptionFilter", "OutboxMail",
     "Outcome", "Participant", "PluginError", "PluginSetting", "RecordFilter", "Registration",

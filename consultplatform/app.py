@@ -23,6 +23,7 @@ from consultplatform.plugins import EXTENSION_KEY, PluginError, PluginRegistry
 from consultplatform.public.manage import bp as manage_bp
 from consultplatform.public.signup import bp as signup_bp
 from consultplatform.public.views import bp as public_bp
+from consultplatform.revisions import content_watches
 from consultplatform.templating import register_template_helpers
 
 
@@ -122,6 +123,7 @@ def _check_plugins(plugins: PluginRegistry) -> None:
     plugins.formats(only_enabled=False)
     for name in plugins.names():
         plugins.settings_form(name)
+    content_watches(plugins)
     for name, model in plugins.items("cp_models", only_enabled=False):
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             raise PluginError(f"{name}: cp_models must return BaseModel subclasses")

@@ -91,3 +91,22 @@ class EventSpec:
     name: str
     description: Any = ""
     fields: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ContentWatch:
+    """A plugin table whose rows show on the core's cached pages or in cached figures.
+
+    At every upgrade the core gives the table a database trigger that renews the
+    content revisions named here on each insert, update and delete
+    (consultplatform.revisions), so the caches keyed by them are never stale:
+    ``public`` for the public pages (a consultation's page, the sign-up form),
+    and the insights revision of the row's consultation, found through a column
+    holding a session id (``session_column``) or a consultation id
+    (``consultation_column``), for the analyses.
+    """
+
+    table: str
+    public: bool = False
+    session_column: str | None = None
+    consultation_column: str | None = None

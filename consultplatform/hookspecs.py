@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from flask_admin import BaseView
 
     from consultplatform.contributions import (
+        ContentWatch,
         EventSpec,
         ExportDataset,
         Exporter,
@@ -153,6 +154,20 @@ def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[in
     session nobody names is open to every sector). Entrepreneurs of another sector,
     or of none, cannot take a seat there and are told which sessions are theirs;
     the public side (government, education, others) is never restricted.
+    """
+
+
+@hookspec
+def cp_content_revisions() -> list[ContentWatch]:
+    """Tables of this plugin whose rows the core's cached pages or figures show.
+
+    Called at every ``flask db upgrade``, after the migrations, for every loaded
+    plugin (switched on or not). Returns :class:`ContentWatch` items: for each
+    table the core installs a database trigger that renews the named content
+    revisions on every insert, update and delete (``public``: the public pages;
+    ``session_column`` / ``consultation_column``: the insights revision of that
+    row's consultation, for the analyses). Tables must carry the plugin's prefix.
+    Without it, a cached page showing the plugin's rows would stay as it was.
     """
 
 

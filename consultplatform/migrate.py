@@ -113,7 +113,7 @@ def upgrade(registry) -> list[str]:
                 # SQLite loses a table's triggers when a migration rebuilds it.
                 seat_counts.install_triggers(database)
             if ("core", "m0008_scale") in seen or "core:m0008_scale" in done:
-                revisions.install_triggers(database)
+                revisions.install_triggers(database, revisions.content_watches(registry))
                 search.install(database)
             if sqlite:
                 broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()

@@ -3,11 +3,14 @@ page or figure is made of changes, so a cache keyed by them is never stale.
 
 ``content_revision`` holds one revision per scope:
 
-- ``public``: consultations, sessions and sectors (what the public pages show,
-  apart from the fill levels, which are read from the seat counters);
+- ``public``: consultations, sessions, sectors and sign-up questions (what the
+  public pages show, apart from the fill levels, which are read from the seat
+  counters, and the clock);
 - ``insights:<consultation id>``: the insights of that consultation's sessions,
   their theme links, its themes, sectors and sessions (what the analyses count:
   a cancelled arena stops counting).
+
+Plugins name their own tables through the ``cp_content_revisions`` hook.
 
 Triggers, not application code, renew them, so every write path (the services,
 an admin edit, a cascade, a plugin's own query, a migration) is seen. A new
@@ -23,8 +26,13 @@ migration rebuilds it).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from typing import Any
+
 import peewee
 
+from consultplatform.contributions import ContentWatch
 from consultplatform.db import is_postgres
 from consultplatform.models import ContentRevision
 from consultplatform.prepared import CompiledQuery
@@ -37,22 +45,68 @@ CREATE TABLE IF NOT EXISTS content_revision (
 
 PUBLIC_SCOPE = "public"
 PUBLIC = f"'{PUBLIC_SCOPE}'"
-# The consultation a row belongs to, as text ('0' once it is gone: a cascade).
-_OF_SESSION = ("COALESCE(CAST((SELECT consultation_id FROM consultation_session "
-               "WHERE id = {r}.session_id) AS TEXT), '0')")
-_OF_INSIGHT = ("COALESCE(CAST((SELECT s.consultation_id FROM insight i JOIN consultation_session s "
-               "ON s.id = i.session_id WHERE i.id = {r}.insight_id) AS TEXT), '0')")
-_OF_OWN = "CAST({r}.consultation_id AS TEXT)"
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
-# (table, [scope expressions over {r}, the OLD or NEW row])
+
+def _of_session(column: str) -> str:
+    """The insights scope of the consultation of the session in ``column`` ('0' once
+    the session is gone: a cascade)."""
+    return ("'insights:' || COALESCE(CAST((SELECT consultation_id FROM "  # noqa: S608
+            f"consultation_session WHERE id = {{r}}.{column}) AS TEXT), '0')")  # names checked
+
+
+def _of_consultation(column: str) -> str:
+    return f"'insights:' || CAST({{r}}.{column} AS TEXT)"
+
+
+_OF_INSIGHT = ("'insights:' || COALESCE(CAST((SELECT s.consultation_id FROM insight i "
+               "JOIN consultation_session s ON s.id = i.session_id WHERE i.id = {r}.insight_id) "
+               "AS TEXT), '0')")
+
+# (table, [scope expressions over {r}, the OLD or NEW row]): the core's own tables.
 WATCHED: list[tuple[str, list[str]]] = [
     ("consultation", [PUBLIC]),
-    ("consultation_session", [PUBLIC, f"'insights:' || {_OF_OWN}"]),
-    ("sector", [PUBLIC, f"'insights:' || {_OF_OWN}"]),
-    ("theme", [f"'insights:' || {_OF_OWN}"]),
-    ("insight", [f"'insights:' || {_OF_SESSION}"]),
-    ("insight_theme", [f"'insights:' || {_OF_INSIGHT}"]),
+    ("consultation_session", [PUBLIC, _of_consultation("consultation_id")]),
+    ("sector", [PUBLIC, _of_consultation("consultation_id")]),
+    ("session_question", [PUBLIC]),
+    ("theme", [_of_consultation("consultation_id")]),
+    ("insight", [_of_session("session_id")]),
+    ("insight_theme", [_OF_INSIGHT]),
 ]
+
+
+def content_watches(registry: Any) -> list[ContentWatch]:
+    """The plugins' tables whose changes renew content revisions (cp_content_revisions),
+    checked: ContentWatch items, tables with the plugin's prefix, plain names."""
+    from consultplatform.plugins import PluginError
+
+    found = []
+    for name, watch in registry.items("cp_content_revisions", only_enabled=False):
+        if not isinstance(watch, ContentWatch) or not watch.table.startswith(f"{name}_"):
+            raise PluginError(f"{name}.cp_content_revisions must return ContentWatch items "
+                              f"for tables named '{name}_...'")
+        try:
+            watched(watch)
+        except ValueError as wrong:
+            raise PluginError(f"{name}.cp_content_revisions: {wrong}") from None
+        found.append(watch)
+    return found
+
+
+def watched(watch: ContentWatch) -> tuple[str, list[str]]:
+    """A plugin's :class:`ContentWatch` as a table and its scope expressions."""
+    names = [watch.table, watch.session_column or "a", watch.consultation_column or "a"]
+    if not all(_IDENTIFIER.fullmatch(name) for name in names):
+        raise ValueError(f"not a table or column name: {names}")
+    scopes = [PUBLIC] if watch.public else []
+    if watch.session_column:
+        scopes.append(_of_session(watch.session_column))
+    if watch.consultation_column:
+        scopes.append(_of_consultation(watch.consultation_column))
+    if not scopes:
+        raise ValueError(f"{watch.table}: a ContentWatch names no revision to renew")
+    return watch.table, scopes
+
 
 _RENEW = ("INSERT INTO content_revision (scope, n) VALUES ({scope}, {random}) "
           "ON CONFLICT (scope) DO UPDATE SET n = excluded.n;")
@@ -64,9 +118,9 @@ def _bumps(scopes: list[str], row: str, dialect: str) -> str:
                     for scope in scopes)
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(tables: list[tuple[str, list[str]]]) -> list[str]:
     statements = []
-    for table, scopes in WATCHED:
+    for table, scopes in tables:
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
             statements.append(
                 f"CREATE TRIGGER IF NOT EXISTS revision_{table}_{event.lower()} AFTER {event} "
@@ -74,9 +128,9 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def _postgres_statements() -> list[str]:
+def _postgres_statements(tables: list[tuple[str, list[str]]]) -> list[str]:
     statements = []
-    for table, scopes in WATCHED:
+    for table, scopes in tables:
         statements.append(
             f"""CREATE OR REPLACE FUNCTION revision_{table}() RETURNS trigger
             LANGUAGE plpgsql AS $$
@@ -93,10 +147,16 @@ def _postgres_statements() -> list[str]:
     return statements
 
 
-def install_triggers(database: peewee.Database) -> None:
-    """Create the table and the triggers where they are missing (idempotent)."""
+def install_triggers(database: peewee.Database, plugins: Sequence[ContentWatch] = ()) -> None:
+    """Create the table and the triggers where they are missing (idempotent): for the
+    core's tables and the plugins' watched ones (tables not there yet are skipped)."""
     database.execute_sql(TABLE)
-    for statement in _postgres_statements() if is_postgres(database) else _sqlite_statements():
+    present = set(database.get_tables())
+    tables = [(t, scopes) for t, scopes in [*WATCHED, *(watched(w) for w in plugins)]
+              if t in present]
+    statements = _postgres_statements(tables) if is_postgres(database) \
+        else _sqlite_statements(tables)
+    for statement in statements:
         database.execute_sql(statement)
 
 

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from consultplatform import hookspecs
+from consultplatform import hookspecs, revisions
+from consultplatform.contributions import ContentWatch
 from consultplatform.db import db
 from consultplatform.demo import load_demo
 from consultplatform.events import emit_after_commit
@@ -95,6 +96,25 @@ def test_hook_cp_migrations(app):
     assert ("core", "m0001_initial") in applied
     with app.app_context():
         assert upgrade(registry()) == []  # nothing left to apply
+
+
+def test_hook_cp_content_revisions(app):
+    """The test plugin watches its notes: every write renews the public revision, by
+    the trigger the upgrade installed (whatever wrote the row)."""
+    watches = revisions.content_watches(registry(app))
+    assert ContentWatch("fullhooks_note", public=True) in watches
+    seen = [revisions.revision(revisions.PUBLIC_SCOPE)]
+    note = FullhooksNote.create(title="een")
+    seen.append(revisions.revision(revisions.PUBLIC_SCOPE))
+    FullhooksNote.update(title="twee").where(FullhooksNote.id == note.id).execute()
+    seen.append(revisions.revision(revisions.PUBLIC_SCOPE))
+    note.delete_instance()
+    seen.append(revisions.revision(revisions.PUBLIC_SCOPE))
+    assert len(set(seen)) == 4, seen
+    with pytest.raises(ValueError, match="names no revision"):
+        revisions.watched(ContentWatch("fullhooks_note"))
+    with pytest.raises(ValueError, match="not a table or column name"):
+        revisions.watched(ContentWatch("fullhooks_note; DROP TABLE x", public=True))
 
 
 def test_hook_cp_admin_views(app, admin_client):

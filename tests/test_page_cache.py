@@ -158,3 +158,52 @@ def test_unknown_and_draft_consultations_stay_404(app, client, slug):
     factories.consultation(slug="concept", status="draft")
     assert client.get(f"/c/{slug}").status_code == 404
     assert client.get(f"/c/{slug}").status_code == 404
+
+
+def _signup_fields(html: str) -> dict:
+    from consultplatform.testing.html import FormParser
+
+    parser = FormParser()
+    parser.feed(html)
+    form = next(f for f in parser.forms if f["attrs"].get("action", "").endswith("/aanmelden"))
+    return {f["name"]: f["value"] for f in form["fields"]}
+
+
+def test_the_sign_up_form_is_cached_and_its_token_works_for_every_visitor(app):
+    from consultplatform.models import Registration, SessionQuestion
+
+    parent = factories.consultation(slug="formulier")
+    meeting = factories.session(parent, title="Bijeenkomst")
+    first, second = app.test_client(), app.test_client()
+    url = f"/c/formulier/aanmelden?sessie={meeting.id}"
+    assert first.get(url).status_code == 200
+    response, statements = _statements(second, url)
+    assert response.status_code == 200 and len(statements) <= 2, statements
+    fields = _signup_fields(response.get_data(as_text=True))
+    assert fields["sessions"] == str(meeting.id)  # the ?sessie= choice, ticked
+    fields.update(name="Tweede Bezoeker", email="tweede@example.org", sector="none",
+                  side="government", privacy="y")
+    assert second.post("/c/formulier/aanmelden", data=fields).status_code == 303
+    assert Registration.select().count() == 1
+
+    SessionQuestion.create(session=meeting, label_nl="Wat wilt u bespreken?")
+    assert "Wat wilt u bespreken?" in second.get(url).get_data(as_text=True)
+
+
+def test_the_sign_up_form_follows_the_clock_and_invitations_stay_uncached(app, client,
+                                                                           monkeypatch):
+    parent = factories.consultation(slug="klokformulier")
+    now = timezone.now_local()
+    factories.session(parent, title="Vroege sessie",
+                      registration_closes_at=now + dt.timedelta(hours=1))
+    factories.session(parent, title="Late sessie")
+    factories.session(parent, title="Besloten sessie", audience="invite", invite_token="abc123")
+    html = client.get("/c/klokformulier/aanmelden").get_data(as_text=True)
+    assert "Vroege sessie" in html and "Besloten sessie" not in html
+    invited = client.get("/c/klokformulier/aanmelden?uitnodiging=abc123")
+    assert "Besloten sessie" in invited.get_data(as_text=True)
+    assert "Besloten sessie" not in client.get("/c/klokformulier/aanmelden").get_data(
+        as_text=True)
+    monkeypatch.setattr(timezone, "now_local", lambda: now + dt.timedelta(hours=2))
+    html = client.get("/c/klokformulier/aanmelden").get_data(as_text=True)
+    assert "Vroege sessie" not in html and "Late sessie" in html

@@ -58,6 +58,7 @@ def test_plugins_allowed_restricts_loading(migrated, instance_dir, tmp_path, mon
     ("plain_admin_view", "must subclass"),
     ("date_settings", "does not store as plain JSON"),
     ("wrapper", "wrappers are not supported"),
+    ("stray_watch", "ContentWatch items for tables named 'stray_watch_"),
 ])
 def test_bad_plugins_are_refused_at_start(migrated, instance_dir, module, message):
     with pytest.raises(PluginError, match=message):

@@ -24,7 +24,8 @@ import secrets
 import time
 from collections.abc import Callable
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
 
 from consultplatform.cache import cache
@@ -35,12 +36,12 @@ from consultplatform.plugins import registry
 # (well inside WTF_CSRF_TIME_LIMIT).
 TOKEN_PERIOD_SECONDS = 3600
 CACHE_CONTROL = "private, no-cache"
-# Renders a page; passed the template value for ``csrf_token``.
-Render = Callable[..., str]
 
 
-def cacheable() -> bool:
-    return (request.method in ("GET", "HEAD") and not request.query_string
+def cacheable(allowed_args: tuple[str, ...] = ()) -> bool:
+    """A GET with no query arguments but ``allowed_args`` (which the key then names) and
+    no flash message waiting."""
+    return (request.method in ("GET", "HEAD") and set(request.args) <= set(allowed_args)
             and not session.get("_flashes"))
 
 
@@ -53,14 +54,18 @@ def _token_fingerprint() -> str:
     return hashlib.sha256(f"{raw}:{period}".encode()).hexdigest()[:10]
 
 
-def cached_page(key: list, render: Render) -> Response:
-    """The page ``key`` names: from the cache, or ``render``-ed and kept.
+def cached_page(key: list, render: Callable[[], ResponseReturnValue],
+                allowed_args: tuple[str, ...] = ()) -> Response:
+    """The page ``key`` names: from the cache, or ``render``-ed and kept (a 200 only).
 
     ``key`` must hold everything the page depends on besides the language, the
-    plugins switched on and the site's settings, which are added here."""
-    if not cacheable():
-        return make_response(render(csrf_token=generate_csrf))
-    full_key = json.dumps(["page", *key, current_language(),
+    plugins switched on, the site's settings and the ``allowed_args`` of the query,
+    which are added here. The CSRF token the page was rendered with is taken out of
+    the kept copy and each visitor's own is put in."""
+    if not cacheable(allowed_args):
+        return make_response(render())
+    arguments = sorted((name, request.args.get(name, "")) for name in allowed_args)
+    full_key = json.dumps(["page", request.endpoint, *key, arguments, current_language(),
                            sorted(registry().enabled_names()),
                            current_app.config["SITE_NAME"]], default=str)
     content = hashlib.sha256(full_key.encode()).hexdigest()[:20]
@@ -71,12 +76,18 @@ def cached_page(key: list, render: Render) -> Response:
         return response
     entry = cache().get(full_key)
     if entry is None:
+        response = make_response(render())
+        if response.status_code != 200:
+            return response
+        body = response.get_data(as_text=True)
         marker = f"cp-csrf-{secrets.token_hex(16)}"
-        entry = {"body": render(csrf_token=lambda: marker), "marker": marker,
+        used = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        entry = {"body": body.replace(used, marker) if used else body, "marker": marker,
                  "at": int(time.time())}
         cache().set(full_key, entry)
-    body = entry["body"].replace(entry["marker"], generate_csrf())
-    response = make_response(body)
+    else:
+        body = entry["body"].replace(entry["marker"], generate_csrf())
+        response = make_response(body)
     response.last_modified = entry["at"]
     _headers(response, f"{content}-{_token_fingerprint()}")
     return response

@@ -18,6 +18,8 @@ from consultplatform.extensions import limiter
 from consultplatform.i18n import current_language
 from consultplatform.ids import parse_id
 from consultplatform.models import Consultation, ConsultationSession, Sector, SessionQuestion
+from consultplatform.public.page_cache import cacheable, cached_page
+from consultplatform.public.page_state import page_state
 from consultplatform.public.signup_form import (
     NEWS_CONSENT,
     answers_by_session,
@@ -32,6 +34,8 @@ from consultplatform.services.signup import Applicant, SignUp, describe, may_reg
 bp = Blueprint("signup", __name__)
 
 RESULT_KEY = "signup_result"
+# The one query argument the cached empty form may have.
+FORM_ARGS = ("sessie",)
 
 
 def signup_rate_limit() -> str:
@@ -61,6 +65,19 @@ def open_sessions(consultation: Consultation, invite_token: str | None) -> list[
 @bp.route("/c/<string(maxlength=80):slug>/aanmelden", methods=["GET", "POST"])
 @limiter.limit(signup_rate_limit, methods=["POST"])
 def form(slug: str):
+    if request.method == "GET" and cacheable(FORM_ARGS):
+        # The empty form (a session chosen through ?sessie=) is the same for every
+        # visitor until the consultation, its sessions, sectors or questions, the
+        # fill levels or the clock say otherwise: kept rendered, the visitor's own
+        # CSRF token put in (not with an invitation: that shows what only invitees see).
+        state = page_state(slug)
+        if state is None:
+            abort(404)
+        return cached_page([slug, state], lambda: _form(slug), FORM_ARGS)
+    return _form(slug)
+
+
+def _form(slug: str):
     consultation = _consultation(slug)
     invite_token = _invite_token()
     sessions = open_sessions(consultation, invite_token)

@@ -8,28 +8,25 @@ import datetime as dt
 import nh3
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
-from peewee import JOIN, fn
+from peewee import JOIN
 
-from consultplatform import timezone
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
 from consultplatform.models import (
     Consultation,
     ConsultationSession,
-    SeatTally,
     Sector,
     SitePage,
 )
-from consultplatform.prepared import CompiledQuery
 from consultplatform.public.page_cache import cacheable, cached_page
+from consultplatform.public.page_state import VISIBLE_STATUSES, page_state
 from consultplatform.revisions import PUBLIC_SCOPE as PUBLIC
-from consultplatform.revisions import revision, revision_query
+from consultplatform.revisions import revision
 from consultplatform.seat_counts import confirmed_counts
 from consultplatform.tokens import same_token
 
 bp = Blueprint("public", __name__)
 
-VISIBLE_STATUSES = ("published", "closed")
 ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "strong", "em", "br", "abbr"}
 
 
@@ -48,8 +45,8 @@ def _visible_consultations() -> list[Consultation]:
 
 @bp.get("/")
 def home():
-    return cached_page(["home", revision(PUBLIC)], lambda **context: render_template(
-        "public/home.html", consultations=_visible_consultations(), **context))
+    return cached_page(["home", revision(PUBLIC)], lambda: render_template(
+        "public/home.html", consultations=_visible_consultations()))
 
 
 @bp.get("/c/<string(maxlength=80):slug>")
@@ -60,11 +57,10 @@ def consultation(slug: str):
     state = page_state(slug)
     if state is None:
         abort(404)
-    return cached_page(["consultation", slug, state],
-                       lambda **context: _consultation_page(slug, "", **context))
+    return cached_page([slug, state], lambda: _consultation_page(slug, ""))
 
 
-def _consultation_page(slug: str, invite: str, **context) -> str:
+def _consultation_page(slug: str, invite: str) -> str:
     item = Consultation.get_or_none((Consultation.slug == slug)
                                     & Consultation.status.in_(VISIBLE_STATUSES))
     if item is None:
@@ -79,46 +75,7 @@ def _consultation_page(slug: str, invite: str, **context) -> str:
                 if s.audience == "public" or same_token(invite, s.invite_token)]
     confirmed = confirmed_counts([s.id for s in sessions])
     return render_template("public/consultation.html", consultation=item, sessions=sessions,
-                           confirmed=confirmed, invite=invite if sessions else "", **context)
-
-
-def _page_state_query(slug: str):
-    confirmed = fn.COALESCE(fn.SUM(SeatTally.n), 0)
-    return (Consultation
-            .select(Consultation.status, revision_query(PUBLIC), ConsultationSession.id,
-                    ConsultationSession.status, ConsultationSession.starts_at,
-                    ConsultationSession.registration_opens_at,
-                    ConsultationSession.registration_closes_at, confirmed)
-            .join(ConsultationSession, JOIN.LEFT_OUTER)
-            .join(SeatTally, JOIN.LEFT_OUTER,
-                  on=(SeatTally.session == ConsultationSession.id)
-                  & (SeatTally.status == "confirmed"))
-            .where(Consultation.slug == slug)
-            .group_by(Consultation.status, ConsultationSession.id, ConsultationSession.status,
-                      ConsultationSession.starts_at, ConsultationSession.registration_opens_at,
-                      ConsultationSession.registration_closes_at)
-            .order_by(ConsultationSession.id))
-
-
-_PAGE_STATE = CompiledQuery(_page_state_query, "slug")
-
-
-def page_state(slug: str) -> list | None:
-    """What a consultation's page shows besides the content revision, in one statement:
-    per session its confirmed seats and whether it is going ahead and open for
-    registration now. None when there is no such visible consultation."""
-    state: list = []
-    now = timezone.now_local()  # looked up now: tests move the clock
-    for status, content, session_id, session_status, starts, opens, closes, seats in \
-            _PAGE_STATE.rows(slug=slug):
-        if status not in VISIBLE_STATUSES:
-            return None
-        if not state:
-            state.append(content)
-        if session_id is not None:
-            state.append([session_id, int(seats),
-                          *ConsultationSession.timing(session_status, starts, opens, closes, now)])
-    return state or None
+                           confirmed=confirmed, invite=invite if sessions else "")
 
 
 def _site_page(slug: str):

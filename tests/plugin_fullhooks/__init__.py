@@ -7,6 +7,7 @@ from wtforms import Form, IntegerField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from consultplatform.api import (
+    ContentWatch,
     EventSpec,
     ExportDataset,
     Exporter,
@@ -34,6 +35,12 @@ def cp_session_sectors(sessions):
     """A panel with a sector of its own takes entrepreneurs of that sector only."""
     panels = [s for s in sessions if s.format_key == "fullhooks_panel" and s.sector_id]
     return {s.id: [s.sector_id] for s in panels} or None
+
+
+@hookimpl
+def cp_content_revisions():
+    """The notes show on the ping page's public counterpart: a note renews "public"."""
+    return [ContentWatch("fullhooks_note", public=True)]
 
 
 @hookimpl

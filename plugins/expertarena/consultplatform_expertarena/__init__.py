@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
-from consultplatform.api import MigrationSource, SessionFormat, hookimpl
+from consultplatform.api import ContentWatch, MigrationSource, SessionFormat, hookimpl
 from consultplatform_expertarena.arenas import FORMAT_KEY
 from consultplatform_expertarena.models import MODELS
 from consultplatform_expertarena.settings import NAME, ExpertarenaSettings
@@ -56,6 +56,13 @@ def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[in
         return None
     return {session_id: [sector.id for sector in sectors]
             for session_id, sectors in arena_sectors(arenas).items() if sectors}
+
+
+@hookimpl
+def cp_content_revisions() -> list[ContentWatch]:
+    """An arena's sectors decide whom the sign-up form offers it to, and which sectors
+    its analysis shows: the cached form and figures follow every change."""
+    return [ContentWatch("expertarena_arena_sector", public=True, session_column="session_id")]
 
 
 @hookimpl

@@ -3,7 +3,7 @@ insight, a changed theme link, a renamed theme or sector shows at once."""
 
 from __future__ import annotations
 
-from consultplatform.api import Insight, InsightTheme, Sector, Theme
+from consultplatform.api import Insight, InsightTheme, Sector, Theme, insights_scope, revision
 from consultplatform.testing import count_queries, factories, login, make_staff
 
 from . import helpers
@@ -84,3 +84,24 @@ def test_the_heatmap_and_an_arenas_page_follow_a_new_insight(app):
     helpers.insight(arena, farm, "ambities", [labour])
     assert "De meeste: 2 inzichten over" in client.get(heatmap).get_data(as_text=True)
     assert ">2<" in client.get(arena_page).get_data(as_text=True).replace(" ", "")
+
+
+def test_an_arenas_sectors_renew_its_sign_up_form_and_analysis(app, client):
+    """The plugin's cp_content_revisions: its arena sector table renews the public and
+    the insights revisions, so the cached sign-up form says at once whom an arena is for."""
+    from consultplatform_expertarena.models import ExpertarenaArenaSector
+
+    parent = helpers.consultation(slug="arena-sectoren")
+    farm, shop = factories.sector(parent, "Landbouw"), factories.sector(parent, "Detailhandel")
+    arena = helpers.arena(parent, sectors=(farm, shop))
+    url = f"/c/{parent.slug}/aanmelden"
+    before = client.get(url).get_data(as_text=True)
+    assert "Landbouw" in before and "Detailhandel" in before
+    public = revision("public")
+    insights = revision(insights_scope(parent.id))
+    ExpertarenaArenaSector.delete().where((ExpertarenaArenaSector.session == arena.id)
+                                          & (ExpertarenaArenaSector.sector == shop.id)).execute()
+    assert revision("public") != public and revision(insights_scope(parent.id)) != insights
+    after = client.get(url).get_data(as_text=True)
+    assert after != before
+    assert after.count("Detailhandel") < before.count("Detailhandel")

@@ -13,7 +13,7 @@ the gunicorn workers after the whole run. Prints one table (bench/report.py)
 and keeps the figures as JSON in bench/results/.
 
 Settings (environment): BENCH_SCALE (1 = 100,000 people), BENCH_SECONDS (per
-load level, default 10), BENCH_REPEAT (timed requests per staff page, 20),
+load level, default 10), BENCH_REPEAT (timed requests per staff page, 40),
 BENCH_WORKERS (gunicorn workers, 4), BENCH_CODE (the tree to measure, default
 this one; it needs its own `make install`), BENCH_DATABASE_URL (admin
 connection to PostgreSQL).
@@ -52,7 +52,7 @@ from common import (
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
-REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "40"))
 LEVELS = (1, 16, 64)
 CONNECTIONS = (16, 64)
 LOCK_SIGNUPS = int(os.environ.get("BENCH_LOCK_SIGNUPS", "200"))

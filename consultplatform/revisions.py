@@ -17,15 +17,19 @@ an admin edit, a cascade, a plugin's own query, a migration) is seen. A new
 revision is a random 53-bit number, not the old one plus one: a database
 restored from a backup, or emptied between tests, never hands out a revision
 again that a shared cache (Redis) already holds other content under. On
-PostgreSQL they are constraint triggers deferred to the commit: a transaction
-touches a revision row as the very last thing it does, which cannot deadlock
-with the row locks it took before. Like the seat counters' triggers, they are
-(re)installed after every upgrade (SQLite drops a table's triggers when a
-migration rebuilds it).
+PostgreSQL they are constraint triggers deferred to the commit, so a transaction
+touches revision rows as the very last thing it does; and each first locks one
+row every such transaction locks first (scope ``~order``), so two transactions
+that renew the same scopes in another order queue up instead of deadlocking.
+An update renews the scopes of the row before and after (it may have moved to
+another consultation). Like the seat counters' triggers, they are made again
+after every upgrade (SQLite drops a table's triggers when a migration rebuilds
+it, and a changed definition must take effect).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -119,31 +123,54 @@ def _bumps(scopes: list[str], row: str, dialect: str) -> str:
 
 
 def _sqlite_statements(tables: list[tuple[str, list[str]]]) -> list[str]:
+    """Dropped and made again at every upgrade, so a changed definition takes effect. An
+    update renews the scopes of the row before and after (it may have moved)."""
     statements = []
     for table, scopes in tables:
-        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS revision_{table}_{event.lower()} AFTER {event} "
-                f"ON {table} BEGIN {_bumps(scopes, row, 'sqlite')} END")
+        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
+                            ("DELETE", ("OLD",))):
+            name = f"revision_{table}_{event.lower()}"
+            renew = " ".join(_bumps(scopes, row, "sqlite") for row in rows)
+            statements.append(f"DROP TRIGGER IF EXISTS {name}")
+            statements.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} "
+                              f"BEGIN {renew} END")
     return statements
+
+
+
+
+def _postgres_name(table: str) -> str:
+    """``revision_<table>``, kept within PostgreSQL's 63 characters (a hash tells long
+    names apart)."""
+    name = f"revision_{table}"
+    if len(name) <= 63:
+        return name
+    return f"{name[:50]}_{hashlib.sha256(table.encode()).hexdigest()[:12]}"
+
+
+# Every revision-renewing transaction locks this row first (created when missing).
+_ORDER_FIRST = ("INSERT INTO content_revision (scope, n) VALUES ('~order', 0) "
+                "ON CONFLICT (scope) DO UPDATE SET n = 0;")
 
 
 def _postgres_statements(tables: list[tuple[str, list[str]]]) -> list[str]:
     statements = []
     for table, scopes in tables:
+        name = _postgres_name(table)
         statements.append(
-            f"""CREATE OR REPLACE FUNCTION revision_{table}() RETURNS trigger
+            f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
-              IF TG_OP = 'DELETE' THEN {_bumps(scopes, 'OLD', 'postgres')}
-              ELSE {_bumps(scopes, 'NEW', 'postgres')} END IF;
+              {_ORDER_FIRST}
+              IF TG_OP <> 'INSERT' THEN {_bumps(scopes, 'OLD', 'postgres')} END IF;
+              IF TG_OP <> 'DELETE' THEN {_bumps(scopes, 'NEW', 'postgres')} END IF;
               RETURN NULL;
             END $$""")
-        statements.append(f"DROP TRIGGER IF EXISTS revision_{table} ON {table}")
+        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         statements.append(
-            f"""CREATE CONSTRAINT TRIGGER revision_{table}
+            f"""CREATE CONSTRAINT TRIGGER {name}
             AFTER INSERT OR UPDATE OR DELETE ON {table}
-            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION revision_{table}()""")
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {name}()""")
     return statements
 
 

@@ -64,6 +64,21 @@ def test_insight_writes_renew_their_consultations_revision_only(app):
     assert revision(insights_scope(other.id)) == untouched
 
 
+def test_a_row_moved_to_another_consultation_renews_both(app):
+    first, second = factories.consultation(), factories.consultation()
+    here, there = factories.session(first), factories.session(second)
+    insight = Insight.create(session=here, text="Verhuist", category="ambities")
+    scopes = [insights_scope(first.id), insights_scope(second.id)]
+    before = [revision(scope) for scope in scopes]
+    Insight.update(session=there).where(Insight.id == insight.id).execute()
+    after = [revision(scope) for scope in scopes]
+    assert after[0] != before[0] and after[1] != before[1]
+    ConsultationSession.update(consultation=first).where(
+        ConsultationSession.id == there.id).execute()
+    assert [revision(scope) for scope in scopes][0] != after[0]
+    assert [revision(scope) for scope in scopes][1] != after[1]
+
+
 def _statements(client, url: str, **kwargs) -> tuple[object, list[str]]:
     with count_queries() as counted:
         response = client.get(url, **kwargs)
@@ -207,3 +222,43 @@ def test_the_sign_up_form_follows_the_clock_and_invitations_stay_uncached(app, c
     monkeypatch.setattr(timezone, "now_local", lambda: now + dt.timedelta(hours=2))
     html = client.get("/c/klokformulier/aanmelden").get_data(as_text=True)
     assert "Vroege sessie" not in html and "Late sessie" in html
+
+
+def test_transactions_renewing_scopes_in_opposite_orders_do_not_deadlock(app):
+    """One renews a consultation's insights scope, then the public one; the other the
+    other way round (through rows of their own, so only the revisions are shared); at
+    once, many times, on real connections."""
+    import threading
+
+    from consultplatform.db import db, write_transaction
+
+    parent = factories.consultation()
+    meetings = [factories.session(parent), factories.session(parent)]
+    themes = [Theme.create(consultation=parent, name=f"Werk {n}") for n in range(2)]
+    db.close()
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def work(own: int) -> None:
+        theme, meeting = themes[own], meetings[own]
+        try:
+            for n in range(30):
+                start.wait(10)
+                with db.connection_context(), write_transaction():
+                    writes = [lambda: Theme.update(position=n).where(Theme.id == theme.id)
+                              .execute(),
+                              lambda: ConsultationSession.update(capacity=n + 1).where(
+                                  ConsultationSession.id == meeting.id).execute()]
+                    for write in writes if own == 0 else reversed(writes):
+                        write()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            start.abort()
+
+    threads = [threading.Thread(target=work, args=(own,)) for own in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert [ConsultationSession.get_by_id(m.id).capacity for m in meetings] == [30, 30]

@@ -6,18 +6,21 @@ through an index on both databases (a scan over 100,000 rows took 350 ms).
   the database user may not create it, search works the same without the index
   (the upgrade logs that once).
 - SQLite: an FTS5 table with the trigram tokenizer over the same columns, kept
-  by triggers (external content), queried with a phrase per word.
+  by triggers (external content), queried with a phrase per word. An SQLite
+  older than 3.34 has no trigram tokenizer: search then scans, as before.
 
 Each word of the query must occur (in any of the three columns); a word under
-three characters is matched by a plain scan, as trigrams cannot find it.
+three characters is matched by a plain scan, as trigrams cannot find it. Case
+does not matter for ASCII letters on SQLite, for all letters on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import peewee
-from peewee import SQL, NodeList, fn
+from peewee import SQL, NodeList
 
 from consultplatform.db import is_postgres
 from consultplatform.models import Participant
@@ -29,23 +32,23 @@ SQLITE_TABLE = "participant_search"
 COLUMNS = ("name", "email", "organisation")
 MIN_INDEXED = 3
 
-_SQLITE = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS participant_search USING fts5(
-        name, email, organisation, content='participant', content_rowid='id',
-        tokenize='trigram')""",
-    """CREATE TRIGGER IF NOT EXISTS participant_search_insert AFTER INSERT ON participant BEGIN
+_SQLITE_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS participant_search USING fts5(
+    name, email, organisation, content='participant', content_rowid='id',
+    tokenize='trigram')"""
+_SQLITE_TRIGGERS = {
+    "participant_search_insert": """AFTER INSERT ON participant BEGIN
         INSERT INTO participant_search (rowid, name, email, organisation)
         VALUES (NEW.id, NEW.name, NEW.email, NEW.organisation); END""",
-    """CREATE TRIGGER IF NOT EXISTS participant_search_delete AFTER DELETE ON participant BEGIN
+    "participant_search_delete": """AFTER DELETE ON participant BEGIN
         INSERT INTO participant_search (participant_search, rowid, name, email, organisation)
         VALUES ('delete', OLD.id, OLD.name, OLD.email, OLD.organisation); END""",
-    """CREATE TRIGGER IF NOT EXISTS participant_search_update AFTER UPDATE OF name, email,
-        organisation ON participant BEGIN
+    "participant_search_update": """AFTER UPDATE OF name, email, organisation ON participant
+        BEGIN
         INSERT INTO participant_search (participant_search, rowid, name, email, organisation)
         VALUES ('delete', OLD.id, OLD.name, OLD.email, OLD.organisation);
         INSERT INTO participant_search (rowid, name, email, organisation)
         VALUES (NEW.id, NEW.name, NEW.email, NEW.organisation); END""",
-]
+}
 _SQLITE_REBUILD = "INSERT INTO participant_search (participant_search) VALUES ('rebuild')"
 _SQLITE_MATCH = "(SELECT rowid FROM participant_search WHERE participant_search MATCH ?)"
 # Indexes no model declares (the schema check leaves them out).
@@ -55,8 +58,11 @@ _POSTGRES_INDEX = ("CREATE INDEX IF NOT EXISTS participant_search_trgm ON partic
 
 
 def install(database: peewee.Database, *, fill: bool = False) -> None:
-    """Create the index (and on SQLite its triggers) where missing; ``fill`` indexes
-    the participants there are already (the migration)."""
+    """Create the index (on SQLite: its table and triggers, made again each time so a
+    changed definition takes effect). The index is filled from the participants when
+    ``fill`` is asked (the migration) and whenever its triggers were missing (a
+    migration that rebuilt the participant table dropped them: rows may have changed
+    unseen)."""
     if is_postgres(database):
         try:
             with database.atomic():
@@ -66,10 +72,36 @@ def install(database: peewee.Database, *, fill: bool = False) -> None:
             log.warning("participant search has no trigram index (pg_trgm could not be "
                         "created: %s); it works, but scans the table", refused)
         return
-    for statement in _SQLITE:
-        database.execute_sql(statement)
-    if fill:
+    try:
+        database.execute_sql(_SQLITE_TABLE)
+    except peewee.OperationalError as refused:  # no trigram tokenizer before SQLite 3.34
+        log.warning("participant search has no index (SQLite's FTS5 trigram tokenizer is "
+                    "missing: %s); it works, but scans the table", refused)
+        return
+    present = {row[0] for row in database.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE "
+        "'participant_search_%'").fetchall()}
+    for name, body in _SQLITE_TRIGGERS.items():
+        database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+        database.execute_sql(f"CREATE TRIGGER {name} {body}")
+    if fill or present != set(_SQLITE_TRIGGERS):
         database.execute_sql(_SQLITE_REBUILD)
+
+
+def _trigram_available() -> bool:
+    """Does this SQLite library have FTS5 with the trigram tokenizer (3.34 and later)?
+    Asked once, of a database in memory: no statement on the real one per request."""
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+
+
+TRIGRAMS = _trigram_available()
 
 
 def _joined():
@@ -90,9 +122,9 @@ def _like_pattern(word: str) -> str:
 def _word_condition(word: str):
     if is_postgres():
         return NodeList((_joined(), SQL("ILIKE"), _like_pattern(word), SQL("ESCAPE '\\'")))
-    if len(word) < MIN_INDEXED:
-        return NodeList((fn.lower(_joined()), SQL("LIKE"), _like_pattern(word.lower()),
-                         SQL("ESCAPE '\\'")))
+    if len(word) < MIN_INDEXED or not TRIGRAMS:
+        # SQLite's LIKE ignores the case of ASCII letters; the word as typed for others.
+        return NodeList((_joined(), SQL("LIKE"), _like_pattern(word), SQL("ESCAPE '\\'")))
     phrase = '"' + word.replace('"', '""') + '"'
     return Participant.id.in_(SQL(_SQLITE_MATCH, [phrase]))
 

@@ -102,3 +102,26 @@ def test_search_statements_do_not_grow_with_the_people(app, admin_client, people
             factories.participant(parent, name=f"Holtrop {n}")
 
     assert_flat_statements(admin_client, "/admin/participant/?search=holtrop", more)
+
+
+def test_short_words_and_letters_beyond_ascii(people):
+    ozil = factories.participant(people["jan"].consultation, name="Mesut Özil")
+    assert _found("Öz") == {ozil.id}
+    assert _found("Özil") == {ozil.id}
+
+
+def test_an_index_whose_triggers_went_missing_is_filled_again(people):
+    """A migration that rebuilds the participant table drops its triggers; the next
+    upgrade makes them again and refills the index from the table."""
+    from consultplatform import search
+
+    if is_postgres():
+        pytest.skip("the FTS5 index and its triggers: SQLite")
+    for name in ("participant_search_insert", "participant_search_update",
+                 "participant_search_delete"):
+        db.execute_sql(f"DROP TRIGGER {name}")
+    Participant.update(name="Roos Verhuisd").where(Participant.id == people["anouk"].id).execute()
+    assert _found("verhuisd") == set()  # the index did not see it
+    search.install(db.obj)
+    assert _found("verhuisd") == {people["anouk"].id}
+    assert _found("holtrop") == {people["anouk"].id}  # the organisation still

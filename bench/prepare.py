@@ -86,17 +86,23 @@ def _dataset_step(code: Code, url: str, instance: str, *args: str) -> dict:
 
 
 def _parallel(code: Code, url: str, instance: str, step: str, ids: dict, total: int) -> None:
-    """Run ``step`` over ``range(total)`` in PROCESSES processes at once."""
+    """Run ``step`` over ``range(total)`` in PROCESSES processes at once (their output in
+    files: a pipe nobody reads could stall a process)."""
     chunk = -(-total // PROCESSES)
     env = app_env(code, url, instance)
     jobs = []
     for start in range(0, total, chunk):
         args = [code.python, str(HERE / "dataset.py"), step, url, instance, json.dumps(ids),
                 str(start), str(min(total, start + chunk))]
-        jobs.append(subprocess.Popen(args, env=env, cwd=code.root, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True))
-    failures = [job.communicate()[1][-3000:] for job in jobs]
-    failures = [err for job, err in zip(jobs, failures, strict=True) if job.returncode]
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - closed after the job ends
+        jobs.append((subprocess.Popen(args, env=env, cwd=code.root, stdout=log, stderr=log),
+                     log))
+    failures = []
+    for job, log in jobs:
+        if job.wait():
+            log.seek(0)
+            failures.append(log.read().decode(errors="replace")[-3000:])
+        log.close()
     if failures:
         raise RuntimeError(f"loading {step} failed:\n" + "\n".join(failures))
 

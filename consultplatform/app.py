@@ -13,7 +13,8 @@ from werkzeug.routing import IntegerConverter
 from consultplatform import cli, errors, i18n
 from consultplatform.admin import init_admin
 from consultplatform.auth.views import bp as auth_bp
-from consultplatform.cache import init_cache
+from consultplatform.cache import EXTENSION_KEY as CACHE_KEY
+from consultplatform.cache import init_cache, release_fingerprint
 from consultplatform.config import load_config
 from consultplatform.db import PoolSettings, db, init_database
 from consultplatform.extensions import babel, csrf, limiter, login_manager
@@ -78,6 +79,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_admin(app, plugins)
 
     register_template_helpers(app)
+    app.extensions[CACHE_KEY].release = release_fingerprint(
+        app, [f"{info.name}={info.version}" for info in plugins.info()])
     errors.register_error_handlers(app)
     cli.register(app)
     return app

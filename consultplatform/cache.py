@@ -13,6 +13,7 @@ error page.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -102,9 +103,13 @@ class Cache:
         self._lock = threading.Lock()
         self._store = store
         self._store_down_until = 0.0
+        # The code's fingerprint (release_fingerprint): what an older release kept is
+        # never read by a newer one, on this machine or in a shared Redis.
+        self.release = ""
 
     def _key(self, key: str) -> str:
-        return f"{self.prefix}:cache:{hashlib.sha256(key.encode()).hexdigest()}"
+        digest = hashlib.sha256(f"{self.release}\n{key}".encode()).hexdigest()
+        return f"{self.prefix}:cache:{digest}"
 
     def get(self, key: str) -> Any | None:
         name = self._key(key)
@@ -117,14 +122,18 @@ class Cache:
         raw = self._shared("get", name)
         if raw is None:
             return None
-        value = json.loads(raw)
+        try:
+            value = json.loads(raw)
+        except ValueError:  # not what this code writes: a miss
+            return None
         self._remember(name, value, now)
         return value
 
     def set(self, key: str, value: Any) -> None:
         name = self._key(key)
+        text = json.dumps(value, separators=(",", ":"))  # JSON or nothing, memory included
         self._remember(name, value, time.monotonic())
-        self._shared("set", name, json.dumps(value, separators=(",", ":")), self.seconds)
+        self._shared("set", name, text, self.seconds)
 
     def clear(self) -> None:
         """Forget every entry of this cache (its prefix in the shared store too). Tests
@@ -165,6 +174,25 @@ def init_cache(app: Flask) -> Cache:
     return cache
 
 
+def release_fingerprint(app: Flask, versions: list[str]) -> str:
+    """What a cached page or figure was made with besides the data: the installed
+    versions of the core and the plugins, and every template and translation file
+    the app reads (name, size and time), so a deploy starts a fresh cache."""
+    digest = hashlib.sha256("\n".join(versions).encode())
+    folders = [os.path.join(app.instance_path, "templates")]
+    folders += [os.path.join(bp.root_path, bp.template_folder)
+                for bp in [app, *app.blueprints.values()] if bp.template_folder]
+    folders += str(app.config.get("BABEL_TRANSLATION_DIRECTORIES", "")).split(";")
+    for folder in sorted({os.path.abspath(f) for f in folders if f and os.path.isdir(f)}):
+        for root, _dirs, files in sorted(os.walk(folder)):
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                with contextlib.suppress(OSError):
+                    stat = os.stat(path)
+                    digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def cache() -> Cache:
     """The current app's cache."""
     return current_app.extensions[EXTENSION_KEY]
@@ -179,7 +207,7 @@ def remembered(key: list, compute: Callable[[], Any]) -> Any:
         return compute()
     name = json.dumps(["value", *key], separators=(",", ":"), default=str)
     found = cache().get(name)
-    if found is not None:
+    if isinstance(found, dict) and "value" in found:
         return found["value"]
     value = compute()
     cache().set(name, {"value": value})

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import os
 import select
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -75,33 +76,56 @@ class PoolSettings:
 
 
 class PooledPostgres(PooledPostgresqlDatabase):
-    """peewee's pool, with the check-out check made local.
+    """peewee's pool, with the check-out check made local for busy connections.
 
     peewee asks the server ``SELECT 1`` before handing out an idle connection: a
     round trip on every request. A connection the server has ended (a restart,
     ``pg_terminate_backend``, an idle timeout) has something to read on its socket
     (the server's last message, or the end of the stream), while a healthy idle one
     has nothing; so a zero-timeout poll of the socket tells them apart for the cost
-    of a system call. A connection with anything unexpected to read is replaced.
+    of a system call, and one with anything unexpected to read is replaced. A
+    connection idle for longer than ``QUIET_SECONDS`` is still asked ``SELECT 1``:
+    a firewall or load balancer may have dropped it without a word (TCP keepalives,
+    on by default, make such a drop show on the socket as well).
     """
+
+    QUIET_SECONDS = 30.0
 
     def _is_closed(self, conn: Any) -> bool:
         if conn.closed:
             return True
+        last = self._last_out.get(id(conn), 0.0)
+        now = time.monotonic()
+        self._last_out[id(conn)] = now
+        if now - last > self.QUIET_SECONDS:
+            return bool(super()._is_closed(conn))  # the round trip, now and then
         status = self._adapter.txn_status(conn)
         if status == self._adapter.txn_unknown:
             return True
         if status != self._adapter.txn_idle:
             return not self._adapter.is_connection_reusable(conn)  # rolls back
-        try:
-            readable, _, _ = select.select([conn.fileno()], [], [], 0)
-        except (OSError, ValueError):
-            readable = [True]
-        if readable:  # ended by the server: the pool drops it, so close our end
+        poller = select.poll()
+        poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+        if poller.poll(0):  # ended by the server: the pool drops it, so close our end
             with contextlib.suppress(Exception):
                 conn.close()
+            self._last_out.pop(id(conn), None)
             return True
         return False
+
+    @property
+    def _last_out(self) -> dict[int, float]:
+        """{connection id: when it was last handed out} (monotonic seconds)."""
+        found = self.__dict__.get("_cp_last_out")
+        if found is None:
+            found = self.__dict__["_cp_last_out"] = {}
+        return found
+
+
+# TCP keepalives for PostgreSQL connections unless the URL says otherwise: an idle
+# connection a network device dropped is noticed within about two minutes.
+KEEPALIVES = {"keepalives": "1", "keepalives_idle": "60", "keepalives_interval": "10",
+              "keepalives_count": "3"}
 
 
 def make_database(url: str, instance_path: str,
@@ -136,6 +160,7 @@ def make_database(url: str, instance_path: str,
             "password": unquote(parts.password) if parts.password else None,
             "host": parts.hostname or "127.0.0.1",
             "port": parts.port or 5432,
+            **KEEPALIVES,
             **dict(parse_qsl(parts.query)),
         }
         postgres_class = PooledPostgres if pooled else PostgresqlDatabase

@@ -23,12 +23,12 @@ class CompiledQuery:
         """``build(**placeholders)`` returns the peewee select; ``names`` are its
         parameters, given by keyword to :meth:`rows`."""
         self._build, self._names = build, names
-        self._compiled: dict[int, tuple[str, list, list[Callable[[Any], Any]]]] = {}
+        self._compiled: dict[tuple[int, type], tuple[str, list, list[Callable[[Any], Any]]]] = {}
         self._lock = threading.Lock()
 
     def _compile(self) -> tuple[str, list, list[Callable[[Any], Any]]]:
         database = db.obj
-        key = id(database)
+        key = (id(database), type(database))  # the dialect: another database, other SQL
         found = self._compiled.get(key)
         if found is None:
             # Values no real parameter has: where they land in the parameters is where

@@ -75,8 +75,8 @@ def test_a_row_moved_to_another_consultation_renews_both(app):
     assert after[0] != before[0] and after[1] != before[1]
     ConsultationSession.update(consultation=first).where(
         ConsultationSession.id == there.id).execute()
-    assert [revision(scope) for scope in scopes][0] != after[0]
-    assert [revision(scope) for scope in scopes][1] != after[1]
+    moved_back = [revision(scope) for scope in scopes]
+    assert moved_back[0] != after[0] and moved_back[1] != after[1]
 
 
 def _statements(client, url: str, **kwargs) -> tuple[object, list[str]]:
@@ -245,13 +245,13 @@ def test_transactions_renewing_scopes_in_opposite_orders_do_not_deadlock(app):
             for n in range(30):
                 start.wait(10)
                 with db.connection_context(), write_transaction():
-                    writes = [lambda: Theme.update(position=n).where(Theme.id == theme.id)
+                    writes = [lambda n=n: Theme.update(position=n).where(Theme.id == theme.id)
                               .execute(),
-                              lambda: ConsultationSession.update(capacity=n + 1).where(
+                              lambda n=n: ConsultationSession.update(capacity=n + 1).where(
                                   ConsultationSession.id == meeting.id).execute()]
                     for write in writes if own == 0 else reversed(writes):
                         write()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
             start.abort()
 
@@ -262,3 +262,31 @@ def test_transactions_renewing_scopes_in_opposite_orders_do_not_deadlock(app):
         thread.join(60)
     assert not errors, errors
     assert [ConsultationSession.get_by_id(m.id).capacity for m in meetings] == [30, 30]
+
+
+@pytest.mark.parametrize("query", ["?sessie=abc", "?sessie=999999", "?sessie=1&sessie=2",
+                                   "?&&", "?sessie=1&x=2", "?SESSIE=1"])
+def test_odd_query_strings_are_answered_but_never_kept(app, client, query):
+    from consultplatform.cache import cache
+
+    parent = factories.consultation(slug="vreemd")
+    factories.session(parent, title="Sessie")
+    with app.app_context():
+        before = len(cache()._memory)
+    for path in ("/", "/c/vreemd", "/c/vreemd/aanmelden"):
+        response = client.get(path + query)
+        assert response.status_code in (200, 404)
+        assert "ETag" not in response.headers
+    with app.app_context():
+        assert len(cache()._memory) == before
+
+
+def test_a_new_release_does_not_read_what_an_older_one_kept(app, client):
+    from consultplatform.cache import cache
+
+    factories.consultation(title="Oude opmaak")
+    first = client.get("/")
+    with app.app_context():
+        cache().release = "a-newer-release"
+    second = client.get("/")
+    assert second.headers["ETag"] != first.headers["ETag"]

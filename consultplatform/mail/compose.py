@@ -134,9 +134,14 @@ def _compose(mail: OutboxMail, participant: Participant, session: ConsultationSe
         subject = str(SUBJECTS[mail.kind]) % {"title": session.title}
         text = render_template(f"mail/{mail.kind}.txt", **values)
         html = render_template(f"mail/{mail.kind}.html", subject=subject, **values)
+    # The row must still be the one queued: after a rolled-back savepoint SQLite may
+    # hand its id to another mail, and this one must not be written over it.
     (OutboxMail.update(subject=subject[:300], text_body=text, html_body=html, ics=ics,
                        compose_spec=None)
-     .where((OutboxMail.id == mail.id) & OutboxMail.compose_spec.is_null(False)).execute())
+     .where((OutboxMail.id == mail.id) & OutboxMail.compose_spec.is_null(False)
+            & (OutboxMail.kind == mail.kind) & (OutboxMail.to_address == mail.to_address)
+            & (OutboxMail.created_at == mail.created_at))
+     .execute())
 
 
 def _context(kind: str, spec: dict[str, Any], participant: Participant,

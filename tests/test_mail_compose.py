@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import re
 from email import policy
 
 from flask import template_rendered
@@ -18,7 +19,7 @@ from icalendar import Calendar, Event
 from consultplatform.db import db
 from consultplatform.mail.compose import compose
 from consultplatform.mail.delivery import deliver_due
-from consultplatform.mail.ics import build_ics
+from consultplatform.mail.ics import amsterdam_timezone, build_calendar, build_ics
 from consultplatform.models import OutboxMail, Registration
 from consultplatform.services.signup import Applicant, SignUp, cancel, sign_up
 from consultplatform.testing import factories
@@ -117,3 +118,18 @@ def test_the_timezone_block_is_the_one_icalendar_would_add(app):
     theirs.add_missing_timezones()
     assert ours.walk("VTIMEZONE")[0].to_ical() == theirs.walk("VTIMEZONE")[0].to_ical()
     assert ours.subcomponents[0].name == "VTIMEZONE"  # before the event that uses it
+
+
+def test_the_calendar_file_is_what_icalendar_itself_would_write(app):
+    """The timezone block is serialised once and put in; the file is byte for byte
+    the one icalendar writes with the block added as a component."""
+    parent, meeting = _meeting()
+    registration = factories.registration(factories.participant(parent), meeting)
+    with app.test_request_context():
+        for method in ("REQUEST", "CANCEL", "PUBLISH"):
+            calendar = build_calendar(registration, method, sequence=3)
+            calendar.subcomponents.insert(0, amsterdam_timezone())
+            expected = calendar.to_ical().decode("utf-8")
+            made = build_ics(registration, method, sequence=3)
+            dtstamp = re.compile(r"DTSTAMP:\S+")  # the moment it was made
+            assert dtstamp.sub("", made) == dtstamp.sub("", expected)

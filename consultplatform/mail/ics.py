@@ -32,11 +32,27 @@ def amsterdam_timezone() -> Timezone:
     return Timezone.from_tzid(AMSTERDAM.key)
 
 
+@functools.cache
+def _amsterdam_timezone_text() -> bytes:
+    """The VTIMEZONE block as iCalendar text, serialised once per process (it was most
+    of the time a calendar file took)."""
+    return amsterdam_timezone().to_ical()
+
+
 def build_ics(registration: Registration, method: str = "REQUEST",
               sequence: int | None = None) -> str:
     """The invitation (``REQUEST``), its cancellation (``CANCEL``) or a file to import
     (``PUBLISH``) as iCalendar text. ``sequence``: the calendar sequence the mail was
-    queued with (default: the registration's current one)."""
+    queued with (default: the registration's current one). The timezone block goes in
+    before the event that uses it, as ``Calendar.add_component`` would put it."""
+    text = build_calendar(registration, method, sequence).to_ical()
+    event_at = text.index(b"BEGIN:VEVENT\r\n")
+    return (text[:event_at] + _amsterdam_timezone_text() + text[event_at:]).decode("utf-8")
+
+
+def build_calendar(registration: Registration, method: str = "REQUEST",
+                   sequence: int | None = None) -> Calendar:
+    """The calendar with its one event, without the timezone block."""
     session = registration.session
     consultation = session.consultation
     calendar = Calendar()
@@ -70,6 +86,5 @@ def build_ics(registration: Registration, method: str = "REQUEST",
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    calendar.add_component(amsterdam_timezone())
     calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+    return calendar

@@ -73,10 +73,12 @@ def form(slug: str):
         state = page_state(slug)
         if state is None:
             abort(404)
-        # Kept for the sessions there are, not for whatever ?sessie= someone types.
+        # Kept for the sessions there are, not for whatever ?sessie= someone types. The
+        # form shows no fill levels: a sign-up does not make it render again.
         wanted = request.args.get("sessie")
-        if wanted is None or any(str(item[0]) == wanted for item in state[1:]):
-            return cached_page([slug, state], lambda: _form(slug), FORM_ARGS)
+        sessions = [[session_id, going, open_] for session_id, _seats, going, open_ in state[1:]]
+        if wanted is None or any(str(item[0]) == wanted for item in sessions):
+            return cached_page([slug, state[0], sessions], lambda: _form(slug), FORM_ARGS)
     return _form(slug)
 
 

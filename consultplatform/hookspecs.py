@@ -28,7 +28,13 @@ if TYPE_CHECKING:
         SessionFormat,
     )
     from consultplatform.db import BaseModel
-    from consultplatform.models import Consultation, ConsultationSession, Registration, Theme
+    from consultplatform.models import (
+        Consultation,
+        ConsultationSession,
+        Registration,
+        StaffUser,
+        Theme,
+    )
     from consultplatform.vocabulary import Vocabulary
 
 PROJECT = "consultplatform"
@@ -154,6 +160,17 @@ def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[in
     session nobody names is open to every sector). Entrepreneurs of another sector,
     or of none, cannot take a seat there and are told which sessions are theirs;
     the public side (government, education, others) is never restricted.
+    """
+
+
+@hookspec
+def cp_moderated_sessions(staff: StaffUser) -> list[int]:
+    """Sessions this plugin makes ``staff`` a moderator of, besides the session's own
+    ``moderator`` (an Expertarena's co-moderators, a workshop's facilitators).
+
+    Called when the admin works out which consultations a moderator may choose and
+    see (consultplatform.workspace); enabled plugins only. Returns session ids (an
+    empty list when there are none). One query, please: it runs on staff pages.
     """
 
 

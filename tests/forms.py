@@ -70,7 +70,7 @@ def form_data(html: str, action_contains: str = "") -> dict:
         if form["method"].lower() == "post" and action_contains in form["action"] \
                 and "csrf_token" in form["data"] \
                 and (len(form["data"]) > 1 or action_contains) \
-                and form["action"] not in ("/taal", "/auth/logout"):
+                and form["action"] not in ("/taal", "/auth/logout", "/admin/werkruimte/"):
             data = dict(form["data"])
             return {k: (v[0] if isinstance(v, list) and len(v) == 1 and k != "formats" else v)
                     for k, v in data.items()}

@@ -23,6 +23,7 @@ from consultplatform.admin.sessions import SessionView
 from consultplatform.admin.site_pages import SitePageView
 from consultplatform.admin.staff import StaffUserView
 from consultplatform.admin.themes import ThemeView
+from consultplatform.admin.workspace import WorkspaceView, switcher
 from consultplatform.hardening import csp_nonce
 from consultplatform.models import (
     AuditLog,
@@ -69,6 +70,9 @@ def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:
         admin.add_view(view_class(model, name=label, endpoint=endpoint))
     admin.add_view(OutboxMailView(OutboxMail, name=_l("Outbox"), endpoint="outbox"))
     admin.add_view(PluginsView(name=_l("Plugins"), endpoint="plugins", url="/admin/plugins"))
+    admin.add_view(WorkspaceView(name=_l("Consultation"), endpoint="workspace",
+                                 url="/admin/werkruimte"))
+    app.jinja_env.globals["workspace_switcher"] = switcher
     for plugin_name, view in plugins.items("cp_admin_views", only_enabled=False):
         if not isinstance(view, AccessMixin):
             raise PluginError(f"{plugin_name}: admin views must subclass SecureModelView "

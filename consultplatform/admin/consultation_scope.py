@@ -20,17 +20,18 @@ from wtforms.fields import Choice
 from consultplatform.admin.base import parse_id
 from consultplatform.mixins import MixinBase
 from consultplatform.models import Consultation
+from consultplatform.workspace import current_consultation_id
 
 
 def chosen_consultation(form: Any, obj: Any = None) -> int | None:
-    """The consultation the form is about: the posted one, the edited row's, or
-    ``?consultation=`` on a new form."""
+    """The consultation the form is about: the posted one, the edited row's,
+    ``?consultation=`` on a new form, or the one the staff member works on."""
     if request.method == "POST" and "consultation" in form:
         data = form.consultation.data
         return getattr(data, "id", None) if data is not None else None
     if obj is not None:
         return obj.consultation_id
-    return parse_id(request.args.get("consultation", ""))
+    return parse_id(request.args.get("consultation", "")) or current_consultation_id()
 
 
 class TaggedChoicesMixin(MixinBase):

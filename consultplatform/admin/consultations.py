@@ -21,6 +21,7 @@ from consultplatform.slugs import unique_slug
 
 
 class ConsultationView(CoreModelView):
+    consultation_field = Consultation.id
     column_list = ["title", "slug", "status", "organiser", "starts_on", "ends_on"]
     column_searchable_list = ["title", "slug", "organiser"]
     column_filters = ["status", "starts_on", "ends_on"]

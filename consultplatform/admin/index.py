@@ -8,11 +8,14 @@ from typing import Any
 
 from flask import url_for
 from flask_admin import AdminIndexView, expose
+from flask_login import current_user
 from peewee import JOIN, fn
 
 from consultplatform.admin.base import AccessMixin
+from consultplatform.auth.roles import is_staff
 from consultplatform.models import Consultation, ConsultationSession, Participant, SeatTally
 from consultplatform.seat_counts import status_counts
+from consultplatform.workspace import current_consultation_id, scope_to, visible_consultations
 
 # The registration list's filter on one session is its first filter ("flt0_0=<id>").
 SESSION_FILTER_ARG = "0"
@@ -33,7 +36,7 @@ def session_counts(session_ids: Iterable[int] | None = None) -> dict[int, dict[s
 def consultation_counts() -> list[dict]:
     """One row per consultation, four queries whatever the data size (registrations
     from the seat counters)."""
-    consultations = list(Consultation.select().order_by(Consultation.created_at.desc()))
+    consultations = list(scoped(Consultation.select().order_by(Consultation.created_at.desc())))
     sessions = dict(ConsultationSession.select(ConsultationSession.consultation,
                                                fn.COUNT(ConsultationSession.id))
                     .group_by(ConsultationSession.consultation).tuples())
@@ -64,6 +67,7 @@ def fill_levels() -> dict[int, list[dict]]:
                         ConsultationSession.title, ConsultationSession.starts_at,
                         ConsultationSession.capacity, ConsultationSession.status)
                 .order_by(ConsultationSession.starts_at, ConsultationSession.id))
+    sessions = scoped(sessions)
     counts = session_counts()
     levels: dict[int, list[dict]] = {}
     for session in sessions:
@@ -79,6 +83,20 @@ def fill_levels() -> dict[int, list[dict]]:
             "url": registrations_url(session.id),
         })
     return levels
+
+
+def scoped(query: Any) -> Any:
+    """Only the current consultation's rows when the staff member works on one; a
+    moderator's "all" is all of theirs."""
+    consultation_id = current_consultation_id()
+    if consultation_id is not None:
+        return scope_to(query, consultation_id)
+    if is_staff() and current_user.role == "moderator":
+        theirs = visible_consultations(current_user).select(Consultation.id)
+        model = query.model
+        column = model.id if model is Consultation else model.consultation
+        return query.where(column.in_(theirs))
+    return query
 
 
 class IndexView(AccessMixin, AdminIndexView):

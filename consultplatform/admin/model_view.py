@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask_admin.model import typefmt
 
@@ -12,9 +13,21 @@ from consultplatform.admin.labels import LABELS
 from consultplatform.models import (
     choices,
 )
+from consultplatform.workspace import current_consultation_id, scope_choices, sessions_of
 
 
 class CoreModelView(SecureModelView):
+    """Labels, choices and formats of every core and plugin model view, and the
+    current-consultation scope (consultplatform.workspace): the list, the counts,
+    the records one may open and every choice list in the forms are of the
+    consultation the staff member works on."""
+
+    # How a row belongs to a consultation: the field holding it, or one holding a
+    # session; neither: rows that are not one consultation's (staff, site pages).
+    # Override consultation_condition for another path.
+    consultation_field: Any = None
+    session_field: Any = None
+
     column_labels = LABELS
     column_default_sort: tuple[str, bool] | list[tuple[str, bool]] = ("id", True)
     column_type_formatters = {**typefmt.BASE_FORMATTERS, dt.datetime: utc_datetime,
@@ -30,3 +43,26 @@ class CoreModelView(SecureModelView):
         "result": choices.AUDIT_RESULTS,
         "language": choices.LANGUAGES,
     }
+
+    def consultation_condition(self, consultation_id: int) -> Any:
+        """The rows of ``consultation_id``, or None for a view that is not scoped."""
+        if self.consultation_field is not None:
+            return self.consultation_field == consultation_id
+        if self.session_field is not None:
+            return self.session_field.in_(sessions_of(consultation_id))
+        return None
+
+    def get_query(self):
+        query = super().get_query()
+        consultation_id = current_consultation_id()
+        if consultation_id is not None:
+            condition = self.consultation_condition(consultation_id)
+            if condition is not None:
+                query = query.where(condition)
+        return query
+
+    def create_form(self, obj=None):
+        return scope_choices(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return scope_choices(super().edit_form(obj))

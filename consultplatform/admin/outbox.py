@@ -20,8 +20,9 @@ from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
 from consultplatform.logging_setup import redact
-from consultplatform.models import OutboxMail, choices
+from consultplatform.models import OutboxMail, Registration, choices
 from consultplatform.services.signup import deliver_soon
+from consultplatform.workspace import sessions_of
 
 OUTBOX_LABELS = {
     **LABELS,
@@ -58,6 +59,13 @@ class OutboxMailView(CoreModelView):
     column_labels = OUTBOX_LABELS
     column_choices = {"status": choices.MAIL_STATUSES, "language": choices.LANGUAGES}
     column_formatters_detail = {"text_body": _plain_text}
+
+    def consultation_condition(self, consultation_id: int) -> Any:
+        """The mails about registrations of the consultation (a mail about no
+        registration, such as a staff account's unlock link, is under "all")."""
+        return OutboxMail.registration.in_(
+            Registration.select(Registration.id)
+            .where(Registration.session.in_(sessions_of(consultation_id))))
 
     def _may_run_actions(self) -> bool:
         return is_staff() and current_user.role in self.action_roles

@@ -21,6 +21,7 @@ from consultplatform.seats import lock_sessions_of
 
 
 class ParticipantView(CoreModelView):
+    consultation_field = Participant.consultation
     list_prefetch = ((Consultation, Participant), (Sector, Participant))
     column_list = ["name", "email", "organisation", "consultation", "sector", "side", "language"]
     column_searchable_list = ["name", "email", "organisation"]

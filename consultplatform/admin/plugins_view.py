@@ -16,6 +16,7 @@ from consultplatform.db import db, utcnow
 from consultplatform.forms import SafeForm
 from consultplatform.models import Consultation, PluginSetting
 from consultplatform.plugins import PluginError, registry
+from consultplatform.workspace import current_consultation_id
 
 
 def _json_safe(value: Any) -> Any:
@@ -90,7 +91,9 @@ class PluginsView(SecureView):
             flash(_("Settings saved."), "success")
             return redirect(request.full_path, code=303)
         status = 422 if request.method == "POST" else 200
+        chosen = current_consultation_id()  # the consultation the staff member works on
         consultations = list(Consultation.select(Consultation.id, Consultation.title)
+                             .where(Consultation.id == chosen if chosen else True)
                              .order_by(Consultation.title))
         return self.render("admin/cp_plugin_settings.html", form=form, plugin=name,
                            consultation=consultation, consultations=consultations), status

@@ -19,6 +19,7 @@ from consultplatform.models import (
 
 class QuestionView(CoreModelView):
     """Questions on a session's sign-up form; administrators write, staff read."""
+    session_field = SessionQuestion.session
 
     list_prefetch = (ConsultationSession,)
     column_list = ["session", "position", "kind", "label_nl", "required"]

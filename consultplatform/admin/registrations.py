@@ -49,6 +49,7 @@ REGISTRATION_ACTIONS = ("attended", "no_show", "promote", "move_up", "move_down"
 
 
 class RegistrationView(CoreModelView):
+    session_field = Registration.session
     list_prefetch = ((Participant, Registration), (ConsultationSession, Registration))
     column_list = ["participant", "session", "status", "queue_position", "attendance",
                    "created_at", "promoted_at", "cancelled_at"]

@@ -6,10 +6,12 @@ from consultplatform.admin.consultation_scope import ConsultationScopedView
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.models import (
     Consultation,
+    Sector,
 )
 
 
 class SectorView(ConsultationScopedView, CoreModelView):
+    consultation_field = Sector.consultation
     list_prefetch = (Consultation,)
     column_list = ["consultation", "name", "default_seat_cap", "position"]
     column_searchable_list = ["name"]

@@ -108,6 +108,7 @@ def _invite_link_cell(view, context, model, name) -> Markup | str:
 
 
 class SessionView(ConsultationScopedView, CoreModelView):
+    consultation_field = ConsultationSession.consultation
     # Each tied to the session itself: peewee would otherwise fetch the sectors as the
     # consultation's (Sector.consultation), and load each row's sector one by one.
     list_prefetch = ((Consultation, ConsultationSession), (Sector, ConsultationSession),

@@ -24,6 +24,7 @@ class MergeForm(SafeForm):
 
 
 class ThemeView(ConsultationScopedView, CoreModelView):
+    consultation_field = Theme.consultation
     list_prefetch = (Consultation,)
     column_list = ["name", "consultation", "colour", "position", "active"]
     column_searchable_list = ["name"]

@@ -25,6 +25,7 @@ from consultplatform.models.trajectory import (
     InsightAction,
     InsightTheme,
 )
+from consultplatform.models.workspace import StaffWorkspace
 
 CORE_MODELS = [
     StaffUser,
@@ -42,6 +43,7 @@ CORE_MODELS = [
     PluginSetting,
     SessionQuestion,
     OutboxMail,
+    StaffWorkspace,
     *TRAJECTORY_MODELS,
 ]
 
@@ -68,6 +70,7 @@ __all__ = [
     "SessionQuestion",
     "SitePage",
     "StaffUser",
+    "StaffWorkspace",
     "Theme",
     "new_token",
     "normalise_email",

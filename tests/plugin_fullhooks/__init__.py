@@ -38,6 +38,15 @@ def cp_session_sectors(sessions):
 
 
 @hookimpl
+def cp_moderated_sessions(staff):
+    """A panel whose description names a staff member's address is theirs to moderate."""
+    from consultplatform.api import ConsultationSession
+
+    return [s.id for s in ConsultationSession.select(ConsultationSession.id)
+            .where(ConsultationSession.description == f"co-moderator:{staff.email}")]
+
+
+@hookimpl
 def cp_content_revisions():
     """The notes show on the ping page's public counterpart: a note renews "public"."""
     return [ContentWatch("fullhooks_note", public=True)]

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         ConsultationSession,
         ExportDataset,
         MemoSection,
+        StaffUser,
         Vocabulary,
     )
 
@@ -56,6 +57,16 @@ def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[in
         return None
     return {session_id: [sector.id for sector in sectors]
             for session_id, sectors in arena_sectors(arenas).items() if sectors}
+
+
+@hookimpl
+def cp_moderated_sessions(staff: StaffUser) -> list[int]:
+    """The arenas ``staff`` moderates beside the session's own moderator."""
+    from consultplatform_expertarena.models import ExpertarenaArenaModerator
+
+    return [row.session_id for row in ExpertarenaArenaModerator
+            .select(ExpertarenaArenaModerator.session)
+            .where(ExpertarenaArenaModerator.staff == staff.id)]
 
 
 @hookimpl

@@ -6,7 +6,15 @@ from __future__ import annotations
 from flask import abort, g, has_request_context
 from flask_login import current_user
 
-from consultplatform.api import Consultation, ConsultationSession, Sector, StaffUser, is_admin, is_staff
+from consultplatform.api import (
+    Consultation,
+    ConsultationSession,
+    Sector,
+    StaffUser,
+    current_consultation_id,
+    is_admin,
+    is_staff,
+)
 from consultplatform_expertarena.models import ExpertarenaArenaModerator, ExpertarenaArenaSector
 
 FORMAT_KEY = "expertarena"
@@ -28,7 +36,10 @@ def is_arena(session: ConsultationSession) -> bool:
 
 
 def arena_query(consultation: Consultation | int | None = None):
-    """Arena sessions (of one consultation), in time order."""
+    """Arena sessions (of one consultation; else of the consultation the staff member
+    works on, or of all), in time order."""
+    if consultation is None:
+        consultation = current_consultation_id()
     query = (ConsultationSession.select(ConsultationSession, Consultation)
              .join(Consultation)
              .where(ConsultationSession.format_key == FORMAT_KEY)

@@ -11,7 +11,16 @@ from flask_admin import expose
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
-from consultplatform.api import Consultation, SecureView, Theme, current_language, is_admin, slugify, utcnow
+from consultplatform.api import (
+    Consultation,
+    SecureView,
+    Theme,
+    current_consultation_id,
+    current_language,
+    is_admin,
+    slugify,
+    utcnow,
+)
 from consultplatform_expertarena.analysis import (
     Matrix,
     Scope,
@@ -92,8 +101,9 @@ class AnalysisView(SecureView):
 
     @expose("/")
     def index(self):
+        chosen = current_consultation_id()  # the consultation the staff member works on
         consultations = [c for c in Consultation.select().order_by(Consultation.created_at.desc())
-                         if FORMAT_KEY in (c.formats or [])]
+                         if FORMAT_KEY in (c.formats or []) and chosen in (None, c.id)]
         if len(consultations) == 1:
             return redirect(url_for(".consultation", consultation_id=consultations[0].id))
         return self.render("expertarena/analysis_index.html", consultations=consultations)

@@ -23,6 +23,7 @@ from consultplatform.api import (
     Theme,
     current_language,
 )
+from consultplatform_expertarena.models import ExpertarenaThemeProposal
 from consultplatform_expertarena.services import accept_proposals
 from consultplatform_expertarena.settings import arena_settings
 
@@ -44,6 +45,7 @@ class InsightListView(CoreModelView):
 
     write_roles = ()
     can_export = False
+    session_field = Insight.session  # the admin's current consultation
     list_prefetch = ((ConsultationSession, Insight), (Sector, Insight))
     column_list = ["created_at", "session", "sector", "category", "text", "weight"]
     column_details_list = ["created_at", "updated_at", "session", "sector", "category", "text",
@@ -87,6 +89,12 @@ class ProposalView(CoreModelView):
     # Proposals are accepted (an action) or their theme is edited or merged; the rows
     # themselves are never created, edited or deleted by hand.
     LOCKED_VIEWS = ("create_view", "delete_view", "ajax_update")
+
+
+    def consultation_condition(self, consultation_id: int) -> Any:
+        """Proposals of the current consultation's themes (the admin's consultation)."""
+        return ExpertarenaThemeProposal.theme.in_(
+            Theme.select(Theme.id).where(Theme.consultation == consultation_id))
 
     def may_edit(self, obj: Any) -> bool:
         return False

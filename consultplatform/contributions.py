@@ -110,3 +110,36 @@ class ContentWatch:
     public: bool = False
     session_column: str | None = None
     consultation_column: str | None = None
+
+
+# Where the case's steps go on the consultation dashboard (TrajectoryStep.order).
+STEP_ORDER = {"setup": 10, "signup": 20, "expertarenas": 30, "workshops": 40, "agenda": 50,
+              "validation": 60, "memo": 70, "follow_up": 80}
+STEP_STATES = ("not_started", "in_progress", "done")
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """Something still missing before the next step, and the page that fixes it."""
+
+    text: Any
+    url: str
+
+
+@dataclass(frozen=True)
+class TrajectoryStep:
+    """One step of a consultation's trajectory on its dashboard.
+
+    ``order`` places it among the case's steps (``STEP_ORDER``); ``state`` is one of
+    ``STEP_STATES``; ``figures`` are (label, value) pairs that matter for the step;
+    ``checks`` what is missing, each with the page that fixes it; ``url`` the page
+    where the step is worked on. Labels may be lazy translations.
+    """
+
+    key: str
+    label: Any
+    order: int
+    state: str
+    figures: Sequence[tuple[Any, Any]] = field(default_factory=tuple)
+    checks: Sequence[StepCheck] = field(default_factory=tuple)
+    url: str | None = None

@@ -6,7 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from peewee import JOIN, fn
 
-from consultplatform.contributions import ExportDataset, MemoSection, SessionFormat
+from consultplatform.contributions import (
+    ExportDataset,
+    MemoSection,
+    SessionFormat,
+    TrajectoryStep,
+)
 from consultplatform.hookspecs import hookimpl
 from consultplatform.models import (
     Consultation,
@@ -102,3 +107,11 @@ def cp_demo_data(consultation: Consultation) -> dict[str, int]:
     from consultplatform.demo import load_core_demo
 
     return load_core_demo(consultation)
+
+
+@hookimpl
+def cp_trajectory_steps(consultation: Consultation) -> list[TrajectoryStep]:
+    """The core's steps: set-up, invitation and sign-up, the draft agenda."""
+    from consultplatform.core_steps import agenda_step, setup_step, signup_step
+
+    return [setup_step(consultation), signup_step(consultation), agenda_step(consultation)]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         MemoSection,
         MigrationSource,
         SessionFormat,
+        TrajectoryStep,
     )
     from consultplatform.db import BaseModel
     from consultplatform.models import (
@@ -160,6 +161,21 @@ def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[in
     session nobody names is open to every sector). Entrepreneurs of another sector,
     or of none, cannot take a seat there and are told which sessions are theirs;
     the public side (government, education, others) is never restricted.
+    """
+
+
+@hookspec
+def cp_trajectory_steps(consultation: Consultation) -> list[TrajectoryStep]:
+    """This plugin's steps of ``consultation``'s trajectory, for its dashboard.
+
+    Called when a staff member opens the admin with ``consultation`` chosen; enabled
+    plugins only (a switched-off plugin's steps do not show). Returns
+    :class:`TrajectoryStep` items: where the step goes among the case's steps
+    (``STEP_ORDER``: set-up 10, invitation and sign-up 20, Expertarenas 30,
+    workshops 40, draft agenda 50, validation 60, memo 70, follow-up 80), its state
+    (not started, in progress, done), the figures that matter, and what is missing
+    before the next step, each with the link that fixes it. A fixed number of
+    queries, please: the dashboard is every staff member's start page.
     """
 
 

@@ -71,6 +71,7 @@ def register_template_helpers(app: Flask) -> None:
                 choices.REGISTRATION_STATUSES, value),
             "consultation_status_label": lambda value: choices.label(
                 choices.CONSULTATION_STATUSES, value),
+            "step_state_label": lambda value: choices.label(choices.STEP_STATES, value),
             "format_label": lambda key: registry().format_label(key),
             "format_page_url": format_page_url,
         }

@@ -13,9 +13,15 @@ from peewee import JOIN, fn
 
 from consultplatform.admin.base import AccessMixin
 from consultplatform.auth.roles import is_staff
+from consultplatform.dashboard import steps
 from consultplatform.models import Consultation, ConsultationSession, Participant, SeatTally
 from consultplatform.seat_counts import status_counts
-from consultplatform.workspace import current_consultation_id, scope_to, visible_consultations
+from consultplatform.workspace import (
+    current_consultation,
+    current_consultation_id,
+    scope_to,
+    visible_consultations,
+)
 
 # The registration list's filter on one session is its first filter ("flt0_0=<id>").
 SESSION_FILTER_ARG = "0"
@@ -102,5 +108,10 @@ def scoped(query: Any) -> Any:
 class IndexView(AccessMixin, AdminIndexView):
     @expose("/")
     def index(self):
+        """The chosen consultation's dashboard; without one, every consultation's figures."""
+        consultation = current_consultation()
+        if consultation is not None:
+            return self.render("admin/cp_dashboard.html", consultation=consultation,
+                               steps=steps(consultation))
         return self.render("admin/cp_index.html", rows=consultation_counts(),
                            levels=fill_levels())

@@ -102,3 +102,7 @@ DECISIONS = (
     ("amended", _l("Amended")),
     ("dropped", _l("Dropped")),
 )
+
+# States of a step of the trajectory on a consultation's dashboard (consultplatform.dashboard).
+STEP_STATES = (("not_started", _l("Not started")), ("in_progress", _l("In progress")),
+               ("done", _l("Done")))

@@ -75,6 +75,17 @@ def test_admin_pages_have_no_axe_violations(page, lang):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         axe.check(path)
+    # The consultation chosen in the header's switcher: its dashboard and scoped lists.
+    page.goto("/admin/")
+    page.select_option("#cp-workspace-choice", index=1)
+    with page.expect_navigation():
+        page.click("form.cp-workspace button[type=submit]")
+    assert page.locator(".cp-steps").count() == 1, "no dashboard after choosing"
+    axe.check("dashboard")
+    for path in ("/admin/session/", "/admin/registration/", "/admin/sector/new/"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        axe.check(path + " (one consultation)")
     axe.assert_clean()
 
 

@@ -15,6 +15,8 @@ from consultplatform.api import (
     MigrationSource,
     SecureModelView,
     SessionFormat,
+    StepCheck,
+    TrajectoryStep,
     Vocabulary,
     hookimpl,
     parse_choices,
@@ -35,6 +37,18 @@ def cp_session_sectors(sessions):
     """A panel with a sector of its own takes entrepreneurs of that sector only."""
     panels = [s for s in sessions if s.format_key == "fullhooks_panel" and s.sector_id]
     return {s.id: [s.sector_id] for s in panels} or None
+
+
+@hookimpl
+def cp_trajectory_steps(consultation):
+    """A step after the workshops: the test plugin's notes, with one check."""
+    from flask import url_for
+
+    notes = FullhooksNote.select().count()
+    checks = [] if notes else [StepCheck("No notes yet", url_for("fullhooks_note.create_view"))]
+    return [TrajectoryStep(key="fullhooks_notes", label="Notes (test)", order=45,
+                           state="in_progress" if notes else "not_started",
+                           figures=[("Notes", notes)], checks=checks)]
 
 
 @hookimpl

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         ExportDataset,
         MemoSection,
         StaffUser,
+        TrajectoryStep,
         Vocabulary,
     )
 
@@ -124,6 +125,15 @@ def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
     from consultplatform_expertarena.outputs import export_datasets
 
     return export_datasets(consultation)
+
+
+@hookimpl
+def cp_trajectory_steps(consultation: Consultation) -> list[TrajectoryStep]:
+    from consultplatform_expertarena.dashboard import arenas_step
+
+    if FORMAT_KEY not in (consultation.formats or []):
+        return []
+    return [arenas_step(consultation)]
 
 
 @hookimpl

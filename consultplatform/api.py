@@ -121,6 +121,8 @@ from consultplatform.services.signup import (
 )
 from consultplatform.services.themes import ThemeMergeError, find_or_add_theme, merge_themes
 from consultplatform.slugs import slugify
+from consultplatform.structure.export import TemplateKeys
+from consultplatform.structure.load import TemplateError
 from consultplatform.timezone import now_local
 from consultplatform.tokens import same_token
 from consultplatform.urls import public_url
@@ -145,17 +147,17 @@ __all__ = [  # sorted; ruff keeps it so
     "MixinBase", "OptionFilter", "OutboxMail", "Outcome", "Participant", "PluginError",
     "PluginSetting", "RecordFilter", "Registration", "RegistrationError", "SafeForm", "Saved",
     "Sector", "SecureModelView", "SecureView", "SessionClosedError", "SessionFormat",
-    "SessionQuestion", "SessionStateError", "SignUp", "StaffUser", "StepCheck", "Theme",
-    "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff", "audit", "cancel",
-    "cancel_by_staff", "choices", "close_session", "create_action", "create_agenda_item",
-    "current_consultation_id", "current_language", "db", "default_settings", "delete_insight",
-    "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of", "find_or_add_theme",
-    "hookimpl", "insight_vocabulary", "insights_scope", "is_admin", "is_postgres", "is_staff",
-    "limiter", "link_insights", "load_demo", "lock_session", "mark_attendance", "merge_themes",
-    "moderates", "move_in_waiting_list", "new_token", "now_local", "open_by_sector", "options",
-    "parse_choices", "parse_id", "plugin_registry", "promote", "promote_by_staff", "public_url",
-    "record_decision", "record_insight", "registrations_url", "remembered", "reopen_session",
-    "revision", "same_token", "scope_to", "session_counts", "set_aside", "sign_up", "slugify",
-    "strip", "unanswered_insights", "unlink_insights", "update_action", "update_insight", "utcnow",
-    "write_transaction",
+    "SessionQuestion", "SessionStateError", "SignUp", "StaffUser", "StepCheck", "TemplateError",
+    "TemplateKeys", "Theme", "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff",
+    "audit", "cancel", "cancel_by_staff", "choices", "close_session", "create_action",
+    "create_agenda_item", "current_consultation_id", "current_language", "db", "default_settings",
+    "delete_insight", "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of",
+    "find_or_add_theme", "hookimpl", "insight_vocabulary", "insights_scope", "is_admin",
+    "is_postgres", "is_staff", "limiter", "link_insights", "load_demo", "lock_session",
+    "mark_attendance", "merge_themes", "moderates", "move_in_waiting_list", "new_token",
+    "now_local", "open_by_sector", "options", "parse_choices", "parse_id", "plugin_registry",
+    "promote", "promote_by_staff", "public_url", "record_decision", "record_insight",
+    "registrations_url", "remembered", "reopen_session", "revision", "same_token", "scope_to",
+    "session_counts", "set_aside", "sign_up", "slugify", "strip", "unanswered_insights",
+    "unlink_insights", "update_action", "update_insight", "utcnow", "write_transaction",
 ]

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from consultplatform.cli_templates import consultations_cli
 from consultplatform.plugins import registry
 from consultplatform.serve import serve
 from consultplatform.services.staff import StaffAccount, StaffError, create_staff, password_problem
@@ -110,6 +111,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(seats_cli)
     app.cli.add_command(serve)
+    app.cli.add_command(consultations_cli)
 
 
 mail_cli = AppGroup("mail", help="Outgoing mail.")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         StaffUser,
         Theme,
     )
+    from consultplatform.structure.export import TemplateKeys
     from consultplatform.vocabulary import Vocabulary
 
 PROJECT = "consultplatform"
@@ -161,6 +162,33 @@ def cp_session_sectors(sessions: list[ConsultationSession]) -> dict[int, list[in
     session nobody names is open to every sector). Entrepreneurs of another sector,
     or of none, cannot take a seat there and are told which sessions are theirs;
     the public side (government, education, others) is never restricted.
+    """
+
+
+@hookspec
+def cp_template_export(consultation: Consultation, keys: TemplateKeys) -> dict[str, Any] | None:
+    """This plugin's part of ``consultation``'s template (consultplatform.structure).
+
+    Called when a consultation is copied or exported as a template file, for every
+    installed plugin. Returns a JSON object of the plugin's own structure of the
+    consultation (an arena's sectors, a workshop's scope), referring to sectors and
+    sessions by their template keys (``keys.sectors``, ``keys.sessions``: {id: key}),
+    never to people; or None when it has none. Plugin settings per consultation
+    are copied by the core already.
+    """
+
+
+@hookspec
+def cp_template_import(consultation: Consultation, parts: dict[str, Any],
+                       keys: TemplateKeys) -> None:
+    """Make this plugin's part of a template in the new ``consultation``.
+
+    Called inside the transaction that creates a consultation from a template (a
+    copy, an imported file), after its sectors and sessions exist, for every
+    installed plugin. ``parts`` holds every plugin's part by plugin name: take
+    your own, if there is one; ``keys.sector_ids`` and ``keys.session_ids`` map the
+    template's keys to the new rows' ids. Raise ``TemplateError("file", message)``
+    for a part you cannot use: nothing of the import is kept.
     """
 
 

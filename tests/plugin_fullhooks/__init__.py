@@ -7,6 +7,7 @@ from wtforms import Form, IntegerField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from consultplatform.api import (
+    ConsultationSession,
     ContentWatch,
     EventSpec,
     ExportDataset,
@@ -16,6 +17,7 @@ from consultplatform.api import (
     SecureModelView,
     SessionFormat,
     StepCheck,
+    TemplateError,
     TrajectoryStep,
     Vocabulary,
     hookimpl,
@@ -37,6 +39,22 @@ def cp_session_sectors(sessions):
     """A panel with a sector of its own takes entrepreneurs of that sector only."""
     panels = [s for s in sessions if s.format_key == "fullhooks_panel" and s.sector_id]
     return {s.id: [s.sector_id] for s in panels} or None
+
+
+@hookimpl
+def cp_template_export(consultation, keys):
+    """The test plugin's part of a template: the keys of its panels (plainest possible)."""
+    panels = [key for session_id, key in keys.sessions.items()
+              if ConsultationSession.get_by_id(session_id).format_key == "fullhooks_panel"]
+    return {"panels": panels} if panels else None
+
+
+@hookimpl
+def cp_template_import(consultation, parts, keys):
+    """Refuses a part that names a session the template does not have."""
+    for key in (parts.get("fullhooks") or {}).get("panels", []):
+        if key not in keys.session_ids:
+            raise TemplateError("file", f"unknown panel {key}")
 
 
 @hookimpl

@@ -9,11 +9,17 @@ implementations (see docs/plugins.md for each hook).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
-from consultplatform.api import ContentWatch, MigrationSource, SessionFormat, hookimpl
+from consultplatform.api import (
+    ContentWatch,
+    MigrationSource,
+    SessionFormat,
+    TemplateError,
+    hookimpl,
+)
 from consultplatform_expertarena.arenas import FORMAT_KEY
 from consultplatform_expertarena.models import MODELS
 from consultplatform_expertarena.settings import NAME, ExpertarenaSettings
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
         ExportDataset,
         MemoSection,
         StaffUser,
+        TemplateKeys,
         TrajectoryStep,
         Vocabulary,
     )
@@ -125,6 +132,41 @@ def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
     from consultplatform_expertarena.outputs import export_datasets
 
     return export_datasets(consultation)
+
+
+@hookimpl
+def cp_template_export(consultation: Consultation, keys: TemplateKeys) -> dict[str, Any] | None:
+    """The sectors ticked for each arena, by template keys (moderators are people of
+    this installation: a copy gets its own)."""
+    from consultplatform_expertarena.models import ExpertarenaArenaSector
+
+    ticked: dict[str, list[str]] = {}
+    for link in (ExpertarenaArenaSector.select()
+                 .where(ExpertarenaArenaSector.session.in_(list(keys.sessions) or [0]))
+                 .order_by(ExpertarenaArenaSector.position)):
+        if link.sector_id in keys.sectors:
+            ticked.setdefault(keys.sessions[link.session_id], []).append(
+                keys.sectors[link.sector_id])
+    return {"arena_sectors": ticked} if ticked else None
+
+
+@hookimpl
+def cp_template_import(consultation: Consultation, parts: dict[str, Any],
+                       keys: TemplateKeys) -> None:
+    from consultplatform_expertarena.models import ExpertarenaArenaSector
+
+    ticked = (parts.get(NAME) or {}).get("arena_sectors", {})
+    if not isinstance(ticked, dict):
+        raise TemplateError("file", str(_l("The Expertarena part of the template is not as "
+                                           "it should be.")))
+    for session_key, sector_keys in ticked.items():
+        if session_key not in keys.session_ids or not isinstance(sector_keys, list) \
+                or any(key not in keys.sector_ids for key in sector_keys):
+            raise TemplateError("file", str(_l("The Expertarena part of the template refers "
+                                               "to a session or sector it does not have.")))
+        for position, sector_key in enumerate(sector_keys):
+            ExpertarenaArenaSector.create(session=keys.session_ids[session_key],
+                                          sector=keys.sector_ids[sector_key], position=position)
 
 
 @hookimpl

@@ -13,6 +13,7 @@ from consultplatform.admin.audit_log import AuditLogView
 from consultplatform.admin.base import AccessMixin, SecureModelView, SecureView
 from consultplatform.admin.consultations import ConsultationView
 from consultplatform.admin.index import IndexView
+from consultplatform.admin.new_consultation import NewConsultationView
 from consultplatform.admin.outbox import OutboxMailView
 from consultplatform.admin.participants import ParticipantView
 from consultplatform.admin.plugins_view import PluginsView
@@ -73,6 +74,8 @@ def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:
     admin.add_view(WorkspaceView(name=_l("Consultation"), endpoint="workspace",
                                  url="/admin/werkruimte"))
     app.jinja_env.globals["workspace_switcher"] = switcher
+    admin.add_view(NewConsultationView(name=_l("New consultation"), endpoint="new_consultation",
+                                       url="/admin/nieuwe-consultatie"))
     for plugin_name, view in plugins.items("cp_admin_views", only_enabled=False):
         if not isinstance(view, AccessMixin):
             raise PluginError(f"{plugin_name}: admin views must subclass SecureModelView "

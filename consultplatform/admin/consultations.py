@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     SelectMultipleField,
@@ -39,6 +40,15 @@ class ConsultationView(CoreModelView):
                               "to make it from the title.")},
         "contact_email": {"validators": [Optional(), Email(), Length(max=254)]},
     }
+
+    def get_list_row_actions(self):
+        actions = super().get_list_row_actions()
+        if self._may_write():
+            # The new-consultation wizard with this consultation chosen to copy.
+            actions.append(EndpointLinkRowAction("fa fa-clone", "new_consultation.index",
+                                                 title=_l("Copy as a new consultation"),
+                                                 id_arg="kopie"))
+        return actions
 
     def scaffold_form(self):
         form_class = super().scaffold_form()

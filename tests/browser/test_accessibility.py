@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = ["/", f"/c/{DEMO_SLUG}", "/toegankelijkheid", "/privacy", "/auth/login"]
 ADMIN_PAGES = ["/admin/", "/admin/consultation/", "/admin/consultation/new/",
-               "/admin/session/new/", "/admin/plugins/"]
+               "/admin/session/new/", "/admin/plugins/", "/admin/nieuwe-consultatie/"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

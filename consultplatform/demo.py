@@ -1,5 +1,9 @@
 """Fictional demo consultation modelled on the Noordoostpolder case.
 
+Its structure (sectors, themes, sessions, questions) comes from the template file
+``demo_consultation.json``, the same file the wizard offers; the people and results
+are added by the core and each plugin through ``cp_demo_data``.
+
 Every person and company here is made up; e-mail addresses use the
 reserved example.org domain.
 """
@@ -7,9 +11,10 @@ reserved example.org domain.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from consultplatform.db import db
 from consultplatform.models import (
@@ -18,11 +23,11 @@ from consultplatform.models import (
     Participant,
     Registration,
     Sector,
-    SessionQuestion,
     StaffUser,
-    Theme,
 )
+from consultplatform.services.consultation_templates import DEMO_TEMPLATE, create_from_template
 from consultplatform.services.staff import StaffAccount, create_staff
+from consultplatform.structure.load import NewConsultation, read_template
 from consultplatform.timezone import now_local
 
 if TYPE_CHECKING:
@@ -32,15 +37,6 @@ DEMO_SLUG = "sociaal-economische-agenda"
 # Passwords of the demo staff accounts made by the last load, for the CLI to print once.
 DEMO_CREDENTIALS: dict[str, str] = {}
 
-SECTORS = ["Landbouw", "Industrie", "Detailhandel", "Toerisme en recreatie", "Zorg", "Bouw",
-           "Logistiek"]
-THEMES = [
-    ("Arbeidsmarkt", "Vakmensen vinden, opleiden en behouden.", "#1f5f8b"),
-    ("Huisvesting", "Woonruimte voor werknemers en bedrijfsruimte.", "#8b3a1f"),
-    ("Bereikbaarheid", "Wegen, openbaar vervoer en digitale verbindingen.", "#2e6b30"),
-    ("Positionering", "Hoe de regio zich laat zien aan bedrijven en talent.", "#6b2e6b"),
-    ("Samenwerking", "Tussen ondernemers, gemeente en onderwijs.", "#5c4b00"),
-]
 FIRST_NAMES = ["Anouk", "Bram", "Carlijn", "Daan", "Esmee", "Floor", "Gijs", "Hanna", "Ids",
                "Jolien", "Kees", "Lotte", "Maarten", "Nadia", "Okke", "Pien", "Quirijn",
                "Roos", "Sander", "Tessel"]
@@ -64,25 +60,42 @@ def demo_exists() -> bool:
     return Consultation.select().exists()
 
 
+# The demo's template puts the seventh (live) Expertarena on this day of the trajectory;
+# the trajectory starts that many days ago, so six arenas lie behind and the meetings
+# that people sign up for lie ahead.
+LIVE_ARENA_DAY = 42
+
+
+def demo_template(plugins: PluginRegistry) -> dict[str, Any]:
+    """The demo's template file, checked as any template is, without the formats and
+    plugins this installation lacks (a platform without the Expertarena still gets a
+    demo)."""
+    data = json.loads(DEMO_TEMPLATE.read_text(encoding="utf-8"))
+    offered, installed = set(plugins.formats()), set(plugins.names())
+    data["consultation"]["formats"] = [f for f in data["consultation"]["formats"] if f in offered]
+    data["sessions"] = [s for s in data["sessions"] if s["format"] in offered]
+    for part in ("plugins", "plugin_settings"):
+        data[part] = {k: v for k, v in data.get(part, {}).items() if k in installed}
+    return read_template(json.dumps(data).encode())
+
+
 def load_demo(plugins: PluginRegistry) -> dict[str, int]:
-    """Create the demo consultation and let every enabled plugin add its part."""
-    report: dict[str, int] = {}
+    """Create the demo consultation from its template file (``demo_consultation.json``,
+    the same file the wizard offers), publish it, and let every enabled plugin add its
+    people and results through ``cp_demo_data``."""
+    data = demo_template(plugins)
+    today = now_local().date()
+    first_day = today - dt.timedelta(days=LIVE_ARENA_DAY)
+    own = data["consultation"]
     with db.atomic():
-        today = now_local().date()
-        consultation = Consultation.create(
-            title="Sociaal-Economische Agenda Noordoostpolder",
-            slug=DEMO_SLUG,
-            summary=("Ondernemers uit zeven sectoren denken mee over het nieuwe "
-                     "sociaal-economische beleid van de gemeente, en over hoe gemeente en "
-                     "onderwijs daarin samenwerken. Meld u aan voor een bijeenkomst."),
-            organiser="Gemeente Noordoostpolder (demonstratie)",
-            status="published",
-            starts_on=today,
-            ends_on=today + dt.timedelta(days=120),
-            contact_email="economie@example.org",
-            retention_until=today + dt.timedelta(days=120 + 365),
-            formats=sorted(plugins.formats().keys()),
-        )
+        consultation = create_from_template(
+            data, NewConsultation(title=own["title"], slug=DEMO_SLUG, organiser=own["organiser"],
+                                  first_day=first_day), source="demo", audited=False)
+        Consultation.update(status="published").where(
+            Consultation.id == consultation.id).execute()
+        consultation = Consultation.get_by_id(consultation.id)
+        report = {"template.sectors": len(data["sectors"]), "template.themes": len(data["themes"]),
+                  "template.sessions": len(data["sessions"])}
         for plugin_name, counts in plugins.results("cp_demo_data", consultation=consultation):
             for key, value in (counts or {}).items():
                 report[f"{plugin_name}.{key}"] = value
@@ -97,45 +110,22 @@ def _staff(email: str, name: str, role: str) -> tuple[StaffUser, str]:
 
 
 def load_core_demo(consultation: Consultation) -> dict[str, int]:
+    """The people of the demo: two staff accounts, the moderator of the first general
+    meeting, and 42 fictional participants signed up for the general meetings."""
     rng = random.Random(2019)  # noqa: S311 - reproducible fiction, not security
-    sectors = [Sector.create(consultation=consultation, name=name, default_seat_cap=5,
-                             position=i) for i, name in enumerate(SECTORS)]
-    for i, (name, description, colour) in enumerate(THEMES):
-        Theme.create(consultation=consultation, name=name, description=description,
-                     colour=colour, position=i)
+    sectors = list(Sector.select().where(Sector.consultation == consultation.id)
+                   .order_by(Sector.position, Sector.id))
     moderator, moderator_password = _staff("moderator@example.org", "Mila Moderator",
                                            "moderator")
     _staff("kijker@example.org", "Vera Viewer", "viewer")
     DEMO_CREDENTIALS.clear()
     DEMO_CREDENTIALS["moderator@example.org"] = moderator_password
-
-    start = (now_local() + dt.timedelta(days=21)).replace(hour=19, minute=30, second=0,
-                                                           microsecond=0)
-    sessions = [
-        ConsultationSession.create(
-            consultation=consultation, format_key="general", title="Startbijeenkomst",
-            description="Aftrap van het traject: waarom, hoe en wanneer.",
-            starts_at=start, ends_at=start + dt.timedelta(hours=2),
-            location="Gemeentehuis, raadzaal (demo-adres)", capacity=80, moderator=moderator),
-        ConsultationSession.create(
-            consultation=consultation, format_key="general",
-            title="Ondernemers en onderwijs", description="Hoe sluiten opleidingen aan?",
-            starts_at=start + dt.timedelta(days=14), ends_at=start + dt.timedelta(days=14, hours=2),
-            location="Onderwijscentrum (demo-adres)", capacity=40, sector_cap=8),
-        ConsultationSession.create(
-            consultation=consultation, format_key="general", title="Validatiebijeenkomst",
-            description="Ondernemers toetsen de concept-agenda.",
-            starts_at=start + dt.timedelta(days=70), ends_at=start + dt.timedelta(days=70, hours=2),
-            location="Gemeentehuis, raadzaal (demo-adres)", capacity=60),
-    ]
-
-    SessionQuestion.create(session=sessions[0], position=1, kind="single", required=True,
-                           label_nl="Neemt u deel aan de lunch?", label_en="Will you join the lunch?",
-                           choices_nl="Ja\nJa, vegetarisch\nNee",
-                           choices_en="Yes\nYes, vegetarian\nNo")
-    SessionQuestion.create(session=sessions[0], position=2, kind="long_text",
-                           label_nl="Welk onderwerp wilt u zeker besproken zien?",
-                           label_en="Which topic would you like to see discussed?")
+    sessions = list(ConsultationSession.select().where(
+        (ConsultationSession.consultation == consultation.id)
+        & (ConsultationSession.format_key == "general")).order_by(ConsultationSession.starts_at))
+    if sessions:
+        ConsultationSession.update(moderator=moderator).where(
+            ConsultationSession.id == sessions[0].id).execute()
 
     people: list[Participant] = []
     used: set[tuple[str, str]] = set()
@@ -147,7 +137,8 @@ def load_core_demo(consultation: Consultation) -> dict[str, int]:
         sector = rng.choice(sectors)
         side = "entrepreneur" if len(people) < 30 else rng.choice(["government", "education"])
         if side == "entrepreneur":
-            organisation = f"{rng.choice(ORGANISATION_KINDS[sector.name])} {rng.choice(PLACE_NAMES)}"
+            kinds = ORGANISATION_KINDS.get(sector.name, ["Bedrijf"])
+            organisation = f"{rng.choice(kinds)} {rng.choice(PLACE_NAMES)}"
         elif side == "government":
             organisation = "Gemeente Noordoostpolder (demo)"
         else:
@@ -160,8 +151,7 @@ def load_core_demo(consultation: Consultation) -> dict[str, int]:
 
     registrations = 0
     for person in people:
-        for session in rng.sample(sessions, rng.randint(1, 2)):
+        for session in rng.sample(sessions, min(len(sessions), rng.randint(1, 2))):
             Registration.create(participant=person, session=session, status="confirmed")
             registrations += 1
-    return {"sectors": len(sectors), "themes": len(THEMES), "sessions": len(sessions),
-            "participants": len(people), "registrations": registrations}
+    return {"participants": len(people), "registrations": registrations}

@@ -135,7 +135,8 @@ def demo_secrets() -> list[str]:
 
 @pytest.fixture
 def demo(app):
-    load_demo(registry(app))
+    with app.app_context():
+        load_demo(registry())
     return demo_secrets()
 
 

@@ -205,7 +205,7 @@ def test_hook_cp_demo_data(app):
     with app.app_context():
         report = load_demo(registry())
     assert report["fullhooks.notes"] == 1
-    assert report["core.sectors"] == 7 and report["core.themes"] == 5
+    assert report["template.sectors"] == 7 and report["template.themes"] == 7
     assert 35 <= report["core.participants"] <= 45
     assert FullhooksNote.get().title == "Demo note for sociaal-economische-agenda"
 

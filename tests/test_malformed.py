@@ -194,7 +194,8 @@ def row_of(view, ident) -> tuple | None:
 
 @pytest.fixture
 def demo(app):
-    load_demo(registry(app))
+    with app.app_context():
+        load_demo(registry())
 
 
 # --- public routes, anonymous -----------------------------------------------------------------

@@ -224,7 +224,8 @@ INSIGHTS: dict[str, list[tuple]] = {
 
 
 def load(consultation: Consultation) -> dict[str, int] | None:
-    """Add the arenas; the core has made the sectors, themes and people already."""
+    """Fill the arenas the demo's template made (one per sector): six took place, with
+    attendance and insights; the last one is going on now."""
     if FORMAT_KEY not in (consultation.formats or []):
         return None
     rng = random.Random(2019)  # noqa: S311 - reproducible fiction, not security
@@ -238,32 +239,26 @@ def load(consultation: Consultation) -> dict[str, int] | None:
                                         position=position + offset)
     ExpertarenaThemeProposal.create(theme=themes[R], proposed_by=moderator)
 
-    sectors = {s.name: s for s in consultation.sectors}
     people = list(Participant.select().where(Participant.consultation == consultation.id)
                   .order_by(Participant.id))
     public_side = [p for p in people if p.side != "entrepreneur"]
+    arenas = list(ConsultationSession.select().where(
+        (ConsultationSession.consultation == consultation.id)
+        & (ConsultationSession.format_key == FORMAT_KEY)
+        & ConsultationSession.sector.is_null(False))
+        .order_by(ConsultationSession.starts_at, ConsultationSession.id))
     now = now_local().replace(second=0, microsecond=0)
-    arenas = insights = registrations = 0
-    names = [name for name in INSIGHTS if name in sectors]
-    for index, sector_name in enumerate(names):
-        sector = sectors[sector_name]
-        live = index == len(names) - 1
+    insights = registrations = 0
+    for index, arena in enumerate(arenas):
+        live = index == len(arenas) - 1
         if live:  # going on now: started half an hour ago
-            starts = now - dt.timedelta(minutes=30)
-        else:
-            starts = (now - dt.timedelta(days=7 * (len(names) - index))).replace(hour=15,
-                                                                                  minute=0)
-        arena = ConsultationSession.create(
-            consultation=consultation, format_key=FORMAT_KEY,
-            title=f"Expertarena {sector_name}",
-            description=(f"Open gesprek met ondernemers uit de sector {sector_name.lower()}, "
-                         "ambtenaren, bestuurders en het onderwijs, onder leiding van een "
-                         "gespreksleider."),
-            sector=sector, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
-            location="Gemeentehuis, zaal De Kavel (demo-adres)", capacity=16,
-            moderator=moderator, status="planned" if live else "closed", reminder_hours=None)
-        arenas += 1
-        guests = [p for p in people if p.side == "entrepreneur" and p.sector_id == sector.id][:5]
+            arena.starts_at = now - dt.timedelta(minutes=30)
+            arena.ends_at = arena.starts_at + dt.timedelta(hours=2)
+        arena.moderator = moderator
+        arena.status = "planned" if live else "closed"
+        arena.save()
+        guests = [p for p in people
+                  if p.side == "entrepreneur" and p.sector_id == arena.sector_id][:5]
         guests += rng.sample(public_side, min(3, len(public_side)))
         for person in guests:
             attendance = None if live else ("no_show" if rng.random() < 0.12 else "attended")
@@ -271,16 +266,16 @@ def load(consultation: Consultation) -> dict[str, int] | None:
                                 attendance=attendance)
             registrations += 1
         # Bookkeeping times are UTC; one insight every few minutes since the start.
-        recorded = starts + (utcnow() - now_local()) + dt.timedelta(minutes=3)
+        recorded = arena.starts_at + (utcnow() - now_local()) + dt.timedelta(minutes=3)
         step = dt.timedelta(minutes=1.5 if live else 6)
         for number, (category, linked, text, weight, actor, quote) in enumerate(
-                INSIGHTS[sector_name]):
+                INSIGHTS.get(arena.sector.name, [])):
             at = recorded + step * number
             insight = Insight.create(
-                session=arena, text=text, category=category, sector=sector, actor=actor,
+                session=arena, text=text, category=category, sector=arena.sector_id, actor=actor,
                 quote=quote, weight=weight, created_by=moderator, created_at=at, updated_at=at)
             for theme_name in linked:
-                InsightTheme.create(insight=insight, theme=themes[theme_name])
+                if theme_name in themes:
+                    InsightTheme.create(insight=insight, theme=themes[theme_name])
             insights += 1
-    return {"arenas": arenas, "insights": insights, "registrations": registrations,
-            "themes": len(EXTRA_THEMES)}
+    return {"arenas": len(arenas), "insights": insights, "registrations": registrations}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from consultplatform import audit
 from consultplatform.admin.base import SecureModelView, SecureView
+from consultplatform.admin.checkboxes import CheckboxListField
 from consultplatform.admin.filters import OptionFilter, RecordFilter
 from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.model_view import CoreModelView
@@ -24,6 +25,7 @@ from consultplatform.contributions import (
     MemoSection,
     MigrationSource,
     SessionFormat,
+    SessionFormPart,
     StepCheck,
     TrajectoryStep,
 )
@@ -140,24 +142,25 @@ __all__ = [  # sorted; ruff keeps it so
     "ALREADY", "CLOSED", "CONFIRMED", "DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "OTHER_SECTORS",
     "QUOTE_MAX", "STEP_ORDER", "TEXT_MAX", "WAITLISTED", "Action", "ActionError", "ActionInput",
     "AgendaDecision", "AgendaError", "AgendaItem", "AgendaItemAction", "AgendaItemInput",
-    "AgendaItemVersion", "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm", "Choice",
-    "ChoicesChangedError", "Consultation", "ConsultationSession", "ContentWatch", "CoreModelView",
-    "EventSpec", "ExportDataset", "Exporter", "Insight", "InsightAction", "InsightGoneError",
-    "InsightInput", "InsightInputError", "InsightTheme", "MemoSection", "MigrationSource",
-    "MixinBase", "OptionFilter", "OutboxMail", "Outcome", "Participant", "PluginError",
-    "PluginSetting", "RecordFilter", "Registration", "RegistrationError", "SafeForm", "Saved",
-    "Sector", "SecureModelView", "SecureView", "SessionClosedError", "SessionFormat",
-    "SessionQuestion", "SessionStateError", "SignUp", "StaffUser", "StepCheck", "TemplateError",
-    "TemplateKeys", "Theme", "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff",
-    "audit", "cancel", "cancel_by_staff", "choices", "close_session", "create_action",
-    "create_agenda_item", "current_consultation_id", "current_language", "db", "default_settings",
-    "delete_insight", "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of",
-    "find_or_add_theme", "hookimpl", "insight_vocabulary", "insights_scope", "is_admin",
-    "is_postgres", "is_staff", "limiter", "link_insights", "load_demo", "lock_session",
-    "mark_attendance", "merge_themes", "moderates", "move_in_waiting_list", "new_token",
-    "now_local", "open_by_sector", "options", "parse_choices", "parse_id", "plugin_registry",
-    "promote", "promote_by_staff", "public_url", "record_decision", "record_insight",
-    "registrations_url", "remembered", "reopen_session", "revision", "same_token", "scope_to",
-    "session_counts", "set_aside", "sign_up", "slugify", "strip", "unanswered_insights",
-    "unlink_insights", "update_action", "update_insight", "utcnow", "write_transaction",
+    "AgendaItemVersion", "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm",
+    "CheckboxListField", "Choice", "ChoicesChangedError", "Consultation", "ConsultationSession",
+    "ContentWatch", "CoreModelView", "EventSpec", "ExportDataset", "Exporter", "Insight",
+    "InsightAction", "InsightGoneError", "InsightInput", "InsightInputError", "InsightTheme",
+    "MemoSection", "MigrationSource", "MixinBase", "OptionFilter", "OutboxMail", "Outcome",
+    "Participant", "PluginError", "PluginSetting", "RecordFilter", "Registration",
+    "RegistrationError", "SafeForm", "Saved", "Sector", "SecureModelView", "SecureView",
+    "SessionClosedError", "SessionFormPart", "SessionFormat", "SessionQuestion",
+    "SessionStateError", "SignUp", "StaffUser", "StepCheck", "TemplateError", "TemplateKeys",
+    "Theme", "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff", "audit", "cancel",
+    "cancel_by_staff", "choices", "close_session", "create_action", "create_agenda_item",
+    "current_consultation_id", "current_language", "db", "default_settings", "delete_insight",
+    "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of", "find_or_add_theme",
+    "hookimpl", "insight_vocabulary", "insights_scope", "is_admin", "is_postgres", "is_staff",
+    "limiter", "link_insights", "load_demo", "lock_session", "mark_attendance", "merge_themes",
+    "moderates", "move_in_waiting_list", "new_token", "now_local", "open_by_sector", "options",
+    "parse_choices", "parse_id", "plugin_registry", "promote", "promote_by_staff", "public_url",
+    "record_decision", "record_insight", "registrations_url", "remembered", "reopen_session",
+    "revision", "same_token", "scope_to", "session_counts", "set_aside", "sign_up", "slugify",
+    "strip", "unanswered_insights", "unlink_insights", "update_action", "update_insight",
+    "utcnow", "write_transaction",
 ]

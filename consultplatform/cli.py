@@ -90,7 +90,8 @@ def bootstrap_admin() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when a consultation exists.")
 def demo_load(if_empty: bool) -> None:
     """Load the fictional demo consultation (core and plugins)."""
-    from consultplatform.demo import DEMO_CREDENTIALS, demo_exists, load_demo
+    from consultplatform.demo import demo_exists, load_demo
+    from consultplatform.demo_people import DEMO_CREDENTIALS
 
     if demo_exists():
         if if_empty:

@@ -5,7 +5,7 @@ Plugins construct these and return them; they never touch the Flask app.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,3 +143,25 @@ class TrajectoryStep:
     figures: Sequence[tuple[Any, Any]] = field(default_factory=tuple)
     checks: Sequence[StepCheck] = field(default_factory=tuple)
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionFormPart:
+    """Fields a plugin adds to the core's session form, for sessions of its format
+    (an arena's sectors and extra moderators), so that staff set a session up on one
+    page.
+
+    ``fields``: name -> unbound WTForms field; prefix the names with the plugin's.
+    ``prepare(form, consultation_id, session)``: set the choices and, on a form that
+    is not sent yet, the current values (``session`` is None on a new session).
+    ``check(data)``: errors by field name, for the sent values (``data``: every
+    field's data, the core's ones too). ``save(session_id, data)``: store the values;
+    runs inside the save's transaction, after the session row, so a failure undoes
+    both. Only administrators see the fields; sessions of another format never do.
+    """
+
+    format_key: str
+    fields: Mapping[str, Any]
+    prepare: Callable[[Any, int | None, Any], None]
+    save: Callable[[int, Mapping[str, Any]], None]
+    check: Callable[[Mapping[str, Any]], dict[str, str]] | None = None

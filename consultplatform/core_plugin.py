@@ -104,7 +104,7 @@ def cp_memo_sections(consultation: Consultation) -> list[MemoSection]:
 @hookimpl(tryfirst=True)
 def cp_demo_data(consultation: Consultation) -> dict[str, int]:
     """First of all plugins: theirs build on the sectors, themes and sessions made here."""
-    from consultplatform.demo import load_core_demo
+    from consultplatform.demo_people import load_core_demo
 
     return load_core_demo(consultation)
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         MemoSection,
         MigrationSource,
         SessionFormat,
+        SessionFormPart,
         TrajectoryStep,
     )
     from consultplatform.db import BaseModel
@@ -204,6 +205,20 @@ def cp_trajectory_steps(consultation: Consultation) -> list[TrajectoryStep]:
     (not started, in progress, done), the figures that matter, and what is missing
     before the next step, each with the link that fixes it. A fixed number of
     queries, please: the dashboard is every staff member's start page.
+    """
+
+
+@hookspec
+def cp_session_form_parts() -> list[SessionFormPart]:
+    """Fields this plugin adds to the admin's session form for sessions of its format
+    (:class:`SessionFormPart`), so staff set a session up on one page rather than on
+    a separate page of the plugin.
+
+    Called when the session form is built (each request); enabled plugins only.
+    Administrators see the fields on a new session (for the formats the consultation
+    uses) and on a session of the part's format; moderators never. ``check`` refuses
+    sent values with a message on the field; ``save`` runs in the session's own save
+    transaction.
     """
 
 

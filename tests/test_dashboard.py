@@ -28,7 +28,7 @@ def _steps(html: str) -> list[tuple[str, str]]:
 
 def test_a_new_empty_consultation_lists_what_to_do_first(app, admin_client):
     empty = factories.consultation(title="Nieuwe consultatie", status="draft",
-                                   formats=["general", "expertarena"])
+                                   formats=["general", "expertarena"], retention_until=None)
     choose(admin_client, empty)
     html = admin_client.get("/admin/").get_data(as_text=True)
     keys = [key for _state, key in _steps(html)]

@@ -117,6 +117,7 @@ STAFF_PAGES: dict[str, Callable[[World], str]] = {
     "plugins.settings": lambda w: "/admin/plugins/settings/fullhooks",
     "theme.merge_view": lambda w: f"/admin/theme/merge/?id={w.theme.id}",
     "new_consultation.index": lambda w: f"/admin/nieuwe-consultatie/?kopie={w.consultation.id}",
+    "public.preview": lambda w: f"/c/{w.consultation.slug}/voorbeeld",
     **_model_view("auditlog", lambda w: 1),
     **_model_view("consultation", lambda w: w.consultation.id),
     **_model_view("outbox", lambda w: w.mail.id),

@@ -18,6 +18,7 @@ from flask import g, request
 from wtforms.fields import Choice
 
 from consultplatform.admin.base import parse_id
+from consultplatform.admin.next_step import flash_next_step
 from consultplatform.mixins import MixinBase
 from consultplatform.models import Consultation
 from consultplatform.workspace import current_consultation_id
@@ -85,6 +86,7 @@ class ConsultationScopedView(MixinBase):
     def after_model_change(self, form, model, is_created: bool) -> None:
         g.cp_saved_consultation = getattr(model, "consultation_id", None)
         super().after_model_change(form, model, is_created)
+        flash_next_step(g.cp_saved_consultation)
 
     def get_url(self, endpoint: str, **kwargs: Any) -> str:
         if endpoint == ".create_view" and request.method == "POST" \

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-from flask_admin.model.template import EndpointLinkRowAction
+from flask import request, url_for
+from flask_admin.model.template import BaseListRowAction, EndpointLinkRowAction
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import (
     SelectMultipleField,
 )
 from wtforms.validators import Email, Length, Optional, Regexp
 
 from consultplatform.admin.columns import format_choices
+from consultplatform.admin.help_texts import CONSULTATION_HELP, with_help
 from consultplatform.admin.model_view import CoreModelView
+from consultplatform.admin.next_step import flash_next_step
 from consultplatform.events import emit_after_commit
 from consultplatform.models import (
     Consultation,
 )
 from consultplatform.slugs import unique_slug
+
+
+class PreviewRowAction(BaseListRowAction):
+    """"Preview": the public page as participants will see it, drafts included."""
+
+    def render(self, context: Any, row_id: str, row: Any) -> Markup:
+        return Markup('<a class="icon" href="{}" title="{}"><span class="fa fa-globe" '
+                      'aria-hidden="true"></span><span class="sr-only">{}</span></a>').format(
+            url_for("public.preview", slug=row.slug), _l("Preview the public page"),
+            _l("Preview the public page"))
 
 
 class ConsultationView(CoreModelView):
@@ -33,16 +46,15 @@ class ConsultationView(CoreModelView):
                     "contact_email", "contact_phone", "privacy_text", "retention_until",
                     "formats"]
     form_overrides = {"formats": SelectMultipleField}
-    form_args = {
+    form_args = with_help({
         "slug": {"validators": [Optional(), Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", message=_l(
-            "Use lower-case letters, digits and hyphens only."))],
-            "description": _l("The address of the consultation's page: /c/<slug>. Leave empty "
-                              "to make it from the title.")},
+            "Use lower-case letters, digits and hyphens only."))]},
         "contact_email": {"validators": [Optional(), Email(), Length(max=254)]},
-    }
+    }, CONSULTATION_HELP)
 
     def get_list_row_actions(self):
         actions = super().get_list_row_actions()
+        actions.append(PreviewRowAction())
         if self._may_write():
             # The new-consultation wizard with this consultation chosen to copy.
             actions.append(EndpointLinkRowAction("fa fa-clone", "new_consultation.index",
@@ -85,6 +97,10 @@ class ConsultationView(CoreModelView):
 
     def edit_form(self, obj=None):
         return self._with_format_choices(super().edit_form(obj), obj)
+
+    def after_model_change(self, form, model, is_created: bool) -> None:
+        super().after_model_change(form, model, is_created)
+        flash_next_step(model.id)
 
     def watched_values(self, model: Any) -> dict[str, Any]:
         return {"status": model.status}

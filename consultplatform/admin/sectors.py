@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from consultplatform.admin.consultation_scope import ConsultationScopedView
+from consultplatform.admin.help_texts import SECTOR_HELP, with_help
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.models import (
     Consultation,
@@ -17,3 +18,4 @@ class SectorView(ConsultationScopedView, CoreModelView):
     column_searchable_list = ["name"]
     column_filters = [Consultation.title]
     form_columns = ["consultation", "name", "default_seat_cap", "position"]
+    form_args = with_help({}, SECTOR_HELP)

@@ -22,8 +22,10 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp, Validation
 
 from consultplatform.admin.columns import format_choices, labelled, local_time
 from consultplatform.admin.consultation_scope import ConsultationScopedView
+from consultplatform.admin.help_texts import SESSION_HELP, with_help
 from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.model_view import CoreModelView
+from consultplatform.admin.session_parts import SessionFormParts
 from consultplatform.auth.roles import moderates
 from consultplatform.db import db, write_transaction
 from consultplatform.models import (
@@ -107,7 +109,7 @@ def _invite_link_cell(view, context, model, name) -> Markup | str:
     return Markup("<code>{}</code>").format(link) if link else ""
 
 
-class SessionView(ConsultationScopedView, CoreModelView):
+class SessionView(SessionFormParts, ConsultationScopedView, CoreModelView):
     consultation_field = ConsultationSession.consultation
     # Each tied to the session itself: peewee would otherwise fetch the sectors as the
     # consultation's (Sector.consultation), and load each row's sector one by one.
@@ -135,7 +137,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
                     "registration_opens_at", "registration_closes_at", "audience",
                     "reminder_hours", "moderator", "status"]
     form_overrides = {"format_key": SelectField}
-    form_args = labelled(form_columns, {
+    form_args = labelled(form_columns, with_help({
         "online_url": {"validators": [Optional(), Length(max=500), Regexp(
             r"^https://", message=_l("Use a link that starts with https://."))]},
         "capacity": {"validators": [Optional(), NumberRange(min=0, max=MAX_INT)]},
@@ -143,7 +145,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
         "reminder_hours": {"validators": [Optional(), NumberRange(min=0, max=24 * 366)],
                            "description": _l("Hours before the start that participants get a "
                                              "reminder. Leave empty for no reminder.")},
-    })
+    }, SESSION_HELP))
     form_extra_fields = {
         **{field: IntegerField(SIDE_CAP_LABELS[side], validators=[
             Optional(), NumberRange(min=0, max=MAX_INT)],
@@ -185,6 +187,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
         elif obj is not None and not form.is_submitted():
             for side, name in SIDE_CAP_FIELDS.items():
                 form[name].data = (obj.side_caps or {}).get(side)
+        self.prepare_parts(form, obj, self._may_write())
         return form
 
     def create_form(self, obj=None):
@@ -218,6 +221,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
         renew = "new_invite_link" in form and form.new_invite_link.data
         if model.audience == "invite" and (renew or not model.invite_token):
             model.invite_token = secrets.token_urlsafe(24)
+        self.check_parts(form, model)
         errors = model.clean()
         if model.id is not None and not errors:
             errors.update(seat_rule_errors(model))
@@ -246,6 +250,7 @@ class SessionView(ConsultationScopedView, CoreModelView):
                 **{name: getattr(model, name) for name in WHEN_AND_WHERE}}
 
     def after_save(self, model: Any, before: dict[str, Any], is_created: bool) -> None:
+        self.save_parts(model)
         status_changed(model, before.get("status"))
         if not is_created and tell_about_session_change(model, before):
             deliver_soon()

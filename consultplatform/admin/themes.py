@@ -15,6 +15,7 @@ from consultplatform.admin.consultation_scope import ConsultationScopedView
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.forms import SafeForm
 from consultplatform.models import Consultation, Theme
+from consultplatform.palette import next_theme_colour
 from consultplatform.services.themes import ThemeMergeError, merge_themes
 
 
@@ -32,8 +33,28 @@ class ThemeView(ConsultationScopedView, CoreModelView):
     column_default_sort = [("consultation", False), ("position", False), ("name", False)]
     form_columns = ["consultation", "name", "description", "colour", "position", "active"]
     form_widget_args = {"colour": {"type": "color"}}
-    form_args = {"position": {"description": _l(
-        "Themes are listed in this order (lowest first) on capture and analysis pages.")}}
+    form_args = {
+        "position": {"description": _l(
+            "Themes are listed in this order (lowest first) on capture and analysis pages.")},
+        "colour": {"description": _l(
+            "A new theme gets a colour its consultation does not use yet, from a palette "
+            "that stays distinct for colour-blind readers.")},
+        "name": {"description": _l("Short, as it appears in the columns of the analysis, "
+                                   "e.g. \"Arbeidsmarkt\".")},
+        "description": {"description": _l("One sentence on what belongs to this theme; "
+                                          "moderators read it while they sort insights.")},
+        "active": {"description": _l("Inactive themes stay with their insights but are no "
+                                     "longer offered for new ones.")},
+    }
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET" and "colour" in form:
+            consultation = form.consultation.data if "consultation" in form else None
+            used = ([t.colour for t in Theme.select(Theme.colour).where(
+                Theme.consultation == consultation.id)] if consultation is not None else [])
+            form.colour.data = next_theme_colour(used)
+        return form
 
     def get_list_row_actions(self):
         actions = super().get_list_row_actions()

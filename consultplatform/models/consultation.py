@@ -55,6 +55,10 @@ class Consultation(BaseModel):
             errors["retention_until"] = str(
                 _l("Personal data must be kept at least until the consultation ends.")
             )
+        if self.status == "published" and not self.retention_until:
+            errors["retention_until"] = str(_l(
+                "Set the date until which personal data is kept before you publish the "
+                "consultation: participants are told this date when they sign up."))
         return errors
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import nh3
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
 from peewee import JOIN
 
+from consultplatform.auth.roles import is_staff
 from consultplatform.db import db, utcnow
 from consultplatform.i18n import current_language
 from consultplatform.models import (
@@ -24,6 +26,7 @@ from consultplatform.revisions import PUBLIC_SCOPE as PUBLIC
 from consultplatform.revisions import revision
 from consultplatform.seat_counts import confirmed_counts
 from consultplatform.tokens import same_token
+from consultplatform.workspace import may_see
 
 bp = Blueprint("public", __name__)
 
@@ -60,9 +63,26 @@ def consultation(slug: str):
     return cached_page([slug, state], lambda: _consultation_page(slug, ""))
 
 
-def _consultation_page(slug: str, invite: str) -> str:
-    item = Consultation.get_or_none((Consultation.slug == slug)
-                                    & Consultation.status.in_(VISIBLE_STATUSES))
+@bp.get("/c/<string(maxlength=80):slug>/voorbeeld")
+def preview(slug: str):
+    """The consultation's page as participants will see it, for staff, whatever its
+    status (a draft above all), under a "concept" banner; never cached or indexed."""
+    if not is_staff():
+        abort(404)  # not even whether a draft of that address exists
+    item = Consultation.get_or_none(Consultation.slug == slug)
+    if item is None or not may_see(current_user, item.id):
+        abort(404)
+    response = make_response(_consultation_page(slug, "", item=item, preview=True))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _consultation_page(slug: str, invite: str, *, item: Consultation | None = None,
+                       preview: bool = False) -> str:
+    if item is None:
+        item = Consultation.get_or_none((Consultation.slug == slug)
+                                        & Consultation.status.in_(VISIBLE_STATUSES))
     if item is None:
         abort(404)
     # The sector is read with its session (one statement, not one per session).
@@ -75,7 +95,8 @@ def _consultation_page(slug: str, invite: str) -> str:
                 if s.audience == "public" or same_token(invite, s.invite_token)]
     confirmed = confirmed_counts([s.id for s in sessions])
     return render_template("public/consultation.html", consultation=item, sessions=sessions,
-                           confirmed=confirmed, invite=invite if sessions else "")
+                           confirmed=confirmed, invite=invite if sessions else "",
+                           preview=preview)
 
 
 def _site_page(slug: str):

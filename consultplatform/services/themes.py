@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from consultplatform import audit
 from consultplatform.db import is_postgres, write_transaction
 from consultplatform.models import AgendaItem, InsightTheme, Theme
+from consultplatform.palette import next_theme_colour
 from consultplatform.plugins import registry
 
 log = logging.getLogger(__name__)
@@ -83,5 +84,6 @@ def find_or_add_theme(consultation_id: int, name: str) -> tuple[Theme, bool]:
         if existing is not None:
             return existing, False
     theme = Theme.create(consultation=consultation_id, name=name,
+                         colour=next_theme_colour(t.colour for t in themes),
                          position=max((t.position for t in themes), default=0) + 1)
     return theme, True

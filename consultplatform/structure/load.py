@@ -20,6 +20,7 @@ from consultplatform.models import (
     SessionQuestion,
     Theme,
 )
+from consultplatform.palette import next_theme_colour
 from consultplatform.plugins import registry
 from consultplatform.services.errors import FieldError
 from consultplatform.structure.export import TemplateKeys
@@ -139,10 +140,12 @@ def build(data: dict[str, Any], new: NewConsultation) -> Consultation:
             consultation=consultation, name=sector["name"],
             default_seat_cap=sector.get("default_seat_cap"),
             position=sector.get("position", 0)).id
+    colours: list[str] = []
     for theme in data["themes"]:
+        colours.append(theme.get("colour") or next_theme_colour(colours))
         Theme.create(consultation=consultation, name=theme["name"],
                      description=theme.get("description", ""),
-                     colour=theme.get("colour", "#1f5f8b"), position=theme.get("position", 0),
+                     colour=colours[-1], position=theme.get("position", 0),
                      active=theme.get("active", True))
     for session in data["sessions"]:
         keys.session_ids[session["key"]] = _session(consultation, session, keys, new.first_day)

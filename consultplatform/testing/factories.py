@@ -20,7 +20,9 @@ _seq = itertools.count(1)
 def consultation(**kwargs) -> Consultation:
     n = next(_seq)
     values = {"title": f"Consultatie {n}", "slug": f"consultatie-{n}", "organiser": "Gemeente",
-              "status": "published", "formats": ["general", "fullhooks_panel"]}
+              "status": "published", "formats": ["general", "fullhooks_panel"],
+              # A published consultation has a retention date (the admin requires one).
+              "retention_until": now_local().date() + dt.timedelta(days=730)}
     values.update(kwargs)
     return Consultation.create(**values)
 

@@ -31,7 +31,8 @@ CONTROL_VALUES = ["x\r\ny", "x\x1by", "x\u202ey", "x\x00y"]
 
 @pytest.fixture
 def demo(app):
-    load_demo(registry(app))
+    with app.app_context():
+        load_demo(registry())
 
 
 def _all_rules(app):

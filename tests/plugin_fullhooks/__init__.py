@@ -16,6 +16,7 @@ from consultplatform.api import (
     MigrationSource,
     SecureModelView,
     SessionFormat,
+    SessionFormPart,
     StepCheck,
     TemplateError,
     TrajectoryStep,
@@ -145,6 +146,32 @@ def cp_memo_sections(consultation):
 class Settings(Form):
     greeting = StringField("Greeting", default="hallo")
     limit = IntegerField("Limit", default=3, validators=[Optional(), NumberRange(min=0, max=99)])
+
+
+def _panel_prepare(form, consultation_id, session):
+    if session is not None and not form.is_submitted():
+        note = FullhooksNote.get_or_none(FullhooksNote.title == f"Panel {session.id}")
+        form.fullhooks_panel_topic.data = note.body if note else ""
+
+
+def _panel_check(data):
+    if data.get("fullhooks_panel_topic") == "verboden":
+        return {"fullhooks_panel_topic": "Dit onderwerp mag niet."}
+    return {}
+
+
+def _panel_save(session_id, data):
+    note, _created = FullhooksNote.get_or_create(title=f"Panel {session_id}")
+    note.body = data.get("fullhooks_panel_topic") or ""
+    note.save()
+
+
+@hookimpl
+def cp_session_form_parts():
+    return [SessionFormPart(
+        format_key="fullhooks_panel",
+        fields={"fullhooks_panel_topic": StringField("Topic of the panel")},
+        prepare=_panel_prepare, save=_panel_save, check=_panel_check)]
 
 
 @hookimpl

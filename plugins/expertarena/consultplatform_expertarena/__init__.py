@@ -17,6 +17,7 @@ from consultplatform.api import (
     ContentWatch,
     MigrationSource,
     SessionFormat,
+    SessionFormPart,
     TemplateError,
     hookimpl,
 )
@@ -52,6 +53,14 @@ def cp_session_formats() -> list[SessionFormat]:
                        "and government and education; the moderator records the insights."),
         staff_endpoint="expertarena_arenas.capture",
         public_endpoint="expertarena.arena_page")]
+
+
+@hookimpl
+def cp_session_form_parts() -> list[SessionFormPart]:
+    """The arena's sectors and co-moderators on the session form itself."""
+    from consultplatform_expertarena.session_form import session_form_part
+
+    return [session_form_part()]
 
 
 @hookimpl

@@ -20,11 +20,10 @@ class CheckboxGroupWidget:
             option_id = f"{field.id}-{escape(value)}"
             box = CheckboxInput()(_Option(field.name, option_id, value, checked),
                                   class_="form-check-input")
-            items.append(Markup('<li class="form-check">{} <label class="form-check-label" '
-                                'for="{}">{}</label></li>').format(box, option_id, label))
-        return Markup('<ul class="list-unstyled cp-checkboxes mb-0" id="{}" role="group" '
-                      'aria-label="{}">{}</ul>').format(field.id, field.label.text,
-                                                        Markup("").join(items))
+            items.append(Markup('<div class="form-check">{} <label class="form-check-label" '
+                                'for="{}">{}</label></div>').format(box, option_id, label))
+        return Markup('<div class="cp-checkboxes" id="{}" role="group" aria-label="{}">{}'
+                      '</div>').format(field.id, field.label.text, Markup("").join(items))
 
 
 class _Option:

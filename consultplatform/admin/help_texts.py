@@ -30,7 +30,7 @@ SESSION_HELP = {
     "consultation": _l("The consultation this session belongs to."),
     "format_key": _l("The kind of session: a general meeting, an Expertarena, ... Its own "
                      "settings appear below for administrators."),
-    "title": _l("As participants see it, e.g. \"Expertarena Detailhandel\"."),
+    "title": _l("As participants see it, e.g. \"Expertarena Horeca\"."),
     "description": _l("What happens in this session and who it is for (a few sentences)."),
     "sector": _l("For a session of one sector: only its entrepreneurs take part. Leave "
                  "empty for all sectors."),

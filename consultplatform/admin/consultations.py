@@ -7,12 +7,10 @@ from typing import Any
 from flask import request
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    SelectMultipleField,
-)
 from wtforms.validators import Email, Length, Optional, Regexp
 
-from consultplatform.admin.columns import format_choices
+from consultplatform.admin.columns import format_choices, format_labels
+from consultplatform.admin.form_fields import CheckboxListField
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.events import emit_after_commit
 from consultplatform.models import (
@@ -32,7 +30,8 @@ class ConsultationView(CoreModelView):
     form_columns = ["title", "slug", "summary", "organiser", "status", "starts_on", "ends_on",
                     "contact_email", "contact_phone", "privacy_text", "retention_until",
                     "formats"]
-    form_overrides = {"formats": SelectMultipleField}
+    column_formatters = {"formats": format_labels}
+    form_overrides = {"formats": CheckboxListField}
     form_args = {
         "slug": {"validators": [Optional(), Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", message=_l(
             "Use lower-case letters, digits and hyphens only."))],

@@ -260,6 +260,11 @@ def test_flask_admins_messages_in_plain_words(app, lang, buttons, created, saved
     login(client, make_staff("admin"))
     page = client.get("/admin/sector/new/").get_data(as_text=True)
     assert buttons <= set(seen_text(page))
+    # A form sent back with its errors speaks the language too.
+    response = client.post("/admin/sector/new/", data={"csrf_token": csrf_from(page),
+                                                       "position": "veel"})
+    assert response.status_code == 422
+    assert not wrong_language(response.get_data(as_text=True), lang)
     response = client.post("/admin/sector/new/", data={
         "csrf_token": csrf_from(page), "consultation": parent.id, "name": "Horeca",
         "position": 1}, follow_redirects=True)

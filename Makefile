@@ -37,14 +37,19 @@ system-deps:
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d consultplatform/translations -D messages >/dev/null
+	$(BIN)/pybabel compile -d consultplatform/translations -D admin >/dev/null
 	@for d in $(PLUGIN_DIRS); do \
 	  for t in $$d/*/translations; do [ -d $$t ] && $(BIN)/pybabel compile -d $$t -D messages >/dev/null; done; \
 	done; true
 
-# Re-extract the message catalogue after changing user-facing text.
+# Re-extract the message catalogue after changing user-facing text; the "admin" domain
+# (Flask-Admin's own strings, consultplatform/admin/wording.py) from the installed Flask-Admin.
 catalog: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o consultplatform/translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i consultplatform/translations/messages.pot -d consultplatform/translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel-admin.cfg -k _gettext -k _ngettext:1,2 -k lazy_gettext -o consultplatform/translations/admin.pot --no-location --sort-output --omit-header \
+	  "$$($(BIN)/python -c 'import flask_admin, os; print(os.path.dirname(flask_admin.__file__))')"
+	$(BIN)/pybabel update -i consultplatform/translations/admin.pot -d consultplatform/translations -D admin --no-fuzzy-matching
 
 run: install
 	$(FLASK) db upgrade

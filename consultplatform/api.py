@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from consultplatform import audit
 from consultplatform.admin.base import SecureModelView, SecureView
-from consultplatform.admin.checkboxes import CheckboxListField
 from consultplatform.admin.filters import OptionFilter, RecordFilter
+from consultplatform.admin.form_fields import CheckboxListField
 from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import is_admin, is_staff, moderates

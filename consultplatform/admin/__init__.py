@@ -24,6 +24,7 @@ from consultplatform.admin.sessions import SessionView
 from consultplatform.admin.site_pages import SitePageView
 from consultplatform.admin.staff import StaffUserView
 from consultplatform.admin.themes import ThemeView
+from consultplatform.admin.wording import use_own_wording
 from consultplatform.admin.workspace import WorkspaceView, switcher
 from consultplatform.hardening import csp_nonce
 from consultplatform.models import (
@@ -60,11 +61,12 @@ CORE_VIEWS: list[tuple[type, type, Any, str]] = [
 
 
 def init_admin(app: Flask, plugins: PluginRegistry) -> Admin:
+    use_own_wording(app)
     admin = Admin(
         app,
         name=app.config["SITE_NAME"],
         index_view=IndexView(name=_l("Overview"), url="/admin"),
-        theme=Bootstrap4Theme(base_template="admin/cp_base.html", swatch="default"),
+        theme=Bootstrap4Theme(base_template="admin/cp_base.html", swatch="default", fluid=True),
         csp_nonce_generator=csp_nonce,
     )
     for view_class, model, label, endpoint in CORE_VIEWS:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from consultplatform.admin.labels import LABELS
 from consultplatform.plugins import registry
@@ -21,6 +23,20 @@ def format_choices(keep: list[str] | tuple[str, ...] = ()) -> list[tuple[str, st
             choices.append((key, str(_l("%(format)s (plugin off)",
                                         format=plugins.format_label(key)))))
     return choices
+
+
+def format_labels(view, context, model, name) -> str:
+    """A list of format keys (a consultation's formats) by their labels."""
+    plugins = registry()
+    return ", ".join(plugins.format_label(key) for key in getattr(model, name) or ())
+
+
+def yes_no(view, value, name=None) -> Markup:
+    """Yes or no in words beside the icon (Flask-Admin's icon says "required: true"
+    in a title only)."""
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    return Markup('<span class="fa {}" aria-hidden="true"></span> {}').format(
+        icon, _("Yes") if value else _("No"))
 
 
 def utc_datetime(view, value, name=None):

@@ -8,12 +8,10 @@ from flask import request, url_for
 from flask_admin.model.template import BaseListRowAction, EndpointLinkRowAction
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import (
-    SelectMultipleField,
-)
 from wtforms.validators import Email, Length, Optional, Regexp
 
-from consultplatform.admin.columns import format_choices
+from consultplatform.admin.columns import format_choices, format_labels
+from consultplatform.admin.form_fields import CheckboxListField
 from consultplatform.admin.help_texts import CONSULTATION_HELP, with_help
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.admin.next_step import flash_next_step
@@ -45,7 +43,8 @@ class ConsultationView(CoreModelView):
     form_columns = ["title", "slug", "summary", "organiser", "status", "starts_on", "ends_on",
                     "contact_email", "contact_phone", "privacy_text", "retention_until",
                     "formats"]
-    form_overrides = {"formats": SelectMultipleField}
+    column_formatters = {"formats": format_labels}
+    form_overrides = {"formats": CheckboxListField}
     form_args = with_help({
         "slug": {"validators": [Optional(), Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", message=_l(
             "Use lower-case letters, digits and hyphens only."))]},

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_app_context
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
+from flask_admin.contrib.peewee import filters as peewee_filters
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, FilterEqual
 from flask_admin.contrib.peewee.tools import parse_like_term
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from consultplatform.admin.base import parse_id
 from consultplatform.models import (
@@ -14,6 +18,7 @@ from consultplatform.models import (
     ConsultationSession,
     Registration,
 )
+from consultplatform.plugins import registry
 
 
 class RecordFilter(FilterEqual):
@@ -48,3 +53,62 @@ class ConsultationTitleFilter(BasePeeweeFilter):
 
     def operation(self):
         return admin_lazy_gettext("contains")
+
+
+class FormatFilter(OptionFilter):
+    """Equals a session format, offered by its label ("Expertarena", "General meeting");
+    the formats of every plugin, on or off (sessions keep theirs)."""
+
+    def get_options(self, view):
+        # Flask-Admin asks once when the view is made, outside any app; the list is
+        # filled in per request (CoreModelView._get_filter_groups).
+        if not has_app_context():
+            return None
+        return [(key, str(fmt.label)) for key, (_plugin, fmt)
+                in sorted(registry().formats(only_enabled=False).items())]
+
+    def validate(self, value: Any) -> bool:
+        return value in registry().formats(only_enabled=False)
+
+
+# Dates compared: "after" and "before" rather than "greater than" and "smaller than".
+DATE_OPERATIONS = {
+    **dict.fromkeys((peewee_filters.DateGreaterFilter, peewee_filters.DateTimeGreaterFilter),
+                    _l("after")),
+    **dict.fromkeys((peewee_filters.DateSmallerFilter, peewee_filters.DateTimeSmallerFilter),
+                    _l("before")),
+}
+
+
+def labelled_filters(view: Any, name: Any, scaffolded: list | None) -> list | None:
+    """The filters Flask-Admin scaffolds for ``name``, in the view's words: a column
+    with fixed options (a status, a role) offers its labels, not its keys; the session
+    format its formats; dates say "after" and "before"; a column of a related model is
+    named by that model's label (a lazy name, in the language of each request)."""
+    attr = getattr(view.model, name, None) if isinstance(name, str) else name
+    if attr is None or not scaffolded:
+        return scaffolded
+    related = attr.model is not view.model
+    label: Any = scaffolded[0].name
+    if related:
+        label = LazyString(_related_label, view, attr)
+    if attr.name == "format_key" and not related:
+        return [FormatFilter(attr, label)]
+    if getattr(attr, "choices", None):
+        options = list(attr.choices)
+        if attr.null:
+            options.append(("none", _l("Not filled in")))
+        return [OptionFilter(attr, label, options=options)]
+    for flt in scaffolded:
+        flt.name = label
+        operation = DATE_OPERATIONS.get(type(flt))
+        if operation is not None:
+            flt.operation = (lambda text: lambda: text)(operation)
+    return scaffolded
+
+
+def _related_label(view: Any, attr: Any) -> str:
+    model = str(view.get_column_name(attr.model.__name__))
+    if attr.name in ("title", "name"):
+        return model
+    return f"{model} ({str(view.get_column_name(attr.name)).lower()})"

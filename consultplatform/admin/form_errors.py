@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import session
+from flask_admin.babel import gettext as admin_gettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import ForeignKeyField
@@ -90,7 +91,9 @@ def replace_generic_failure() -> None:
     flashes = session.get("_flashes")
     if not flashes:
         return
-    changed = [(category, str(NOT_SAVED) if message in FLASK_ADMIN_FAILURES else message)
+    # Flask-Admin's wording as it came out: English, or the core's "admin" catalogue's.
+    failures = {*FLASK_ADMIN_FAILURES, *(admin_gettext(text) for text in FLASK_ADMIN_FAILURES)}
+    changed = [(category, str(NOT_SAVED) if message in failures else message)
                for category, message in flashes]
     if changed != flashes:
         session["_flashes"] = changed

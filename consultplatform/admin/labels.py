@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 LABELS = {
+    "id": _l("Number"),
     # Flask-Admin names a filter on a related column "<Model> / <column>".
     "Consultation": _l("Consultation"),
     "ConsultationSession": _l("Session"),
@@ -47,6 +48,11 @@ LABELS = {
     "side": _l("Side"),
     "language": _l("Language"),
     "participant": _l("Participant"),
+    "phone": _l("Phone number"),
+    "privacy_accepted_at": _l("Privacy statement accepted"),
+    "news_opt_in": _l("Wants news"),
+    "news_consent_version": _l("News consent (text version)"),
+    "news_consent_at": _l("News consent given"),
     "participant.name": _l("Participant"),
     "session": _l("Session"),
     "session.title": _l("Session"),

@@ -82,7 +82,8 @@ def test_admin_pages_have_no_axe_violations(page, lang):
         page.click("form.cp-workspace button[type=submit]")
     assert page.locator(".cp-steps").count() == 1, "no dashboard after choosing"
     axe.check("dashboard")
-    for path in ("/admin/session/", "/admin/registration/", "/admin/sector/new/"):
+    for path in ("/admin/session/", "/admin/registration/", "/admin/participant/",
+                 "/admin/sector/", "/admin/theme/", "/admin/sector/new/"):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         axe.check(path + " (one consultation)")

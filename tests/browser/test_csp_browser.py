@@ -64,7 +64,7 @@ def test_list_actions_and_delete_question_work_under_the_policy(strict_page, app
         assert Theme.select().count() == count
     # "With selected" -> Delete, answer "yes": the action runs.
     strict_page.locator(f"input.action-checkbox[value='{first.id}']").check()
-    strict_page.get_by_text("Met geselecteerd").click()
+    strict_page.get_by_text("Met de gekozen rijen").click()
     strict_page.once("dialog", lambda dialog: dialog.accept())
     with strict_page.expect_navigation():
         strict_page.locator("[data-cp-action=delete]").click()

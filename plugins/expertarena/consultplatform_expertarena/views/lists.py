@@ -80,7 +80,8 @@ class ProposalView(CoreModelView):
     column_list = ["theme", "consultation", "created_at", "reviewed_at"]
     column_labels = {**CoreModelView.column_labels,
                      "theme": _l("Theme"), "consultation": _l("Consultation"),
-                     "created_at": _l("Proposed"), "reviewed_at": _l("Accepted")}
+                     "created_at": _l("Proposed"), "reviewed_at": _l("Accepted"),
+                     "proposed_by": _l("Proposed by"), "reviewed_by": _l("Accepted by")}
     column_formatters = {"consultation": lambda v, c, m, n: m.theme.consultation.title}
     column_sortable_list = ["created_at", "reviewed_at"]
     column_default_sort = ("created_at", True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from consultplatform.db import db
 from consultplatform.models import (
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     Participant,
     Registration,
@@ -136,6 +137,15 @@ def load_core_demo(consultation: Consultation) -> dict[str, int]:
     SessionQuestion.create(session=sessions[0], position=2, kind="long_text",
                            label_nl="Welk onderwerp wilt u zeker besproken zien?",
                            label_en="Which topic would you like to see discussed?")
+    # Asked once, whatever sessions someone chooses (the same as demo_consultation.json).
+    ConsultationQuestion.create(
+        consultation=consultation, position=1, kind="single",
+        label_nl="Hoe heeft u van deze consultatie gehoord?",
+        label_en="How did you hear about this consultation?",
+        choices_nl="Uitnodiging van de gemeente\nOndernemersvereniging of brancheorganisatie\n"
+                   "Krant, website of sociale media\nVia een collega of kennis\nAnders",
+        choices_en="Invitation from the municipality\nBusiness association or trade organisation\n"
+                   "Newspaper, website or social media\nThrough a colleague or acquaintance\nOther")
 
     people: list[Participant] = []
     used: set[tuple[str, str]] = set()

@@ -73,8 +73,6 @@ def demo(app):
                                 label_en="Which themes matter to you?",
                                 choices_nl="Personeel\nRuimte\nEnergie",
                                 choices_en="Staff\nSpace\nEnergy")
-    ConsultationQuestion.create(consultation=parent, position=1, kind="short_text",
-                                label_nl="Hoe heeft u van deze consultatie gehoord?")
     return parent
 
 

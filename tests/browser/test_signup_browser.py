@@ -63,8 +63,9 @@ UNTIED_ERRORS = """() => {
 @pytest.fixture
 def demo(app, live_server) -> dict:
     """The demo consultation's open sessions, in page order, and its sectors by name.
-    The demo's own questions are replaced by one of each kind on the first session,
-    two of them required, so that the tests know what the form holds."""
+    The demo's own questions (the consultation's too) are replaced by one of each kind
+    on the first session, two of them required, so that the tests know what the form
+    holds."""
     with app.app_context():
         sessions = [s for s in ConsultationSession.select().join(Consultation)
                     .where(Consultation.slug == DEMO_SLUG)
@@ -73,6 +74,8 @@ def demo(app, live_server) -> dict:
         first = sessions[0]
         SessionQuestion.delete().where(
             SessionQuestion.session.in_([s.id for s in sessions])).execute()
+        ConsultationQuestion.delete().where(
+            ConsultationQuestion.consultation == first.consultation_id).execute()
         specs = [
             ("short_text", True, "Welk onderwerp wilt u bespreken?",
              "Which topic would you like to discuss?", "", ""),

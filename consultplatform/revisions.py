@@ -3,9 +3,9 @@ page or figure is made of changes, so a cache keyed by them is never stale.
 
 ``content_revision`` holds one revision per scope:
 
-- ``public``: consultations, sessions, sectors and sign-up questions (what the
-  public pages show, apart from the fill levels, which are read from the seat
-  counters, and the clock);
+- ``public``: consultations, sessions, sectors and sign-up questions (a session's
+  and a consultation's; what the public pages show, apart from the fill levels,
+  which are read from the seat counters, and the clock);
 - ``insights:<consultation id>``: the insights of that consultation's sessions,
   their theme links, its themes, sectors and sessions (what the analyses count:
   a cancelled arena stops counting).
@@ -73,6 +73,7 @@ WATCHED: list[tuple[str, list[str]]] = [
     ("consultation_session", [PUBLIC, _of_consultation("consultation_id")]),
     ("sector", [PUBLIC, _of_consultation("consultation_id")]),
     ("session_question", [PUBLIC]),
+    ("consultation_question", [PUBLIC]),
     ("theme", [_of_consultation("consultation_id")]),
     ("insight", [_of_session("session_id")]),
     ("insight_theme", [_OF_INSIGHT]),

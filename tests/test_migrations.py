@@ -30,10 +30,11 @@ def test_upgrade_on_a_fresh_database_then_again(tmp_path):
         first = upgrade(registry())
         # The core first; the plugins' order among themselves is not defined.
         core = [f"core:{m.name}" for m in discover(CORE_SOURCE)]
-        assert core[:9] == ["core:m0001_initial", "core:m0002_site_pages", "core:m0003_signup",
-                            "core:m0004_login_lockout", "core:m0005_trajectory",
-                            "core:m0006_seat_tally", "core:m0007_outbox_compose",
-                            "core:m0008_scale", "core:m0009_workspace"]
+        assert core[:10] == ["core:m0001_initial", "core:m0002_site_pages", "core:m0003_signup",
+                             "core:m0004_login_lockout", "core:m0005_trajectory",
+                             "core:m0006_seat_tally", "core:m0007_outbox_compose",
+                             "core:m0008_scale", "core:m0009_workspace",
+                             "core:m0010_consultation_questions"]
         assert first[:len(core)] == core
         assert sorted(first[len(core):]) == ["expertarena:m0001_initial",
                                      "expertarena:m0002_insights_to_core",

@@ -10,7 +10,14 @@ import re
 import pytest
 
 from consultplatform import timezone
-from consultplatform.models import Consultation, ConsultationSession, Insight, InsightTheme, Theme
+from consultplatform.models import (
+    Consultation,
+    ConsultationQuestion,
+    ConsultationSession,
+    Insight,
+    InsightTheme,
+    Theme,
+)
 from consultplatform.revisions import PUBLIC_SCOPE, insights_scope, revision
 from consultplatform.testing import count_queries, csrf_from, factories
 
@@ -34,6 +41,11 @@ def test_every_write_to_what_public_pages_show_renews_the_public_revision(app):
         lambda: factories.session(parent),
         lambda: ConsultationSession.update(capacity=3).where(
             ConsultationSession.id == meeting.id).execute(),
+        lambda: ConsultationQuestion.create(consultation=parent, label_nl="Hoe gehoord?"),
+        lambda: ConsultationQuestion.update(required=True).where(
+            ConsultationQuestion.consultation == parent.id).execute(),
+        lambda: ConsultationQuestion.delete().where(
+            ConsultationQuestion.consultation == parent.id).execute(),
         lambda: meeting.delete_instance(),
         lambda: sector.delete_instance(),
     ]
@@ -203,6 +215,8 @@ def test_the_sign_up_form_is_cached_and_its_token_works_for_every_visitor(app):
 
     SessionQuestion.create(session=meeting, label_nl="Wat wilt u bespreken?")
     assert "Wat wilt u bespreken?" in second.get(url).get_data(as_text=True)
+    ConsultationQuestion.create(consultation=parent, label_nl="Hoe heeft u ons gevonden?")
+    assert "Hoe heeft u ons gevonden?" in second.get(url).get_data(as_text=True)
 
 
 def test_the_sign_up_form_follows_the_clock_and_invitations_stay_uncached(app, client,

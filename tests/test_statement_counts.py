@@ -18,9 +18,11 @@ import pytest
 
 from consultplatform import audit
 from consultplatform.models import (
+    ConsultationQuestion,
     Insight,
     InsightTheme,
     OutboxMail,
+    Participant,
     SessionQuestion,
     SitePage,
     Theme,
@@ -43,6 +45,7 @@ class World:
     sector: object
     question: object
     note: object
+    own_question: object
 
     @property
     def token(self) -> str:
@@ -63,6 +66,10 @@ def build() -> World:
     sector = factories.sector(parent)
     meeting = factories.session(parent, sector=sector, capacity=50)
     (registration,) = _people(parent, meeting, sector, 1)
+    own_question = ConsultationQuestion.create(consultation=parent, kind="single",
+                                               label_nl="Hoe gehoord?", choices_nl="A\nB")
+    registration.participant.answers = {str(own_question.id): "1"}
+    registration.participant.save()
     theme = Theme.create(consultation=parent, name="Arbeidsmarkt")
     question = SessionQuestion.create(session=meeting, label_nl="Vraag")
     insight = Insight.create(session=meeting, text="Inzicht", category="barrieres", sector=sector)
@@ -71,7 +78,8 @@ def build() -> World:
                              text_body="Tekst", registration=registration)
     staff = make_staff("moderator")
     note = FullhooksNote.create(title="Notitie")
-    return World(parent, meeting, registration, theme, mail, staff, sector, question, note)
+    return World(parent, meeting, registration, theme, mail, staff, sector, question, note,
+                 own_question)
 
 
 def grow(world: World, count: int = 5) -> None:
@@ -87,16 +95,20 @@ def grow(world: World, count: int = 5) -> None:
             OutboxMail.create(kind="confirmation", to_address=f"m{next(_seq)}@example.org",
                               subject="Hallo", text_body="Tekst", registration=registration)
         SessionQuestion.create(session=meeting, label_nl=f"Vraag {n}")
+        ConsultationQuestion.create(consultation=parent, kind="yes_no", label_nl=f"Vraag {n}")
         for theme in themes[:3]:
             row = Insight.create(session=meeting, text=f"Inzicht {n}", category="ambities",
                                  sector=sectors[n % count])
             InsightTheme.create(insight=row, theme=theme)
+    Participant.update(answers={str(world.own_question.id): "0"}).where(
+        Participant.consultation == parent).execute()
     make_staff("moderator")  # one more account (hashing a password is slow on purpose)
     for n in range(count):
         audit.record("update", world.consultation, details={"fields": ["title"]},
                      with_origin=False)
         FullhooksNote.create(title=f"Notitie {n}")
-        factories.consultation()  # another consultation, with nothing in it
+        other = factories.consultation()  # another consultation, with a question
+        ConsultationQuestion.create(consultation=other, label_nl=f"Elders {n}")
 
 
 def _model_view(name: str, ident: Callable[[World], object]) -> dict[str, Callable]:
@@ -120,6 +132,7 @@ STAFF_PAGES: dict[str, Callable[[World], str]] = {
     "public.preview": lambda w: f"/c/{w.consultation.slug}/voorbeeld",
     **_model_view("auditlog", lambda w: 1),
     **_model_view("consultation", lambda w: w.consultation.id),
+    **_model_view("consultationquestion", lambda w: w.own_question.id),
     **_model_view("outbox", lambda w: w.mail.id),
     **_model_view("participant", lambda w: w.registration.participant_id),
     **_model_view("question", lambda w: w.question.id),
@@ -157,7 +170,8 @@ STATUS = {"signup.done": 303, "auth.unlock": 404,
                                                   "participant", "question", "registration",
                                                   "sector", "session", "sitepage", "staffuser",
                                                   "theme", "fullhooks_note")
-             for page in ("ajax_lookup", "export")}}
+             for page in ("ajax_lookup", "export")},
+          "consultationquestion.ajax_lookup": 404, "consultationquestion.export": 404}
 
 
 def test_every_page_has_a_statement_count_test(app):

@@ -12,6 +12,7 @@ from consultplatform.demo import load_demo
 from consultplatform.models import (
     AuditLog,
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     Insight,
     Participant,
@@ -28,7 +29,12 @@ from consultplatform.services.consultation_templates import (
     import_template,
 )
 from consultplatform.structure.export import export_structure
-from consultplatform.structure.load import NewConsultation, TemplateError, read_template
+from consultplatform.structure.load import (
+    NewConsultation,
+    TemplateError,
+    describe,
+    read_template,
+)
 from consultplatform.structure.schema import MAX_BYTES, SCHEMA
 from consultplatform.testing import factories
 from consultplatform_expertarena.models import ExpertarenaArenaSector
@@ -62,7 +68,24 @@ def demo(app):
     for position, sector in enumerate(Sector.select().where(Sector.consultation == parent)
                                       .limit(2)):
         ExpertarenaArenaSector.create(session=arena, sector=sector, position=position)
+    ConsultationQuestion.create(consultation=parent, position=2, kind="multiple", required=True,
+                                label_nl="Welke thema's spelen bij u?",
+                                label_en="Which themes matter to you?",
+                                choices_nl="Personeel\nRuimte\nEnergie",
+                                choices_en="Staff\nSpace\nEnergy")
     return parent
+
+
+QUESTION_FIELDS = ("position", "kind", "label_nl", "label_en", "choices_nl", "choices_en",
+                   "required")
+
+
+def _own_questions(consultation) -> list[tuple]:
+    """The consultation's questions, field by field, in their order."""
+    return [tuple(getattr(q, name) for name in QUESTION_FIELDS)
+            for q in ConsultationQuestion.select()
+            .where(ConsultationQuestion.consultation == consultation)
+            .order_by(ConsultationQuestion.position, ConsultationQuestion.id)]
 
 
 def _structure(consultation_id: int) -> dict:
@@ -80,6 +103,9 @@ def test_a_copy_holds_the_structure_and_nothing_personal(app, demo):
     original, copied = _structure(demo.id), _structure(copy.id)
     assert copied == original  # sectors, themes, sessions, questions, settings, arenas
     assert len(original["sessions"]) == 10 and original["plugins"]["expertarena"]
+    assert [q["label_nl"] for q in original["consultation"]["questions"]] == [
+        "Hoe heeft u van deze consultatie gehoord?", "Welke thema's spelen bij u?"]
+    assert _own_questions(copy) == _own_questions(demo) and len(_own_questions(copy)) == 2
     for model, link in ((Participant, Participant.consultation),
                         (Sector, Sector.consultation), (Theme, Theme.consultation)):
         assert model.select().where(link == copy).count() == model.select().where(
@@ -105,6 +131,28 @@ def test_a_file_made_here_makes_the_same_structure_on_an_empty_installation(app,
     assert Consultation.select().count() == 0
     made = import_template(raw, _new())
     assert _structure(made.id) == original
+    assert len(_own_questions(made)) == 2
+
+
+def test_a_file_without_consultation_questions_is_still_read(app):
+    """The consultation's questions came after version 1: a file without them (made
+    before, or of a consultation without any) is read as it is, and such a file is
+    made without the key, so that earlier releases read it too."""
+    parent = factories.consultation()
+    factories.session(parent)
+    data = export_structure(parent.id)
+    assert "questions" not in data["consultation"] and data["version"] == 1
+    made = import_template(json.dumps(data).encode(), _new())
+    assert _own_questions(made) == []
+    data["consultation"]["questions"] = [{"kind": "yes_no", "label_nl": "Komt u?"}]
+    data["consultation"]["questions"].append({"kind": "single", "label_nl": "Welke?",
+                                              "choices_nl": "A\nB"})
+    made = import_template(json.dumps(data).encode(), _new(slug="tweede"))
+    assert _own_questions(made) == [(0, "yes_no", "Komt u?", "", "", "", False),
+                                    (1, "single", "Welke?", "", "A\nB", "", False)]
+    data["consultation"]["questions"][0]["kind"] = "dropdown"
+    with pytest.raises(TemplateError, match="consultation/questions/0/kind"):
+        import_template(json.dumps(data).encode(), _new(slug="derde"))
 
 
 def test_the_published_schema_is_the_one_the_platform_checks_with():
@@ -115,6 +163,11 @@ def test_the_published_schema_is_the_one_the_platform_checks_with():
 def test_the_demo_ships_as_a_template_the_platform_accepts(app):
     data = read_template(DEMO_TEMPLATE.read_bytes())
     assert len(data["sessions"]) == 10 and len(data["sectors"]) == 7
+    (heard,) = data["consultation"]["questions"]
+    assert (heard["label_nl"], heard["kind"], heard["required"]) == (
+        "Hoe heeft u van deze consultatie gehoord?", "single", False)
+    assert describe(data)["questions"] == 1 + sum(len(s.get("questions", []))
+                                                  for s in data["sessions"])
 
 
 def _tampered(raw: bytes) -> list[tuple[bytes, str]]:
@@ -146,7 +199,8 @@ def _tampered(raw: bytes) -> list[tuple[bytes, str]]:
 def test_a_bad_file_is_refused_with_a_clear_message_and_creates_nothing(app, demo):
     raw = json.dumps(export_structure(demo.id)).encode()
     before = {m: m.select().count() for m in (Consultation, Sector, Theme, ConsultationSession,
-                                              SessionQuestion, PluginSetting)}
+                                              SessionQuestion, ConsultationQuestion,
+                                              PluginSetting)}
     for bad, message in _tampered(raw):
         with pytest.raises(TemplateError) as refused:
             import_template(bad, _new())

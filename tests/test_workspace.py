@@ -11,6 +11,7 @@ import pytest
 from consultplatform.demo import load_demo
 from consultplatform.models import (
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     Insight,
     InsightTheme,
@@ -121,6 +122,7 @@ def _emmeloord() -> tuple[Consultation, list[str]]:
     arena = factories.session(parent, title="Expertarena Winkeliers", format_key="expertarena",
                               sector=shop, moderator=moderator)
     SessionQuestion.create(session=meeting, label_nl="Welke straat?")
+    ConsultationQuestion.create(consultation=parent, label_nl="Welke winkelstraat kent u?")
     person = factories.participant(parent, name="Wilma Winkelier", sector=shop)
     factories.registration(person, meeting)
     insight = Insight.create(session=arena, text="Te veel lege panden", category="barrieres",
@@ -137,6 +139,7 @@ def _secrets_of(consultation: Consultation) -> list[str]:
     texts |= {p.name for p in Participant.select().where(Participant.consultation == consultation)}
     texts |= {p.email for p in Participant.select().where(Participant.consultation == consultation)}
     texts |= {q.label_nl for q in scope_to(SessionQuestion.select(), consultation.id)}
+    texts |= {q.label_nl for q in scope_to(ConsultationQuestion.select(), consultation.id)}
     texts |= {i.text[:40] for i in scope_to(Insight.select(), consultation.id)}
     return sorted(t for t in texts if t and len(t) > 6)
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from consultplatform.admin.audit_log import AuditLogView
 from consultplatform.admin.base import AccessMixin, SecureModelView, SecureView
+from consultplatform.admin.consultation_questions import ConsultationQuestionView
 from consultplatform.admin.consultations import ConsultationView
 from consultplatform.admin.index import IndexView
 from consultplatform.admin.new_consultation import NewConsultationView
@@ -30,6 +31,7 @@ from consultplatform.hardening import csp_nonce
 from consultplatform.models import (
     AuditLog,
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     OutboxMail,
     Participant,
@@ -54,6 +56,8 @@ CORE_VIEWS: list[tuple[type, type, Any, str]] = [
     (ParticipantView, Participant, _l("Participants"), "participant"),
     (RegistrationView, Registration, _l("Registrations"), "registration"),
     (QuestionView, SessionQuestion, _l("Sign-up questions"), "question"),
+    (ConsultationQuestionView, ConsultationQuestion, _l("Sign-up questions per consultation"),
+     "consultationquestion"),
     (StaffUserView, StaffUser, _l("Staff"), "staffuser"),
     (SitePageView, SitePage, _l("Site pages"), "sitepage"),
     (AuditLogView, AuditLog, _l("Audit log"), "auditlog"),

@@ -82,6 +82,7 @@ LABELS = {
     "queue_position": _l("Place on waiting list"),
     "promoted_at": _l("Given a place"),
     "SessionQuestion": _l("Question"),
+    "ConsultationQuestion": _l("Question"),
     "kind": _l("Question type"),
     "label_nl": _l("Question (Dutch)"),
     "label_en": _l("Question (English)"),

@@ -1,7 +1,11 @@
 """What the registration list and details show beside the row's own columns: the
-place on the waiting list and the answers to the session's questions."""
+place on the waiting list and the answers to the session's questions (the answers to
+a consultation's questions, on the participant, are shown the same way)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -10,6 +14,7 @@ from peewee import Select, fn
 from consultplatform.db import db
 from consultplatform.i18n import current_language
 from consultplatform.models import Registration, SessionQuestion
+from consultplatform.models.questions import SignUpQuestion
 
 
 def queue_positions(registration_ids: list[int]) -> dict[int, int]:
@@ -33,16 +38,24 @@ def queue_positions(registration_ids: list[int]) -> dict[int, int]:
 
 
 def answers_markup(registration: Registration) -> Markup:
-    """The answers to the session's questions, as the staff member reads them:
-    question, then the chosen options' labels or the text given."""
-    questions = {str(q.id): q for q in SessionQuestion.select().where(
-        SessionQuestion.session == registration.session_id).order_by(SessionQuestion.position)}
+    """The answers to the session's questions, as the staff member reads them."""
+    questions = SessionQuestion.select().where(
+        SessionQuestion.session == registration.session_id).order_by(SessionQuestion.position,
+                                                                   SessionQuestion.id)
+    return answers_list(registration.answers, questions)
+
+
+def answers_list(answers: dict[str, Any] | None, questions: Iterable[SignUpQuestion]) -> Markup:
+    """Answers ({question id: value}) in the questions' order: each question, then the
+    chosen options' labels or the text given. Answers to questions deleted since are
+    left out."""
+    given = answers or {}
     language = current_language()
     items = []
-    for key, value in (registration.answers or {}).items():
-        question = questions.get(key)
-        if question is None:
-            continue  # the question was deleted since
+    for question in questions:
+        if str(question.id) not in given:
+            continue
+        value = given[str(question.id)]
         if question.kind in ("single", "multiple"):
             options = question.options(language)
             picked = value if isinstance(value, list) else [value]

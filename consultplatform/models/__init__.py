@@ -10,7 +10,7 @@ from consultplatform.models.consultation import (
 from consultplatform.models.outbox import OutboxMail
 from consultplatform.models.people import Participant, Registration, SeatTally, new_token
 from consultplatform.models.plugin_state import PluginSetting, PluginState
-from consultplatform.models.questions import SessionQuestion
+from consultplatform.models.questions import ConsultationQuestion, SessionQuestion
 from consultplatform.models.revision import ContentRevision
 from consultplatform.models.site import SitePage
 from consultplatform.models.staff import StaffUser, normalise_email
@@ -42,6 +42,7 @@ CORE_MODELS = [
     PluginState,
     PluginSetting,
     SessionQuestion,
+    ConsultationQuestion,
     OutboxMail,
     StaffWorkspace,
     *TRAJECTORY_MODELS,
@@ -56,6 +57,7 @@ __all__ = [
     "AgendaItemVersion",
     "AuditLog",
     "Consultation",
+    "ConsultationQuestion",
     "ConsultationSession",
     "Insight",
     "InsightAction",

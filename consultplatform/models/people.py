@@ -48,6 +48,9 @@ class Participant(BaseModel):
     news_opt_in = BooleanField(default=False)
     news_consent_version = CharField(max_length=40, default="")
     news_consent_at = DateTimeField(null=True)
+    # Answers to the consultation's questions (ConsultationQuestion), given once:
+    # {question id: text, or list of choice numbers}.
+    answers = JSONField(default=dict)
 
     class Meta:
         indexes = ((("consultation", "email"), True),)

@@ -1,4 +1,6 @@
-"""Questions an administrator adds to a session's sign-up form."""
+"""Questions an administrator adds to the sign-up form: per session (asked of whoever
+chooses that session, answered per registration) or per consultation (asked once,
+however many sessions someone chooses, answered on the participant)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,16 @@ from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextF
 
 from consultplatform.db import BaseModel
 from consultplatform.models.choices import QUESTION_KINDS
-from consultplatform.models.consultation import ConsultationSession
+from consultplatform.models.consultation import Consultation, ConsultationSession
 
 CHOICE_KINDS = ("single", "multiple")
 
 
-class SessionQuestion(BaseModel):
-    session = ForeignKeyField(ConsultationSession, backref="questions", on_delete="CASCADE")
+class SignUpQuestion(BaseModel):
+    """What every sign-up question has: its place, kind, wording in both languages,
+    options and whether it is required. Abstract: no table of its own; the two
+    kinds below inherit its fields and behaviour."""
+
     position = IntegerField(default=0)
     kind = CharField(max_length=20, choices=QUESTION_KINDS, default="short_text")
     label_nl = CharField(max_length=300)
@@ -22,9 +27,6 @@ class SessionQuestion(BaseModel):
     choices_nl = TextField(default="")
     choices_en = TextField(default="")
     required = BooleanField(default=False)
-
-    class Meta:
-        table_name = "session_question"
 
     def __str__(self) -> str:
         return self.label_nl
@@ -48,6 +50,25 @@ class SessionQuestion(BaseModel):
             if english and len(english) != len(dutch):
                 return {"choices_en": str(_l("Give as many English options as Dutch ones."))}
         return {}
+
+
+class SessionQuestion(SignUpQuestion):
+    """Asked of whoever chooses the session; answered in ``Registration.answers``."""
+
+    session = ForeignKeyField(ConsultationSession, backref="questions", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "session_question"
+
+
+class ConsultationQuestion(SignUpQuestion):
+    """Asked once per person, whatever sessions they choose; answered in
+    ``Participant.answers``."""
+
+    consultation = ForeignKeyField(Consultation, backref="questions", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "consultation_question"
 
 
 def _lines(text: str) -> list[str]:

@@ -17,15 +17,23 @@ from consultplatform.eligibility import allowed_sectors
 from consultplatform.extensions import limiter
 from consultplatform.i18n import current_language
 from consultplatform.ids import parse_id
-from consultplatform.models import Consultation, ConsultationSession, Sector, SessionQuestion
+from consultplatform.models import (
+    Consultation,
+    ConsultationQuestion,
+    ConsultationSession,
+    Sector,
+    SessionQuestion,
+)
 from consultplatform.public.page_cache import cacheable, cached_page
 from consultplatform.public.page_state import page_state
 from consultplatform.public.signup_form import (
     NEWS_CONSENT,
     answers_by_session,
     build_form_class,
+    consultation_answers,
     prepare,
     question_field_name,
+    summary_labels,
     validate_questions,
     validate_sectors,
 )
@@ -94,15 +102,18 @@ def _form(slug: str):
                      .where(SessionQuestion.session.in_([s.id for s in sessions]))
                      .order_by(SessionQuestion.session, SessionQuestion.position,
                                SessionQuestion.id))
+    own_questions = list(ConsultationQuestion.select()
+                         .where(ConsultationQuestion.consultation == consultation)
+                         .order_by(ConsultationQuestion.position, ConsultationQuestion.id))
     language = current_language()
-    form_class = build_form_class(sectors, sessions, questions, language)
+    form_class = build_form_class(sectors, sessions, questions, language, own_questions)
     form = prepare(form_class(), sectors, sessions)
     allowed = allowed_sectors(sessions)
     if request.method == "GET":
         wanted = request.args.get("sessie", "")
         if wanted.isascii() and wanted.isdigit():
             form.sessions.data = [int(wanted)]
-    elif form.validate_on_submit() & validate_questions(form, questions) \
+    elif form.validate_on_submit() & validate_questions(form, questions, own_questions) \
             & validate_sectors(form, sessions, sectors, allowed):
         if form.website.data:
             # A bot filled in the hidden field: act as if it worked, store nothing.
@@ -119,6 +130,7 @@ def _form(slug: str):
                 news_consent_text=str(NEWS_CONSENT)),
             session_ids=form.sessions.data,
             answers=answers_by_session(form, questions),
+            consultation_answers=consultation_answers(form, own_questions),
             invite_token=invite_token))
         # Only what the form said and what a newcomer would have got: the page is the
         # same whether or not the address was known (the mail tells the real outcome).
@@ -132,12 +144,15 @@ def _form(slug: str):
     status = 422 if request.method == "POST" else 200
     question_fields = {s.id: [form[question_field_name(q)] for q in questions
                               if q.session_id == s.id] for s in sessions}
-    required_questions = {question_field_name(q) for q in questions if q.required}
+    own_fields = [form[question_field_name(q)] for q in own_questions]
+    required_questions = {question_field_name(q) for q in [*own_questions, *questions]
+                          if q.required}
     audiences = {session_id: [s.name for s in sectors if s.id in ids]
                  for session_id, ids in allowed.items()}
     return render_template("public/signup.html", consultation=consultation, form=form,
                            sessions=sessions, question_fields=question_fields, audiences=audiences,
-                           required_questions=required_questions,
+                           own_fields=own_fields, required_questions=required_questions,
+                           summary_labels=summary_labels(sessions, questions, language),
                            invite_token=invite_token), status
 
 

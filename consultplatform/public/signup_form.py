@@ -1,8 +1,9 @@
-"""The sign-up form, built per consultation: its sectors, its open sessions,
-and the questions of those sessions."""
+"""The sign-up form, built per consultation: its sectors, its open sessions, its own
+questions (asked once) and the questions of those sessions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -30,12 +31,17 @@ from wtforms.validators import (
 from consultplatform.eligibility import RESTRICTED_SIDE, may_take_a_seat
 from consultplatform.forms import SafeForm, options, strip
 from consultplatform.ids import parse_id
-from consultplatform.models import ConsultationSession, Sector, SessionQuestion
+from consultplatform.models import (
+    ConsultationQuestion,
+    ConsultationSession,
+    Sector,
+    SessionQuestion,
+)
 from consultplatform.models.choices import SIDES
+from consultplatform.models.questions import SignUpQuestion
 
 NEWS_CONSENT = _l("Yes, I would like to receive news about this consultation and what is done "
                   "with its results by e-mail. I can withdraw this at any time.")
-
 
 
 class AtLeastOne:
@@ -82,37 +88,54 @@ class BaseSignUpForm(SafeForm):
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
 
 
-def question_field_name(question: SessionQuestion) -> str:
-    return f"q_{question.id}"
+def question_field_name(question: SignUpQuestion) -> str:
+    """``q_<id>`` for a session's question, ``cq_<id>`` for the consultation's own."""
+    return f"cq_{question.id}" if isinstance(question, ConsultationQuestion) \
+        else f"q_{question.id}"
 
 
 def build_form_class(sectors: list[Sector], sessions: list[ConsultationSession],
-                     questions: list[SessionQuestion], language: str) -> type[BaseSignUpForm]:
+                     questions: list[SessionQuestion], language: str,
+                     consultation_questions: Sequence[ConsultationQuestion] = ()
+                     ) -> type[BaseSignUpForm]:
     """A form class with this consultation's choices and one field per question."""
     attrs: dict[str, Any] = {}
-    for question in questions:
-        label = question.label(language)
-        # Required-ness depends on whether the question's session is chosen:
-        # checked in validate_questions, not by a static validator.
-        kwargs = {"validators": [Optional()]}
-        if question.kind == "short_text":
-            field = StringField(label, validators=[Optional(), Length(max=300)])
-        elif question.kind == "long_text":
-            field = TextAreaField(label, validators=[Optional(), Length(max=3000)])
-        elif question.kind == "single":
-            field = RadioField(label, choices=options((str(i), text) for i, text in
-                                                      enumerate(question.options(language))),
-                               **kwargs)
-        elif question.kind == "multiple":
-            field = CheckboxesField(label, choices=options((str(i), text) for i, text in
-                                                           enumerate(question.options(language))),
-                                    **kwargs)
-        else:  # yes_no
-            field = RadioField(label, choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
-                               **kwargs)
-        attrs[question_field_name(question)] = field
+    for question in [*consultation_questions, *questions]:
+        attrs[question_field_name(question)] = _question_field(question, language)
     form_class = type("SignUpForm", (BaseSignUpForm,), attrs)
     return form_class
+
+
+def _question_field(question: SignUpQuestion, language: str) -> Any:
+    label = question.label(language)
+    # Required-ness is checked in validate_questions, not by a static validator (a
+    # session's question is only required when its session is chosen).
+    kwargs = {"validators": [Optional()]}
+    if question.kind == "short_text":
+        return StringField(label, validators=[Optional(), Length(max=300)])
+    if question.kind == "long_text":
+        return TextAreaField(label, validators=[Optional(), Length(max=3000)])
+    if question.kind == "single":
+        return RadioField(label, choices=options((str(i), text) for i, text in
+                                                 enumerate(question.options(language))),
+                          **kwargs)
+    if question.kind == "multiple":
+        return CheckboxesField(label, choices=options((str(i), text) for i, text in
+                                                      enumerate(question.options(language))),
+                               **kwargs)
+    # yes_no
+    return RadioField(label, choices=options([("yes", _l("Yes")), ("no", _l("No"))]), **kwargs)
+
+
+def summary_labels(sessions: list[ConsultationSession], questions: list[SessionQuestion],
+                   language: str) -> dict[str, str]:
+    """How the error summary names a session's question: with its session, as the
+    summary lists the problems of the whole form (``Session: question``)."""
+    titles = {s.id: s.title for s in sessions}
+    return {question_field_name(q): str(_l("%(session)s: %(question)s",
+                                           session=titles.get(q.session_id, ""),
+                                           question=q.label(language)))
+            for q in questions}
 
 
 def prepare(form: BaseSignUpForm, sectors: list[Sector],
@@ -124,18 +147,25 @@ def prepare(form: BaseSignUpForm, sectors: list[Sector],
     return form
 
 
-def validate_questions(form: BaseSignUpForm, questions: list[SessionQuestion]) -> bool:
-    """Required questions of the chosen sessions must be answered."""
+def validate_questions(form: BaseSignUpForm, questions: list[SessionQuestion],
+                       consultation_questions: Sequence[ConsultationQuestion] = ()) -> bool:
+    """Required questions of the consultation, and of the chosen sessions, must be
+    answered."""
     chosen = set(form.sessions.data or [])
     ok = True
-    for question in questions:
-        if not question.required or question.session_id not in chosen:
+    asked = [*consultation_questions, *(q for q in questions if q.session_id in chosen)]
+    for question in asked:
+        if not question.required:
             continue
         field = form[question_field_name(question)]
-        if field.data in (None, "", [], "None"):
+        if _empty(field.data):
             field.errors = [*field.errors, str(_l("Please answer this question."))]
             ok = False
     return ok
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", [], "None")
 
 
 def answers_by_session(form: BaseSignUpForm,
@@ -146,10 +176,17 @@ def answers_by_session(form: BaseSignUpForm,
         if question.session_id not in chosen:
             continue
         value = form[question_field_name(question)].data
-        if value in (None, "", [], "None"):
+        if _empty(value):
             continue
         result.setdefault(question.session_id, {})[str(question.id)] = value
     return result
+
+
+def consultation_answers(form: BaseSignUpForm,
+                         questions: Sequence[ConsultationQuestion]) -> dict[str, Any]:
+    """{question id: answer} of the consultation's questions that were answered."""
+    found = {str(q.id): form[question_field_name(q)].data for q in questions}
+    return {key: value for key, value in found.items() if not _empty(value)}
 
 
 def validate_sectors(form: BaseSignUpForm, sessions: list[ConsultationSession],

@@ -85,6 +85,9 @@ class SignUp:
     session_ids: Iterable[int]
     # {session id: {question id (str): answer}}
     answers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # The consultation's own questions, answered once: {question id (str): answer},
+    # kept on the participant.
+    consultation_answers: dict[str, Any] = field(default_factory=dict)
     invite_token: str | None = None
     # Staff adding someone by hand: the registration window and audience do not
     # apply (a walk-in on the day), only that the session still takes place.
@@ -135,19 +138,31 @@ def _participant(request: SignUp) -> tuple[Participant, bool]:
         # Never overwrite someone's details from a public form: whoever types
         # their address is not necessarily them. Corrections go through the
         # self-service link in their mail. Only a new opt-in is added (it is
-        # withdrawn through that link too), recorded with its text and time.
+        # withdrawn through that link too), recorded with its text and time, and
+        # answers to the consultation's questions not answered before (one set of
+        # answers per person: those given earlier stay).
+        changed = []
         if applicant.news_opt_in and not existing.news_opt_in:
             existing.news_opt_in = True
             existing.news_consent_version = consent_version(applicant.news_consent_text)
             existing.news_consent_at = utcnow()
-            existing.save(only=[Participant.news_opt_in, Participant.news_consent_version,
-                                Participant.news_consent_at])
+            changed += [Participant.news_opt_in, Participant.news_consent_version,
+                        Participant.news_consent_at]
+        before = dict(existing.answers or {})
+        new_answers = {key: value for key, value in request.consultation_answers.items()
+                       if key not in before}
+        if new_answers:
+            existing.answers = {**before, **new_answers}
+            changed.append(Participant.answers)
+        if changed:
+            existing.save(only=changed)
         return existing, True
     now = utcnow()
     return Participant.create(
         consultation=request.consultation, name=applicant.name, email=email,
         organisation=applicant.organisation, sector=applicant.sector_id, side=applicant.side,
         phone=applicant.phone, language=applicant.language, privacy_accepted_at=now,
+        answers=dict(request.consultation_answers),
         news_opt_in=applicant.news_opt_in,
         news_consent_version=consent_version(applicant.news_consent_text)
         if applicant.news_opt_in else "",

@@ -1,6 +1,7 @@
 """A consultation's structure as a template (consultplatform.structure.schema): its
-sectors, themes, sessions with their questions, formats, page texts and plugin
-settings, with dates relative to its first day. Nothing about people."""
+sectors, themes, sessions with their questions, its own sign-up questions, formats,
+page texts and plugin settings, with dates relative to its first day. Nothing about
+people."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from typing import Any
 from consultplatform.db import utcnow
 from consultplatform.models import (
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     PluginSetting,
     Sector,
     SessionQuestion,
     Theme,
 )
+from consultplatform.models.questions import SignUpQuestion
 from consultplatform.plugins import registry
 from consultplatform.structure.schema import FORMAT, VERSION
 
@@ -91,6 +94,11 @@ def _consultation(consultation: Consultation, start: dt.date) -> dict[str, Any]:
     if consultation.retention_until is not None:
         end = consultation.ends_on or start
         found["retention_days"] = max(0, (consultation.retention_until - end).days)
+    own = list(ConsultationQuestion.select()
+               .where(ConsultationQuestion.consultation == consultation)
+               .order_by(ConsultationQuestion.position, ConsultationQuestion.id))
+    if own:  # left out when there are none: such a file is read by older releases too
+        found["questions"] = [question_data(q) for q in own]
     return found
 
 
@@ -107,7 +115,13 @@ def _session(session: ConsultationSession, keys: TemplateKeys, start: dt.date,
         "capacity": session.capacity, "sector_cap": session.sector_cap,
         "side_caps": dict(session.side_caps or {}), "audience": session.audience,
         "reminder_hours": session.reminder_hours,
-        "questions": [{"kind": q.kind, "label_nl": q.label_nl, "label_en": q.label_en,
-                       "choices_nl": q.choices_nl, "choices_en": q.choices_en,
-                       "required": q.required, "position": q.position} for q in questions],
+        "questions": [question_data(q) for q in questions],
     }
+
+
+def question_data(question: SignUpQuestion) -> dict[str, Any]:
+    """A sign-up question in a template (a session's or the consultation's own)."""
+    return {"kind": question.kind, "label_nl": question.label_nl,
+            "label_en": question.label_en, "choices_nl": question.choices_nl,
+            "choices_en": question.choices_en, "required": question.required,
+            "position": question.position}

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from consultplatform.models import (
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     PluginSetting,
     Sector,
@@ -113,7 +114,8 @@ def describe(data: dict[str, Any]) -> dict[str, int]:
     """What a new consultation from ``data`` gets, counted (the wizard's preview)."""
     return {"sectors": len(data["sectors"]), "themes": len(data["themes"]),
             "sessions": len(data["sessions"]),
-            "questions": sum(len(s.get("questions", [])) for s in data["sessions"]),
+            "questions": len(data["consultation"].get("questions", []))
+            + sum(len(s.get("questions", [])) for s in data["sessions"]),
             "plugin_settings": len(data.get("plugin_settings", {}))}
 
 
@@ -134,6 +136,8 @@ def build(data: dict[str, Any], new: NewConsultation) -> Consultation:
         contact_phone=own.get("contact_phone", ""), privacy_text=own.get("privacy_text", ""),
         formats=list(own["formats"]), starts_on=new.first_day, ends_on=ends_on,
         retention_until=retention)
+    for n, question in enumerate(own.get("questions", [])):
+        ConsultationQuestion.create(consultation=consultation, **_question(question, n))
     keys = TemplateKeys()
     for sector in data["sectors"]:
         keys.sector_ids[sector["key"]] = Sector.create(
@@ -173,11 +177,13 @@ def _session(consultation: Consultation, item: dict[str, Any], keys: TemplateKey
         side_caps=dict(item.get("side_caps") or {}), audience=item.get("audience", "public"),
         reminder_hours=item.get("reminder_hours", 48))
     for n, question in enumerate(item.get("questions", [])):
-        SessionQuestion.create(session=session, kind=question["kind"],
-                               label_nl=question["label_nl"],
-                               label_en=question.get("label_en", ""),
-                               choices_nl=question.get("choices_nl", ""),
-                               choices_en=question.get("choices_en", ""),
-                               required=question.get("required", False),
-                               position=question.get("position", n))
+        SessionQuestion.create(session=session, **_question(question, n))
     return session.id
+
+
+def _question(item: dict[str, Any], n: int) -> dict[str, Any]:
+    """The fields of a sign-up question from its template entry (the ``n``-th)."""
+    return {"kind": item["kind"], "label_nl": item["label_nl"],
+            "label_en": item.get("label_en", ""), "choices_nl": item.get("choices_nl", ""),
+            "choices_en": item.get("choices_en", ""), "required": item.get("required", False),
+            "position": item.get("position", n)}

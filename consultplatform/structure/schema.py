@@ -80,6 +80,9 @@ SCHEMA: dict[str, Any] = {
                 "formats": {"type": "array", "maxItems": 20, "items": _line(60)},
                 "duration_days": {"type": "integer", "minimum": 0, "maximum": 3650},
                 "retention_days": {"type": "integer", "minimum": 0, "maximum": 3650},
+                # Asked once per person, whatever sessions they choose (optional: files
+                # made before these questions existed are read as they are).
+                "questions": {"type": "array", "maxItems": 50, "items": QUESTION},
             },
         },
         "sectors": {"type": "array", "maxItems": 100, "items": {

@@ -16,6 +16,7 @@ import pytest
 from consultplatform.demo import DEMO_SLUG
 from consultplatform.models import (
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     Participant,
     Registration,
@@ -34,7 +35,9 @@ pytestmark = pytest.mark.browser
 SECTORS = ["Detailhandel", "Toerisme en recreatie", "Bouw"]
 THEMES = ["Huisvesting", "Bereikbaarheid", "Positionering", "Samenwerking"]
 SESSIONS = ["Expertarena Detailhandel", "Expertarena Toerisme en recreatie", "Startbijeenkomst"]
-QUESTION = "Neemt u deel aan de lunch?"
+# The one question: the demo's question for the whole consultation, asked once; the
+# demo's questions of the start meeting go.
+QUESTION = "Hoe heeft u van deze consultatie gehoord?"
 # Every Noordoostpolder name gets this mark once the copy is made: a page that shows
 # one of them shows it.
 MARK = "NOP\u2011"
@@ -50,6 +53,8 @@ def _mark_the_original(app) -> None:
         SessionQuestion.update(label_nl=MARK + SessionQuestion.label_nl).where(
             SessionQuestion.session.in_(ConsultationSession.select(ConsultationSession.id).where(
                 ConsultationSession.consultation == original.id))).execute()
+        ConsultationQuestion.update(label_nl=MARK + ConsultationQuestion.label_nl).where(
+            ConsultationQuestion.consultation == original.id).execute()
 
 
 class StaffWalk:
@@ -95,6 +100,8 @@ class StaffWalk:
                 row.locator("input.action-checkbox").check()
                 ticked += 1
         assert ticked, f"nothing to delete on {list_url}"
+        if not keep:  # all of them: the "select all" box
+            assert ticked == rows.count()
         self.page.locator("[data-cp-action='delete']").locator(
             "xpath=ancestor::li[1]/a[contains(@class, 'dropdown-toggle')]").click()
         self.submit(self.page.locator("[data-cp-action='delete']"))
@@ -140,7 +147,7 @@ def test_emmeloord_is_set_up_from_a_copy_and_a_participant_signs_up(app, browser
     walk.delete_rows_except("/admin/sector/", SECTORS)
     walk.delete_rows_except("/admin/theme/", THEMES)
     walk.delete_rows_except("/admin/session/", SESSIONS)
-    walk.delete_rows_except("/admin/question/", [QUESTION])
+    walk.delete_rows_except("/admin/question/", [])
 
     # Every other page a civil servant opens meanwhile: lists, forms and their choices.
     with app.app_context():
@@ -148,6 +155,7 @@ def test_emmeloord_is_set_up_from_a_copy_and_a_participant_signs_up(app, browser
                                         & (ConsultationSession.format_key == "expertarena"))
     for url in ("/admin/", "/admin/session/new/", f"/admin/session/edit/?id={arena.id}",
                 "/admin/registration/", "/admin/participant/", "/admin/question/new/",
+                "/admin/consultationquestion/",
                 "/admin/sector/new/", "/admin/theme/new/", "/admin/expertarena/",
                 "/admin/expertarena-analyse/", "/admin/expertarena_insight/",
                 "/admin/expertarena_proposal/"):
@@ -169,8 +177,10 @@ def test_emmeloord_is_set_up_from_a_copy_and_a_participant_signs_up(app, browser
         sessions = list(ConsultationSession.select().where(
             ConsultationSession.consultation == emmeloord.id))
         assert sorted(s.title for s in sessions) == sorted(SESSIONS)
-        assert [q.label_nl for q in SessionQuestion.select().where(
-            SessionQuestion.session.in_([s.id for s in sessions]))] == [QUESTION]
+        assert not SessionQuestion.select().where(
+            SessionQuestion.session.in_([s.id for s in sessions])).exists()
+        assert [q.label_nl for q in ConsultationQuestion.select().where(
+            ConsultationQuestion.consultation == emmeloord.id)] == [QUESTION]
         assert all(s.starts_at.date() >= first_day for s in sessions)
     context.close()
 
@@ -186,8 +196,8 @@ def test_emmeloord_is_set_up_from_a_copy_and_a_participant_signs_up(app, browser
     public.fill("#email", "ilse.winkelier@example.org")
     public.fill("#organisation", "Boekhandel Het Centrum (fictief)")
     public.select_option("#sector", label="Detailhandel")
-    public.get_by_label("Ondernemer").check()
-    public.get_by_label("Ja", exact=True).check()  # the lunch question
+    public.get_by_label("Ondernemer", exact=True).check()
+    public.get_by_label("Via een collega of kennis").check()  # the one question
     public.locator("#privacy").check()
     with public.expect_navigation():
         public.locator("form button[type=submit]").last.click()
@@ -199,3 +209,6 @@ def test_emmeloord_is_set_up_from_a_copy_and_a_participant_signs_up(app, browser
         assert registration.session.consultation_id == emmeloord.id
         assert registration.status == "confirmed"
         assert registration.participant.consultation_id == emmeloord.id
+        question = ConsultationQuestion.get(ConsultationQuestion.consultation == emmeloord.id)
+        chosen = question.options("nl").index("Via een collega of kennis")
+        assert registration.participant.answers == {str(question.id): str(chosen)}

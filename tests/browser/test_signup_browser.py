@@ -7,6 +7,7 @@
 - axe-core finds no WCAG 2.1 A/AA violations on the sign-up pages, the
   self-service pages and their error states, in Dutch and in English.
 - Every control the keyboard reaches shows a visible focus indicator.
+- The consultation's own questions (asked once) pass axe too, with their errors.
 
 The fixtures (browser, live server with demo data, page) are in conftest.py.
 """
@@ -20,6 +21,7 @@ import pytest
 from consultplatform.demo import DEMO_SLUG
 from consultplatform.models import (
     Consultation,
+    ConsultationQuestion,
     ConsultationSession,
     OutboxMail,
     Participant,
@@ -61,8 +63,9 @@ UNTIED_ERRORS = """() => {
 @pytest.fixture
 def demo(app, live_server) -> dict:
     """The demo consultation's open sessions, in page order, and its sectors by name.
-    The demo's own questions are replaced by one of each kind on the first session,
-    two of them required, so that the tests know what the form holds."""
+    The demo's own questions (the consultation's too) are replaced by one of each kind
+    on the first session, two of them required, so that the tests know what the form
+    holds."""
     with app.app_context():
         sessions = [s for s in ConsultationSession.select().join(Consultation)
                     .where(Consultation.slug == DEMO_SLUG)
@@ -71,6 +74,8 @@ def demo(app, live_server) -> dict:
         first = sessions[0]
         SessionQuestion.delete().where(
             SessionQuestion.session.in_([s.id for s in sessions])).execute()
+        ConsultationQuestion.delete().where(
+            ConsultationQuestion.consultation == first.consultation_id).execute()
         specs = [
             ("short_text", True, "Welk onderwerp wilt u bespreken?",
              "Which topic would you like to discuss?", "", ""),
@@ -450,3 +455,42 @@ def test_focus_is_visible_on_the_signup_form(page, demo):
         now = page.evaluate("""() => { const cs = getComputedStyle(document.activeElement);
             return [cs.outlineStyle, cs.outlineWidth, cs.boxShadow].join(' '); }""")
         assert now != blurred, f"{selector}: focus looks the same as no focus ({now})"
+
+
+# --- 4. the consultation's own questions (issue 11, point 7) -------------------------------
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_consultation_questions_have_no_axe_violations(page, app, demo, lang):
+    """The consultation's questions in their own fieldset, before the sessions' ones; a
+    required one left empty is in the summary, its link takes the focus to it, and a
+    session's question there is named with its session."""
+    with app.app_context():
+        consultation = Consultation.get(Consultation.slug == DEMO_SLUG)
+        heard = ConsultationQuestion.create(
+            consultation=consultation, position=1, kind="single", required=True,
+            label_nl="Hoe heeft u van deze consultatie gehoord?",
+            label_en="How did you hear about this consultation?",
+            choices_nl="Uitnodiging\nKrant\nAnders", choices_en="Invitation\nNewspaper\nOther")
+        ConsultationQuestion.create(consultation=consultation, position=2, kind="long_text",
+                                    label_nl="Opmerking", label_en="Remark")
+        first = ConsultationSession.get_by_id(demo["sessions"][0])
+    axe = Axe(page, lang)
+    page.goto("/")
+    if lang != "nl":
+        switch_language(page, lang)
+    page.goto(f"{FORM}?sessie={first.id}")
+    group = page.locator("fieldset.question-group")
+    expect(group.locator("legend").first).to_have_text(
+        "Voor iedereen die zich aanmeldt" if lang == "nl" else "For everyone who signs up")
+    expect(group.locator(f"#cq_{heard.id}-0")).to_have_count(1)
+    axe.check("sign-up form with consultation questions")
+    assert _submit(page) == 422
+    summary = page.locator("#error-summary")
+    expect(summary.locator(f"a[href='#cq_{heard.id}-0']")).to_have_count(1)
+    expect(summary.locator(f"a[href='#{demo['questions']['short_text']}']")).to_contain_text(
+        f"{first.title}: ")
+    axe.check("sign-up form with consultation questions (errors)")
+    summary.locator(f"a[href='#cq_{heard.id}-0']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#cq_{heard.id}-0")).to_be_focused()
+    axe.assert_clean()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from consultplatform.demo import DEMO_SLUG
+from consultplatform.models import ConsultationSession
 from tests.browser.helpers import (
     AXE_JS,
     AXE_RUN,
@@ -72,6 +73,23 @@ def test_admin_pages_have_no_axe_violations(page, lang):
         switch_language(page, lang)
     axe = Axe(page, lang)
     for path in ADMIN_PAGES:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        axe.check(path)
+    # The wizard's preview of an import from the demo's template file.
+    page.goto("/admin/nieuwe-consultatie/")
+    page.check("input[name=source][value=file]")
+    page.fill("#title", "Retailvisie Centrum Emmeloord")
+    page.fill("#organiser", "Gemeente Noordoostpolder")
+    page.fill("#first_day", "2031-03-03")
+    with page.expect_navigation():
+        page.click("form.cp-new-consultation button[type=submit]")
+    expect(page.locator("#preview-heading")).to_be_visible()
+    axe.check("wizard: import preview")
+    # An arena's session form (its sectors and co-moderators ticked there) and a
+    # consultation's page as staff preview it.
+    arena = ConsultationSession.get(ConsultationSession.format_key == "expertarena")
+    for path in (f"/admin/session/edit/?id={arena.id}", f"/c/{DEMO_SLUG}/voorbeeld"):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         axe.check(path)

@@ -22,6 +22,7 @@ from consultplatform.hardening import harden
 from consultplatform.logging_setup import configure_logging
 from consultplatform.plugins import EXTENSION_KEY, PluginError, PluginRegistry
 from consultplatform.public.manage import bp as manage_bp
+from consultplatform.public.own_data import bp as own_data_bp
 from consultplatform.public.signup import bp as signup_bp
 from consultplatform.public.views import bp as public_bp
 from consultplatform.revisions import content_watches
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(signup_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(own_data_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(i18n.bp)
     _register_plugin_blueprints(app, plugins)

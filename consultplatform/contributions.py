@@ -165,3 +165,29 @@ class SessionFormPart:
     prepare: Callable[[Any, int | None, Any], None]
     save: Callable[[int, Mapping[str, Any]], None]
     check: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class PersonalDataHolder:
+    """What the core or a plugin holds about one participant, and how it goes.
+
+    ``key`` names the holder (``"expertarena.arenas"``); ``label`` heads its part of
+    the person's page and export; ``models``: every model of yours with personal
+    data (a test fails when a model with a participant or registration foreign key
+    is declared by no holder). ``export(participant_id)``: the rows, JSON-safe
+    dicts, one per table row (leave secrets such as link tokens out).
+    ``erase(participant_id)``: remove or anonymise them; runs inside the erasure's
+    transaction before the core blanks the participant itself (so the person's
+    name and e-mail address can still be read); returns the number of rows
+    changed. ``purpose``, ``legal_basis`` and ``retention`` feed the processing
+    register (docs/privacy.md, ``flask privacy register``).
+    """
+
+    key: str
+    label: Any
+    models: Sequence[type] = field(default_factory=tuple)
+    export: Callable[[int], list[dict[str, Any]]] = lambda participant_id: []
+    erase: Callable[[int], int] = lambda participant_id: 0
+    purpose: Any = ""
+    legal_basis: Any = ""
+    retention: Any = ""

@@ -9,6 +9,7 @@ from peewee import JOIN, fn
 from consultplatform.contributions import (
     ExportDataset,
     MemoSection,
+    PersonalDataHolder,
     SessionFormat,
     TrajectoryStep,
 )
@@ -115,3 +116,11 @@ def cp_trajectory_steps(consultation: Consultation) -> list[TrajectoryStep]:
     from consultplatform.core_steps import agenda_step, setup_step, signup_step
 
     return [setup_step(consultation), signup_step(consultation), agenda_step(consultation)]
+
+
+@hookimpl
+def cp_personal_data() -> list[PersonalDataHolder]:
+    """The core's own: the participant, registrations, mails, insights naming them."""
+    from consultplatform.privacy.holders import core_holders
+
+    return core_holders()

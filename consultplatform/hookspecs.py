@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Exporter,
         MemoSection,
         MigrationSource,
+        PersonalDataHolder,
         SessionFormat,
         SessionFormPart,
         TrajectoryStep,
@@ -219,6 +220,20 @@ def cp_session_form_parts() -> list[SessionFormPart]:
     uses) and on a session of the part's format; moderators never. ``check`` refuses
     sent values with a message on the field; ``save`` runs in the session's own save
     transaction.
+    """
+
+
+@hookspec
+def cp_personal_data() -> list[PersonalDataHolder]:
+    """What this plugin holds about one participant, and how to erase it
+    (:class:`PersonalDataHolder`): for the person's own page and download, for
+    erasure on request (by the person through their mail link, or by staff) and for
+    retention (a consultation past its retention date).
+
+    Called for every plugin, enabled or not: a switched-off plugin's rows are still
+    about the person. Declare every model with personal data; a test fails when a
+    model with a participant or registration foreign key is declared by nobody.
+    ``erase`` runs inside the erasure's transaction; an exception undoes all of it.
     """
 
 

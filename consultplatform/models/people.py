@@ -51,6 +51,9 @@ class Participant(BaseModel):
     # Answers to the consultation's questions (ConsultationQuestion), given once:
     # {question id: text, or list of choice numbers}.
     answers = JSONField(default=dict)
+    # Set when the person's data was erased (on request or at the retention date): the
+    # row stays, nameless, so counts per sector and side do not change.
+    erased_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("consultation", "email"), True),)

@@ -56,3 +56,17 @@ def update_own_details(participant_id: int, details: OwnDetails) -> Participant:
             audit.record("update_own", participant, details={"fields": changed},
                          with_origin=False)
     return participant
+
+
+def withdraw_news_consent(participant_id: int) -> None:
+    """The person withdraws their news consent; when is recorded (AVG art. 7(3))."""
+    with write_transaction():
+        participant = Participant.get_by_id(participant_id)
+        if not participant.news_opt_in:
+            return
+        participant.news_opt_in, participant.news_consent_version = False, ""
+        participant.news_consent_at = utcnow()
+        participant.save(only=[Participant.news_opt_in, Participant.news_consent_version,
+                               Participant.news_consent_at])
+        audit.record("update_own", participant, details={"fields": ["news_opt_in"]},
+                     with_origin=False)

@@ -264,8 +264,10 @@ def _register(participant: Participant, session: ConsultationSession,
     return Outcome(session.id, status, registration, reason, **public)
 
 
-def cancel(registration_id: int, *, by_staff: bool = False) -> list[Registration]:
-    """Cancel a registration and hand its seat on; returns who was promoted."""
+def cancel(registration_id: int, *, by_staff: bool = False,
+           notify: bool = True) -> list[Registration]:
+    """Cancel a registration and hand its seat on; returns who was promoted.
+    ``notify=False``: no mail to the person (their data is being erased)."""
     with write_transaction():
         registration = Registration.get_by_id(registration_id)
         session = lock_session(registration.session_id)
@@ -278,7 +280,7 @@ def cancel(registration_id: int, *, by_staff: bool = False) -> list[Registration
         if was_confirmed:
             bump_sequence("cancelled", registration)
         registration.save()
-        if was_confirmed:
+        if was_confirmed and notify:
             queue_mail("cancelled", registration, sequence_saved=True)
         emit_after_commit("cp_registration_cancelled", registration=registration)
         promoted = _promote(session)

@@ -14,6 +14,7 @@ from consultplatform.api import (
     Exporter,
     MemoSection,
     MigrationSource,
+    PersonalDataHolder,
     SecureModelView,
     SessionFormat,
     SessionFormPart,
@@ -24,7 +25,7 @@ from consultplatform.api import (
     hookimpl,
     parse_choices,
 )
-from tests.plugin_fullhooks.models import FullhooksEvent, FullhooksNote
+from tests.plugin_fullhooks.models import FullhooksContact, FullhooksEvent, FullhooksNote
 
 NAME = "fullhooks"
 
@@ -87,7 +88,25 @@ def cp_content_revisions():
 
 @hookimpl
 def cp_models():
-    return [FullhooksNote, FullhooksEvent]
+    return [FullhooksNote, FullhooksEvent, FullhooksContact]
+
+
+def _contact_rows(participant_id):
+    return [{"id": c.id, "note": c.note} for c in FullhooksContact.select().where(
+        FullhooksContact.participant == participant_id).order_by(FullhooksContact.id)]
+
+
+def _erase_contacts(participant_id):
+    return FullhooksContact.delete().where(
+        FullhooksContact.participant == participant_id).execute()
+
+
+@hookimpl
+def cp_personal_data():
+    return [PersonalDataHolder(key="fullhooks.contacts", label="Contact notes (test)",
+                               models=(FullhooksContact,), export=_contact_rows,
+                               erase=_erase_contacts, purpose="Testing the hook.",
+                               legal_basis="None: test data.", retention="Until erased.")]
 
 
 @hookimpl

@@ -1,5 +1,6 @@
-from peewee import CharField, DateTimeField, IntegerField, TextField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+from consultplatform.api import Participant
 from consultplatform.db import BaseModel, utcnow
 
 
@@ -20,3 +21,13 @@ class FullhooksEvent(BaseModel):
 
     class Meta:
         table_name = "fullhooks_event"
+
+
+class FullhooksContact(BaseModel):
+    """Personal data held by a plugin (declared through cp_personal_data)."""
+
+    participant = ForeignKeyField(Participant, backref="fullhooks_contacts", on_delete="CASCADE")
+    note = TextField(default="")
+
+    class Meta:
+        table_name = "fullhooks_contact"

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from consultplatform.api import (
     ContentWatch,
     MigrationSource,
+    PersonalDataHolder,
     SessionFormat,
     SessionFormPart,
     TemplateError,
@@ -53,6 +54,14 @@ def cp_session_formats() -> list[SessionFormat]:
                        "and government and education; the moderator records the insights."),
         staff_endpoint="expertarena_arenas.capture",
         public_endpoint="expertarena.arena_page")]
+
+
+@hookimpl
+def cp_personal_data() -> list[PersonalDataHolder]:
+    """No table of people of its own: the arenas a person took part in."""
+    from consultplatform_expertarena.personal_data import holder
+
+    return [holder()]
 
 
 @hookimpl

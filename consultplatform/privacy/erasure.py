@@ -1,0 +1,81 @@
+"""Erasing one participant's personal data, the one path for every reason: their own
+request (confirmed from their mail), a request staff received by letter or phone,
+and the retention date of the consultation.
+
+What stays: the participant row with its sector and side and the registrations with
+their status and attendance, so that the counts outputs report (people and
+attendance per sector and side) do not change; nothing in them names the person.
+Registrations for sessions still ahead are cancelled first, so their seats pass on
+as with any cancellation (without a mail to the erased address).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from consultplatform import audit
+from consultplatform.db import utcnow, write_transaction
+from consultplatform.models import Participant, Registration, new_token
+from consultplatform.privacy.holders import all_holders
+
+# Why the data goes; stored in the audit row (never the person's words or name).
+REASONS = ("own_request", "letter", "phone", "email", "in_person", "retention", "other")
+
+
+@dataclass(frozen=True)
+class Erased:
+    participant_id: int
+    rows: dict[str, int]
+    already: bool = False
+
+
+def erased_address(participant_id: int) -> str:
+    """The placeholder e-mail address of an erased participant (unique per
+    consultation, deliverable nowhere: .invalid is reserved, RFC 2606)."""
+    return f"verwijderd-{participant_id}@verwijderd.invalid"
+
+
+def erase_participant(participant_id: int, reason: str, *, by: str = "staff") -> Erased:
+    """Erase one person's data in one transaction, with an audit row that names the
+    participant by number only. ``by``: "self", "staff" or "retention"."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    going_ahead = [r.id for r in Registration.select(Registration.id, Registration.session)
+                   .where((Registration.participant == participant_id)
+                          & (Registration.status != "cancelled"))
+                   if r.session.is_going_ahead]
+    _cancel_quietly(going_ahead)
+    with write_transaction():
+        person = Participant.get_by_id(participant_id)
+        if person.erased_at is not None:
+            return Erased(participant_id, {}, already=True)
+        rows = {}
+        for _plugin, holder in all_holders():
+            rows[holder.key] = holder.erase(participant_id)
+        # The answers go; a new token per registration: the old mail link stops working.
+        registrations = list(Registration.select(Registration.id).where(
+            Registration.participant == participant_id))
+        for registration in registrations:
+            Registration.update(answers={}, token=new_token()).where(
+                Registration.id == registration.id).execute()
+        rows["core.registrations"] = len(registrations)
+        Participant.update(
+            name="", email=erased_address(participant_id), organisation="", phone="",
+            answers={}, privacy_accepted_at=None, news_opt_in=False, news_consent_version="",
+            news_consent_at=None, erased_at=utcnow()).where(
+            Participant.id == participant_id).execute()
+        rows["core.participant"] = 1
+        audit.record("erase", person, object_type="Participant",
+                     details={"reason": reason, "by": by,
+                              "cancelled": len(going_ahead), "rows": rows},
+                     with_origin=by != "self")
+    return Erased(participant_id, rows)
+
+
+def _cancel_quietly(registration_ids: list[int]) -> None:
+    """Cancel through the sign-up service (seats pass on, promoted people are told),
+    without a mail to the person whose data goes."""
+    from consultplatform.services.signup import cancel
+
+    for registration_id in registration_ids:
+        cancel(registration_id, notify=False)

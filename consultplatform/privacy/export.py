@@ -1,0 +1,23 @@
+"""Everything held about one participant, for their own page and download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from consultplatform.db import utcnow
+from consultplatform.models import Participant
+from consultplatform.privacy.holders import all_holders
+
+
+def personal_data(participant_id: int) -> dict[str, Any]:
+    """{"participant": id, "consultation": title, "exported_at", "parts": [...]}, one
+    part per holder: its key, label, purpose, legal basis, retention and rows."""
+    person = Participant.get_by_id(participant_id)
+    parts = []
+    for plugin, holder in sorted(all_holders(), key=lambda pair: pair[0] != "core"):
+        parts.append({"key": holder.key, "plugin": plugin, "label": str(holder.label),
+                      "purpose": str(holder.purpose), "legal_basis": str(holder.legal_basis),
+                      "retention": str(holder.retention),
+                      "rows": holder.export(participant_id)})
+    return {"participant": participant_id, "consultation": person.consultation.title,
+            "exported_at": utcnow().isoformat(timespec="seconds") + "Z", "parts": parts}

@@ -84,6 +84,11 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 8,
     # Ask the background worker to deliver right after a commit that queued mail.
     "MAIL_ENQUEUE_ON_COMMIT": True,
+    # Retention (consultplatform/privacy/retention.py, nightly and `flask privacy
+    # retention`): the text of a sent or failed mail is removed after this many days,
+    # and IP addresses in the audit log are shortened (IPv4 /24, IPv6 /48) after these.
+    "OUTBOX_BODY_DAYS": 30,
+    "AUDIT_IP_DAYS": 90,
 }
 
 

@@ -185,7 +185,7 @@ class PersonalDataHolder:
 
     key: str
     label: Any
-    models: Sequence[type] = field(default_factory=tuple)
+    models: Sequence[Any] = field(default_factory=tuple)
     export: Callable[[int], list[dict[str, Any]]] = lambda participant_id: []
     erase: Callable[[int], int] = lambda participant_id: 0
     purpose: Any = ""

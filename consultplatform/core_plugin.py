@@ -121,6 +121,6 @@ def cp_trajectory_steps(consultation: Consultation) -> list[TrajectoryStep]:
 @hookimpl
 def cp_personal_data() -> list[PersonalDataHolder]:
     """The core's own: the participant, registrations, mails, insights naming them."""
-    from consultplatform.privacy.holders import core_holders
+    from consultplatform.privacy.core_data import core_holders
 
     return core_holders()

@@ -3,9 +3,11 @@ invitation and sign-up, and the draft agenda (see consultplatform.dashboard)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import url_for
+from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from peewee import fn
 
 from consultplatform.contributions import STEP_ORDER, StepCheck, TrajectoryStep
@@ -63,8 +65,18 @@ def setup_step(consultation: Consultation) -> TrajectoryStep:
     return TrajectoryStep(
         key="setup", label=_l("Set-up"), order=STEP_ORDER["setup"], state=state,
         figures=[(_l("Sectors"), counts["sectors"]), (_l("Themes"), counts["themes"]),
-                 (_l("Sessions"), len(sessions))],
+                 (_l("Sessions"), len(sessions)), *_retention_figure(consultation)],
         checks=checks, url=_edit("consultation", consultation.id))
+
+
+def _retention_figure(consultation: Consultation) -> list[tuple]:
+    """When the participants' data goes (the nightly task, the day after the date)."""
+    if consultation.retention_until is None:
+        return []
+    day = consultation.retention_until + dt.timedelta(days=1)
+    label = (_l("Personal data erased on") if day <= now_local().date()
+             else _l("Personal data will be erased on"))
+    return [(label, format_date(day, format="long"))]
 
 
 def signup_step(consultation: Consultation) -> TrajectoryStep:

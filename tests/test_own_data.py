@@ -139,3 +139,31 @@ def test_news_consent_is_shown_with_its_version_and_withdrawn_there(app, client,
     assert response.status_code == 303
     after = Participant.get_by_id(person.id)
     assert not after.news_opt_in and after.news_consent_at is not None
+
+
+def test_staff_erase_a_request_by_letter_with_the_reason(app, admin_client, person):
+    name = person.name
+    url = f"/admin/participant/gegevens/?id={person.id}"
+    page = admin_client.get(url)
+    assert page.status_code == 200 and person.email in page.get_data(as_text=True)
+    download = admin_client.get(f"/admin/participant/gegevens.json?id={person.id}")
+    assert download.status_code == 200 and json.loads(download.get_data(as_text=True))[
+        "participant"] == person.id
+    token = csrf_from(page.get_data(as_text=True))
+    refused = admin_client.post(url, data={"csrf_token": token, "reason": "letter"})
+    assert refused.status_code == 422  # not confirmed: nothing happens
+    assert Participant.get_by_id(person.id).erased_at is None
+    done = admin_client.post(url, data={"csrf_token": token, "reason": "letter", "confirm": "y"})
+    assert done.status_code == 303
+    assert _text_anywhere([name, person.email]) == []
+    row = AuditLog.get(AuditLog.action == "erase")
+    assert row.details["reason"] == "letter" and row.details["by"] == "staff"
+    assert AuditLog.select().where(AuditLog.action == "export_personal_data").count() == 1
+
+
+def test_only_administrators_see_a_persons_data_in_the_admin(app, client, person):
+    from consultplatform.testing import login, make_staff
+
+    login(client, make_staff("viewer"))
+    assert client.get(f"/admin/participant/gegevens/?id={person.id}").status_code == 403
+    assert client.get(f"/admin/participant/gegevens.json?id={person.id}").status_code == 403

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms.validators import Email, Length
 
 from consultplatform.admin.model_view import CoreModelView
+from consultplatform.admin.participant_privacy import ParticipantPrivacyRoutes
 from consultplatform.admin.registration_columns import answers_list
 from consultplatform.auth.roles import is_staff
 from consultplatform.models import (
@@ -22,7 +23,7 @@ from consultplatform.search import matching
 from consultplatform.seats import lock_sessions_of
 
 
-class ParticipantView(CoreModelView):
+class ParticipantView(ParticipantPrivacyRoutes, CoreModelView):
     consultation_field = Participant.consultation
     list_prefetch = ((Consultation, Participant), (Sector, Participant))
     column_list = ["name", "email", "organisation", "consultation", "sector", "side", "language",

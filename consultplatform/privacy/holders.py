@@ -1,121 +1,16 @@
-"""The core's own personal data about a participant: the person, their registrations,
-the mails to them, and insights that name them."""
+"""Every holder of personal data (hook ``cp_personal_data``), and the check that no
+model with a participant or registration key is left undeclared."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from peewee import Model
-
 from consultplatform.contributions import PersonalDataHolder
-from consultplatform.models import (
-    ConsultationSession,
-    Insight,
-    OutboxMail,
-    Participant,
-    Registration,
-)
+from consultplatform.models import Participant, Registration
 from consultplatform.plugins import PluginError, registry
+from consultplatform.privacy.core_data import SECRET_COLUMNS, plain
 
-# What replaces a person's name where staff typed it into an insight.
-NAME_REMOVED = "[naam verwijderd]"
-# Columns that are credentials, not data about the person.
-SECRET_COLUMNS = {"token"}
-
-
-def plain(row: Model, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A row as JSON-safe values, foreign keys as ids, secrets left out."""
-    values: dict[str, Any] = {}
-    for name, field in row._meta.fields.items():
-        if name in SECRET_COLUMNS or name in leave_out:
-            continue
-        value = row.__data__.get(field.name)
-        if isinstance(value, dt.datetime | dt.date):
-            value = value.isoformat()
-        values[name] = value
-    return values
-
-
-def _registrations(participant_id: int) -> list[Registration]:
-    return list(Registration.select().where(Registration.participant == participant_id)
-                .order_by(Registration.id))
-
-
-def _mails(participant_id: int):
-    person = Participant.get_by_id(participant_id)
-    return OutboxMail.select().where(
-        OutboxMail.registration.in_(Registration.select(Registration.id).where(
-            Registration.participant == participant_id))
-        | (OutboxMail.to_address == person.email)).order_by(OutboxMail.id)
-
-
-def _naming_insights(participant_id: int) -> list[Insight]:
-    """Insights of the person's sessions whose text or quote holds their name."""
-    person = Participant.get_by_id(participant_id)
-    name = person.name.strip()
-    if len(name) < 3:
-        return []
-    sessions = ConsultationSession.select(ConsultationSession.id).where(
-        ConsultationSession.consultation == person.consultation_id)
-    found = Insight.select().where(Insight.session.in_(sessions)
-                                   & (Insight.text.contains(name) | Insight.quote.contains(name)))
-    pattern = re.compile(re.escape(name), re.IGNORECASE)
-    return [i for i in found.order_by(Insight.id) if pattern.search(i.text + " " + i.quote)]
-
-
-def _erase_names_in_insights(participant_id: int) -> int:
-    person = Participant.get_by_id(participant_id)
-    pattern = re.compile(re.escape(person.name.strip()), re.IGNORECASE)
-    changed = 0
-    for insight in _naming_insights(participant_id):
-        insight.text = pattern.sub(NAME_REMOVED, insight.text)
-        insight.quote = pattern.sub(NAME_REMOVED, insight.quote)
-        insight.save(only=[Insight.text, Insight.quote])
-        changed += 1
-    return changed
-
-
-def _erase_mails(participant_id: int) -> int:
-    return OutboxMail.delete().where(OutboxMail.id.in_(
-        [m.id for m in _mails(participant_id)])).execute()
-
-
-def core_holders() -> list[PersonalDataHolder]:
-    return [
-        PersonalDataHolder(
-            key="core.participant", label=_l("Your details"), models=(Participant,),
-            export=lambda pid: [plain(Participant.get_by_id(pid))],
-            purpose=_l("Inviting you, seating you in the sessions you chose and mailing "
-                       "you about them; news only with your separate consent."),
-            legal_basis=_l("Public task (AVG art. 6(1)(e)); news: consent (art. 6(1)(a))."),
-            retention=_l("Until the consultation's retention date, then erased.")),
-        PersonalDataHolder(
-            key="core.registrations", label=_l("Your registrations"), models=(Registration,),
-            export=lambda pid: [plain(r) for r in _registrations(pid)],
-            purpose=_l("Seats, waiting list, attendance and your answers to the "
-                       "sign-up questions."),
-            legal_basis=_l("Public task (AVG art. 6(1)(e))."),
-            retention=_l("Until the consultation's retention date; counted without "
-                         "your name afterwards.")),
-        PersonalDataHolder(
-            key="core.mails", label=_l("E-mails to you"), models=(OutboxMail,),
-            export=lambda pid: [plain(m) for m in _mails(pid)], erase=_erase_mails,
-            purpose=_l("Confirmations, changes and reminders of your sessions."),
-            legal_basis=_l("Public task (AVG art. 6(1)(e))."),
-            retention=_l("The text of a sent e-mail is removed after a set number of days.")),
-        PersonalDataHolder(
-            key="core.insights", label=_l("Insights that mention your name"),
-            models=(Insight,),
-            export=lambda pid: [plain(i) for i in _naming_insights(pid)],
-            erase=_erase_names_in_insights,
-            purpose=_l("What was said in the sessions, recorded without names; where a "
-                       "name was typed anyway, it is removed on erasure."),
-            legal_basis=_l("Public task (AVG art. 6(1)(e))."),
-            retention=_l("The insights stay, without names.")),
-    ]
+__all__ = ["SECRET_COLUMNS", "all_holders", "every_model", "plain", "undeclared"]
 
 
 def all_holders() -> list[tuple[str, PersonalDataHolder]]:
@@ -128,3 +23,22 @@ def all_holders() -> list[tuple[str, PersonalDataHolder]]:
         found.append((name, holder))
     # Plugins first: their erase may still read the person's name and address.
     return sorted(found, key=lambda pair: pair[0] == "core")
+
+
+def undeclared(models: list[Any], holders: list[PersonalDataHolder]) -> list[str]:
+    """Models with a foreign key to a participant or a registration that no holder
+    declares: personal data nobody would export or erase."""
+    declared = {model for holder in holders for model in holder.models}
+    personal = (Participant, Registration)
+    return sorted(model.__name__ for model in models if model not in declared and any(
+        getattr(f, "rel_model", None) in personal for f in model._meta.fields.values()))
+
+
+def every_model() -> list[Any]:
+    """The core's models and every installed plugin's (switched off or not)."""
+    from consultplatform.models import CORE_MODELS
+
+    found = list(CORE_MODELS)
+    for _name, models in registry().results("cp_models", only_enabled=False):
+        found += list(models)
+    return found

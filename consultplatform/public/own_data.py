@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 
 from consultplatform import audit
+from consultplatform.admin.labels import LABELS
 from consultplatform.db import write_transaction
 from consultplatform.extensions import limiter
 from consultplatform.models import Participant
@@ -37,7 +38,8 @@ def _person(token: str) -> Participant:
 def overview(token: str):
     person = _person(token)
     return render_template("public/own_data.html", token=token, person=person,
-                           data=personal_data(person.id), form=ConfirmForm())
+                           data=personal_data(person.id), form=ConfirmForm(),
+                           field_labels=LABELS)
 
 
 @bp.get("/<string(maxlength=100):token>/gegevens.json")

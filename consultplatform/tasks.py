@@ -185,25 +185,6 @@ def send_reminders() -> Any:
     return _in_app(work)
 
 
-@huey.periodic_task(crontab(hour="3", minute="17"))
-def enforce_retention() -> Any:
-    """Every night: erase what is past its retention date, old mail texts, full IP
-    addresses in old audit rows (consultplatform.privacy.retention)."""
-    def work() -> Any:
-        from consultplatform.privacy.retention import apply_retention
-
-        report = apply_retention()
-        log.info("retention: %d participants erased, %d mail texts removed, "
-                 "%d audit addresses shortened",
-                 sum(len(ids) for ids in report.participants.values()), report.mail_bodies,
-                 report.audit_addresses)
-        if report.participants:
-            enqueue_delivery(flask_app())  # people who got a freed seat
-        return report.mail_bodies
-
-    return _in_app(work)
-
-
 def enqueue_delivery(app: Flask) -> bool:
     """Ask the worker to deliver now; call after the commit that queued mail.
 

@@ -12,9 +12,9 @@ from consultplatform.db import utcnow
 from consultplatform.demo import load_demo
 from consultplatform.models import AuditLog, Consultation, OutboxMail, Participant
 from consultplatform.plugins import registry
+from consultplatform.privacy.nightly import enforce_retention
 from consultplatform.privacy.register import BEGIN, END, register_markdown
 from consultplatform.privacy.retention import apply_retention, shortened
-from consultplatform.tasks import enforce_retention
 from consultplatform.testing import factories
 from tests.test_served import ROOT
 

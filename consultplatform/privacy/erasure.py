@@ -17,6 +17,7 @@ from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
 from consultplatform.models import Participant, Registration, new_token
 from consultplatform.privacy.holders import all_holders
+from consultplatform.services.signup import cancel
 
 # Why the data goes; stored in the audit row (never the person's words or name).
 REASONS = ("own_request", "letter", "phone", "email", "in_person", "retention", "other")
@@ -75,7 +76,5 @@ def erase_participant(participant_id: int, reason: str, *, by: str = "staff") ->
 def _cancel_quietly(registration_ids: list[int]) -> None:
     """Cancel through the sign-up service (seats pass on, promoted people are told),
     without a mail to the person whose data goes."""
-    from consultplatform.services.signup import cancel
-
     for registration_id in registration_ids:
         cancel(registration_id, notify=False)

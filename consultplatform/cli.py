@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from consultplatform.cli_backup import backup_cli
 from consultplatform.cli_templates import consultations_cli
 from consultplatform.plugins import registry
 from consultplatform.serve import serve
@@ -113,6 +114,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seats_cli)
     app.cli.add_command(serve)
     app.cli.add_command(consultations_cli)
+    app.cli.add_command(backup_cli)
 
 
 mail_cli = AppGroup("mail", help="Outgoing mail.")

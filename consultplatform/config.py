@@ -84,6 +84,15 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 8,
     # Ask the background worker to deliver right after a commit that queued mail.
     "MAIL_ENQUEUE_ON_COMMIT": True,
+    # Backups (consultplatform/backup/): the folder ("" = <instance>/backups; relative
+    # paths are in the instance folder), the nightly task (off by default), how many
+    # it keeps, whether it restores each into a scratch database to prove it, and
+    # where pg_dump/pg_restore are ("" = the server's version, then PATH).
+    "BACKUP_DIR": "",
+    "BACKUP_NIGHTLY": False,
+    "BACKUP_KEEP": 14,
+    "BACKUP_VERIFY": True,
+    "BACKUP_PG_BIN_DIR": "",
 }
 
 

@@ -36,7 +36,7 @@ def _refusals() -> Iterator[None]:
 
 def _report(outcome: Outcome) -> None:
     """The comparison as a table; exit 1 when anything differs."""
-    click.echo(f"{'table':<34} {'rows in backup':>14} {'rows now':>9}  result")
+    click.echo(f"{'table':<34} {'rows in backup':>14} {'restored':>9}  result")
     for line in outcome.differences:
         expected = "-" if line.expected is None else str(line.expected.rows)
         found = "-" if line.found is None else str(line.found.rows)

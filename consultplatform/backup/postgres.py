@@ -76,7 +76,10 @@ class PgTarget:
         return env
 
     def connect(self, *, autocommit: bool = False) -> psycopg.Connection[Any]:
-        return psycopg.connect(dbname=self.dbname, autocommit=autocommit, **self.params)
+        try:
+            return psycopg.connect(dbname=self.dbname, autocommit=autocommit, **self.params)
+        except psycopg.OperationalError as failed:  # libpq's words hold no password
+            raise BackupError(f"cannot connect to {self.label}: {failed}") from None
 
 
 def command(tool: str, target: PgTarget, *arguments: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from consultplatform import tasks
 from consultplatform.backup import postgres
 from consultplatform.backup.errors import BackupError
 from consultplatform.backup.service import Database, list_backups, manifest_path
+from consultplatform.db import db
 from consultplatform.demo import load_demo
-from consultplatform.models import Consultation, Participant
+from consultplatform.models import AuditLog, Consultation, Participant
 from consultplatform.plugins import registry
 from consultplatform.testing import PG_URL, fresh_database, make_app
 
@@ -85,6 +87,36 @@ def test_verify_restores_into_a_scratch_database_and_removes_it(demo, tmp_path):
                                 "WHERE datname LIKE '%\\_verify\\_%'").fetchall()
         assert not [name for (name,) in left if name.startswith(
             demo.config["DATABASE_URL"].rsplit("/", 1)[1])]
+
+
+def test_a_backup_made_while_the_site_writes_is_one_consistent_moment(demo):
+    """A writer keeps adding rows during the backup: the manifest describes exactly what
+    the file holds (SQLite: one read transaction; PostgreSQL: pg_dump in the snapshot the
+    manifest was read in), so the backup verifies."""
+    stop, written = threading.Event(), []
+
+    def writer() -> None:
+        with demo.app_context():
+            db.connect(reuse_if_open=True)
+            try:
+                while not stop.is_set():
+                    written.append(AuditLog.create(action="backup-test").id)
+            finally:
+                db.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 5:
+            stop.wait(0.01)
+        path = create(demo)
+    finally:
+        stop.set()
+        thread.join()
+    in_backup = json.loads(manifest_path(path).read_text())["tables"]["audit_log"]["rows"]
+    assert 5 <= in_backup <= len(written), (in_backup, len(written))
+    result = demo.test_cli_runner().invoke(args=["backup", "verify", str(path)])
+    assert result.exit_code == 0, result.output
 
 
 def test_verify_refuses_a_changed_file(demo):

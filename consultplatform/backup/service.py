@@ -79,10 +79,16 @@ class Database:
         return str(self.path) if self.pg is None else f"PostgreSQL database {self.pg.label}"
 
     def table_list(self) -> list[str]:
-        return sqlite.table_list(self.path) if self.path else postgres.table_list(self.pg)  # type: ignore[arg-type]
+        if self.path is not None:
+            return sqlite.table_list(self.path)
+        assert self.pg is not None
+        return postgres.table_list(self.pg)
 
     def states(self) -> tuple[dict[str, TableState], list[str]]:
-        return sqlite.states(self.path) if self.path else postgres.states(self.pg)  # type: ignore[arg-type]
+        if self.path is not None:
+            return sqlite.states(self.path)
+        assert self.pg is not None
+        return postgres.states(self.pg)
 
 
 @dataclass(frozen=True)
@@ -279,7 +285,9 @@ def verify_backup(path: Path, database: Database, settings: BackupSettings) -> O
     every table's row count and checksum with the manifest; the scratch copy goes."""
     backup = read_backup(path)
     with scratch(database) as target:
-        return _outcome(backup, target, _restore_into(backup, target, settings))
+        outcome = _outcome(backup, target, _restore_into(backup, target, settings))
+    outcome.target = f"a scratch database, removed again ({target.label})"
+    return outcome
 
 
 def list_backups(folder: Path) -> list[Backup]:

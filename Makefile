@@ -24,7 +24,8 @@ $(STAMP): $(BIN)/python pyproject.toml $(PLUGINS)
 
 install: system-deps $(STAMP) translations
 
-# System libraries the Python packages load: Cairo (the heatmap's PNG) and a font for it.
+# System libraries the Python packages load: Cairo (the heatmap's PNG) and a font for it;
+# PostgreSQL's client programs for backups.
 system-deps:
 	@if ! ldconfig -p | grep -q 'libcairo.so.2' || ! fc-list 2>/dev/null | grep -qi dejavu; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -33,6 +34,15 @@ system-deps:
 	      libcairo2 fonts-dejavu-core fontconfig; \
 	  else echo "system-deps: libcairo2 or fonts-dejavu-core is missing and we are not root;" \
 	    "install them with apt-get (the heatmap's PNG download needs them)"; fi; \
+	fi
+	@# pg_dump and pg_restore: `flask backup` on PostgreSQL (and its tests in the PostgreSQL pass).
+	@if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      postgresql-client; \
+	  else echo "system-deps: pg_dump is missing and we are not root; install it with" \
+	    "'apt-get install postgresql-client' (backups of a PostgreSQL database need it)"; fi; \
 	fi
 
 translations: $(STAMP)

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from consultplatform.cli_backup import backup_cli
 from consultplatform.cli_privacy import privacy_cli
 from consultplatform.cli_templates import consultations_cli
 from consultplatform.plugins import registry
@@ -115,6 +116,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(backup_cli)
 
 
 mail_cli = AppGroup("mail", help="Outgoing mail.")

@@ -89,6 +89,15 @@ DEFAULTS: dict[str, Any] = {
     # and IP addresses in the audit log are shortened (IPv4 /24, IPv6 /48) after these.
     "OUTBOX_BODY_DAYS": 30,
     "AUDIT_IP_DAYS": 90,
+    # Backups (consultplatform/backup/): the folder ("" = <instance>/backups; relative
+    # paths are in the instance folder), the nightly task (off by default), how many
+    # it keeps, whether it restores each into a scratch database to prove it, and
+    # where pg_dump/pg_restore are ("" = the server's version, then PATH).
+    "BACKUP_DIR": "",
+    "BACKUP_NIGHTLY": False,
+    "BACKUP_KEEP": 14,
+    "BACKUP_VERIFY": True,
+    "BACKUP_PG_BIN_DIR": "",
 }
 
 

@@ -1,4 +1,4 @@
-"""Background work with huey: mail delivery and reminders.
+"""Background work with huey: mail delivery, reminders and the nightly backup.
 
 The consumer runs beside the web server::
 
@@ -181,6 +181,30 @@ def send_reminders() -> Any:
         if queued:
             enqueue_delivery(flask_app())
         return queued
+
+    return _in_app(work)
+
+
+# 02:30 UTC by huey's clock (03:30 or 04:30 in the Netherlands), when the site is quiet.
+@huey.periodic_task(crontab(hour="2", minute="30"))
+def nightly_backup() -> Any:
+    """Every night, when ``BACKUP_NIGHTLY`` is on: a backup, proven by restoring it into a
+    scratch database (``BACKUP_VERIFY``), then all but the newest ``BACKUP_KEEP`` deleted.
+    A failure is logged loudly; the backups kept so far stay."""
+    def work() -> Any:
+        from flask import current_app
+
+        from consultplatform.backup.service import nightly
+
+        try:
+            done = nightly(current_app.config, current_app.instance_path)
+        except Exception:
+            log.exception("NIGHTLY BACKUP FAILED")
+            raise
+        if done:
+            log.info("nightly backup %s written; deleted %s", done["file"],
+                     ", ".join(done["deleted"]) or "none")
+        return done
 
     return _in_app(work)
 

@@ -172,11 +172,13 @@ PUBLIC_PAGES: dict[str, Callable[[World], str]] = {
     "fullhooks.ping": lambda w: "/fullhooks/ping",
 }
 # Pages that answer something else than 200 to this request, on purpose: no lookup
-# fields and no export on these views (404), read-only views (403).
+# fields and no export on these views (404; the audit log's export is a 200), read-only
+# views (403).
 STATUS = {"signup.done": 303, "auth.unlock": 404,
           "auditlog.create_view": 403, "auditlog.edit_view": 403,
           "outbox.create_view": 403, "outbox.edit_view": 403,
-          **{f"{name}.{page}": 404 for name in ("auditlog", "consultation", "outbox",
+          "auditlog.ajax_lookup": 404,
+          **{f"{name}.{page}": 404 for name in ("consultation", "outbox",
                                                   "participant", "question", "registration",
                                                   "sector", "session", "sitepage", "staffuser",
                                                   "theme", "fullhooks_note")

@@ -10,7 +10,7 @@ from jinja2 import pass_context
 
 from consultplatform.admin.base import SecureModelView
 from consultplatform.admin.columns import date_only, utc_datetime, yes_no
-from consultplatform.admin.filters import FormatFilter, labelled_filters
+from consultplatform.admin.filters import RequestOptionsFilter, labelled_filters
 from consultplatform.admin.labels import LABELS
 from consultplatform.admin.wording import in_language, search_placeholder
 from consultplatform.models import (
@@ -70,7 +70,7 @@ class CoreModelView(SecureModelView):
         for items in (groups or {}).values():
             for item in items:
                 flt = self._filters[item["index"]]
-                if isinstance(flt, FormatFilter):
+                if isinstance(flt, RequestOptionsFilter):
                     item["options"] = flt.get_options(self)
         return groups
 

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = ["/", f"/c/{DEMO_SLUG}", "/toegankelijkheid", "/privacy", "/auth/login"]
 ADMIN_PAGES = ["/admin/", "/admin/consultation/", "/admin/consultation/new/",
-               "/admin/session/new/", "/admin/plugins/", "/admin/nieuwe-consultatie/"]
+               "/admin/session/new/", "/admin/plugins/", "/admin/nieuwe-consultatie/",
+               "/admin/auditlog/"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -1,7 +1,9 @@
 /* Admin forms, progressively enhanced (everything also works without this file):
    - a new consultation's web address (slug) follows its title until typed in;
    - a choice that belongs to a consultation (a session's sector) shows only the
-     options of the consultation chosen above it (options carry data-consultation). */
+     options of the consultation chosen above it (options carry data-consultation);
+   - the list filters Flask-Admin's script draws get accessible names: the operation
+     and the value are named after their filter ("Wanneer: na"). */
 (function ($) {
   "use strict";
 
@@ -10,7 +12,27 @@
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80).replace(/-+$/, "");
   }
 
+  function nameFilters(table) {
+    $(table).find("tr").each(function () {
+      var row = $(this);
+      var name = row.find(".remove-filter").text().replace("\u00d7", "").trim();
+      var op = row.find("select.filter-op");
+      var operation = op.find("option:selected").text().trim();
+      op.attr("aria-label", name);
+      row.find(".filter-val").not(".select2-container")
+        .attr("aria-label", operation ? name + ": " + operation : name);
+    });
+  }
+
   $(function () {
+    $("table.filters").each(function () {
+      var table = this;
+      nameFilters(table);
+      new MutationObserver(function () { nameFilters(table); })
+        .observe(table, {childList: true, subtree: true});
+      $(table).on("change", "select.filter-op", function () { nameFilters(table); });
+    });
+
     var title = $("#title"), slug = $("#slug");
     if (title.length && slug.length && !slug.val()) {
       var typed = false;

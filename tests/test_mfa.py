@@ -509,3 +509,10 @@ def test_the_command_line_resets_and_the_first_admin_is_told(app):
     StaffUser.delete().execute()
     first = runner.invoke(args=["users", "bootstrap-admin"])
     assert first.exit_code == 0 and "two-step login" in first.output
+
+
+def test_deleting_an_account_deletes_its_recovery_codes(app):
+    user, _secret, _codes = enrolled_admin(app, fresh_step() - 1)
+    assert StaffRecoveryCode.select().count() == 10
+    StaffUser.get_by_id(user.id).delete_instance()  # as the admin deletes: not recursive
+    assert StaffRecoveryCode.select().count() == 0

@@ -119,11 +119,11 @@ def count_wrong_code(user: StaffUser) -> bool:
     """A wrong code counts like a wrong password; True when it locked the account."""
     policy = LoginPolicy.from_config()
     with write_transaction():
-        user = _locked_row(user.email)
-        if user is None or is_locked(user):
+        row = _locked_row(user.email)
+        if row is None or is_locked(row):
             return True
-        _count_failure(user, policy, utcnow(), step="code")
-        return is_locked(user)
+        _count_failure(row, policy, utcnow(), step="code")
+        return is_locked(row)
 
 
 def _count_failure(user: StaffUser, policy: LoginPolicy, now: dt.datetime,

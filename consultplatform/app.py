@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from consultplatform import cli, errors, i18n
 from consultplatform.admin import init_admin
+from consultplatform.auth import mfa
 from consultplatform.auth.views import bp as auth_bp
 from consultplatform.cache import EXTENSION_KEY as CACHE_KEY
 from consultplatform.cache import init_cache, release_fingerprint
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, config)
     configure_logging(app.config["LOG_LEVEL"])
+    mfa.check_config(app)  # after the logging: an empty MFA_REQUIRED_ROLES is a warning
     harden(app)  # inside ProxyFix: the Host checked is the one the app will use
     if app.config["TRUSTED_PROXIES"]:
         count = int(app.config["TRUSTED_PROXIES"])

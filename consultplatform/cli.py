@@ -85,7 +85,31 @@ def bootstrap_admin() -> None:
     else:
         click.echo(f"  password: {password}")
         click.echo("This password is shown only now.")
+    from flask import current_app
+
+    if "admin" in current_app.config["MFA_REQUIRED_ROLES"]:
+        click.echo("At the first login you set up two-step login with an authenticator")
+        click.echo("app on your phone (MFA_REQUIRED_ROLES; see the README).")
+    else:
+        click.echo("Two-step login is NOT required for administrators (MFA_REQUIRED_ROLES).")
     click.echo("=" * 60)
+
+
+@users_cli.command("reset-mfa")
+@click.option("--email", required=True)
+def reset_mfa(email: str) -> None:
+    """Remove a staff member's second factor (a lost phone and no recovery code left,
+    or a new SECRET_KEY); they set it up again at their next login."""
+    from consultplatform.auth.mfa import reset
+    from consultplatform.models import StaffUser, normalise_email
+
+    user = StaffUser.get_or_none(StaffUser.email == normalise_email(email))
+    if user is None:
+        raise click.ClickException("no account with this e-mail address")
+    if not reset(user.id, by="command line"):
+        click.echo(f"{user.email} has no two-step login; nothing to reset")
+        return
+    click.echo(f"two-step login of {user.email} reset; it is set up again at the next login")
 
 
 @demo_cli.command("load")

@@ -53,6 +53,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCK_AFTER": 10,
     "LOGIN_FAILURE_WINDOW_MINUTES": 60,
     "LOGIN_LOCK_MINUTES": 60,
+    # Two-step login (consultplatform/auth/mfa.py): the roles that must set up an
+    # authenticator app at their first login (a list, or "admin,moderator" from the
+    # environment); empty: nobody must, which the log and the admin say out loud.
+    "MFA_REQUIRED_ROLES": ["admin"],
+    # How long after the right password the code may be given before starting over.
+    "MFA_PENDING_SECONDS": 300,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     "SECURITY_CONTACT": "mailto:security@example.org",

@@ -8,6 +8,7 @@ from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime
 from werkzeug.routing import BuildError
 
+from consultplatform.auth.mfa import mfa_off_for_admins
 from consultplatform.i18n import current_language
 from consultplatform.models import choices
 from consultplatform.plugins import registry
@@ -74,6 +75,7 @@ def register_template_helpers(app: Flask) -> None:
             "step_state_label": lambda value: choices.label(choices.STEP_STATES, value),
             "format_label": lambda key: registry().format_label(key),
             "format_page_url": format_page_url,
+            "mfa_off_for_admins": mfa_off_for_admins,
         }
 
     app.jinja_env.globals.update(field_attrs=field_attrs, described_by=described_by)

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pyotp
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -89,6 +90,20 @@ def test_make_run_sequence_serves_demo_and_admin_login(served):
     data = urllib.parse.urlencode({"csrf_token": token.group(1) or token.group(2),
                                    "email": email, "password": password}).encode()
     with opener.open(base + "/auth/login", data=data) as after:
+        # The demo keeps two-step login required for administrators: the first admin
+        # sets up the authenticator app first (its code computed here from the key shown).
+        assert after.url == base + "/auth/tweestaps"
+        setup = after.read().decode()
+    assert "two-step login" in output
+    with opener.open(base + "/admin/") as response:
+        assert response.url == base + "/auth/tweestaps"
+    secret = re.search(r'id="secret-key">([A-Z2-7 ]+)<', setup).group(1).replace(" ", "")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', setup).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token,
+                                   "code": pyotp.TOTP(secret).now()}).encode()
+    with opener.open(base + "/auth/tweestaps", data=data) as response:
+        assert len(re.findall(r"<li><code>[a-z0-9-]+</code></li>", response.read().decode())) == 10
+    with opener.open(base + "/admin/") as after:
         assert after.url == base + "/admin/"
         overview = after.read().decode()
     assert "Sociaal-Economische Agenda Noordoostpolder" in overview

@@ -131,6 +131,8 @@ STAFF_PAGES: dict[str, Callable[[World], str]] = {
     "theme.merge_view": lambda w: f"/admin/theme/merge/?id={w.theme.id}",
     "new_consultation.index": lambda w: f"/admin/nieuwe-consultatie/?kopie={w.consultation.id}",
     "public.preview": lambda w: f"/c/{w.consultation.slug}/voorbeeld",
+    # Setting up two-step login (the QR code and the key), for a staff member without it.
+    "auth.two_step": lambda w: "/auth/tweestaps",
     **_model_view("auditlog", lambda w: 1),
     **_model_view("consultation", lambda w: w.consultation.id),
     **_model_view("consultationquestion", lambda w: w.own_question.id),
@@ -169,12 +171,14 @@ PUBLIC_PAGES: dict[str, Callable[[World], str]] = {
         lambda w: f"/aanmelding/verwijderen/{erase_token(w.registration.participant_id)}",
     "auth.login": lambda w: "/auth/login",
     "auth.unlock": lambda w: "/auth/ontgrendelen/onbekend-token",
+    # The code page without a right password first: back to the login.
+    "auth.code": lambda w: "/auth/code",
     "fullhooks.ping": lambda w: "/fullhooks/ping",
 }
 # Pages that answer something else than 200 to this request, on purpose: no lookup
 # fields and no export on these views (404; the audit log's export is a 200), read-only
 # views (403).
-STATUS = {"signup.done": 303, "auth.unlock": 404,
+STATUS = {"signup.done": 303, "auth.unlock": 404, "auth.code": 302,
           "auditlog.create_view": 403, "auditlog.edit_view": 403,
           "outbox.create_view": 403, "outbox.edit_view": 403,
           "auditlog.ajax_lookup": 404,

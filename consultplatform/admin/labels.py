@@ -60,6 +60,7 @@ LABELS = {
     "answers": _l("Answers"),
     "role": _l("Role"),
     "last_login_at": _l("Last login"),
+    "mfa_enrolled_at": _l("Two-step login"),
     "new_password": _l("New password"),
     "actor_label": _l("Who"),
     "action": _l("Action"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash
 from flask_admin.actions import action
 from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import (
@@ -12,7 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length, Optional, ValidationError
 
+from consultplatform.admin.columns import yes_no
 from consultplatform.admin.model_view import CoreModelView
+from consultplatform.auth import mfa
 from consultplatform.auth.throttle import unlock
 from consultplatform.db import utcnow
 from consultplatform.models import (
@@ -30,12 +33,32 @@ from consultplatform.services.staff import (
 
 class StaffUserView(CoreModelView):
     read_roles = ("admin",)
-    column_list = ["name", "email", "role", "active", "language", "last_login_at", "locked_until"]
+    column_list = ["name", "email", "role", "active", "language", "last_login_at", "locked_until",
+                   "mfa_enrolled_at"]
     column_details_list = ["name", "email", "role", "active", "language", "last_login_at",
-                           "locked_until", "created_at"]
-    column_formatters = {"locked_until": lambda v, c, m, n: format_datetime(
-        m.locked_until, "d MMM y HH:mm") if m.locked_until and m.locked_until > utcnow() else ""}
+                           "locked_until", "mfa_enrolled_at", "created_at"]
+    column_formatters = {
+        "locked_until": lambda v, c, m, n: format_datetime(
+            m.locked_until, "d MMM y HH:mm") if m.locked_until and m.locked_until > utcnow() else "",
+        # Whether the account has a second factor; never anything about the secret.
+        "mfa_enrolled_at": lambda v, c, m, n: yes_no(v, m.mfa_enrolled_at is not None),
+    }
     column_formatters_detail = column_formatters
+
+    @action("reset_mfa", _l("Reset two-step login"),
+            _l("Reset the two-step login of the selected accounts? Their recovery codes stop "
+               "working, they are logged out, and they set up their authenticator app again "
+               "at their next login."))
+    def action_reset_mfa(self, ids: list[str]) -> None:
+        """For a lost phone: the account sets up its app again (audit-logged)."""
+        if str(current_user.id) in ids:
+            flash(_("You cannot reset your own two-step login; ask another administrator."),
+                  "error")
+        others = [int(ident) for ident in ids if ident != str(current_user.id)]
+        if others:
+            reset = sum(mfa.reset(ident) for ident in others)
+            flash(ngettext("Two-step login reset for %(num)d account.",
+                           "Two-step login reset for %(num)d accounts.", reset), "success")
 
     @action("unlock", _l("Unlock (after wrong passwords)"),
             _l("Unlock the selected accounts? They can log in again at once."))

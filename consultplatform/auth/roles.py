@@ -11,8 +11,12 @@ STAFF_ROLES = ("admin", "moderator", "viewer")
 
 
 def is_staff() -> bool:
+    """A logged-in staff member who may work: one who must set up a second factor
+    first (consultplatform/auth/mfa.py) may not, anywhere, until it is set up."""
+    from consultplatform.auth.mfa import needs_enrolment
+
     return bool(current_user and current_user.is_authenticated
-                and current_user.role in STAFF_ROLES)
+                and current_user.role in STAFF_ROLES and not needs_enrolment(current_user))
 
 
 def is_admin() -> bool:

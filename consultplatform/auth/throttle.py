@@ -9,6 +9,11 @@ link that lifts the lock at once; an administrator can lift it in the admin.
 Nothing here tells whether an account exists: an unknown address, a wrong
 password and a locked account get the same answer after the same work (one
 password hash checked). Each step is audit-logged.
+
+With a second factor (consultplatform/auth/mfa.py) the right password is only the
+first step: the counter of wrong attempts stays as it is until the code is right
+too (:func:`complete_login`), and every wrong code counts like a wrong password
+(:func:`count_wrong_code`), so knowing the password buys no extra guesses.
 """
 
 from __future__ import annotations
@@ -78,22 +83,59 @@ def log_in(email: str, password: str) -> StaffUser | None:
         if not right:
             _count_failure(user, policy, now)
             return None
-        user.failed_logins, user.last_failed_login_at, user.locked_until = 0, None, None
-        user.unlock_token_hash, user.last_login_at = None, now
-        user.save(only=[StaffUser.failed_logins, StaffUser.last_failed_login_at,
-                        StaffUser.locked_until, StaffUser.unlock_token_hash,
-                        StaffUser.last_login_at])
-        audit.record("login", user, object_type="StaffUser", actor_user=user)
+        if user.has_mfa:  # the second step decides; nothing is reset yet
+            audit.record("login", user, object_type="StaffUser", actor_user=user,
+                         details={"step": "password", "second_factor": "pending"})
+            return user
+        _succeed(user, now)
         return user
 
 
-def _count_failure(user: StaffUser, policy: LoginPolicy, now: dt.datetime) -> None:
+def _succeed(user: StaffUser, now: dt.datetime, details: dict | None = None) -> None:
+    user.failed_logins, user.last_failed_login_at, user.locked_until = 0, None, None
+    user.unlock_token_hash, user.last_login_at = None, now
+    user.save(only=[StaffUser.failed_logins, StaffUser.last_failed_login_at,
+                    StaffUser.locked_until, StaffUser.unlock_token_hash,
+                    StaffUser.last_login_at])
+    audit.record("login", user, object_type="StaffUser", actor_user=user, details=details)
+
+
+def may_try_second_step(user_id: int) -> StaffUser | None:
+    """The account whose password was right, if it may still give its code (it exists,
+    is active and not locked); None otherwise."""
+    user = StaffUser.get_or_none(StaffUser.id == user_id)
+    if user is None or not user.active or is_locked(user):
+        return None
+    return user
+
+
+def complete_login(user: StaffUser, method: str) -> None:
+    """The second step was right: the login is complete (counter reset, audit row)."""
+    with write_transaction():
+        _succeed(user, utcnow(), {"step": "code", "second_factor": method})
+
+
+def count_wrong_code(user: StaffUser) -> bool:
+    """A wrong code counts like a wrong password; True when it locked the account."""
+    policy = LoginPolicy.from_config()
+    with write_transaction():
+        row = _locked_row(user.email)
+        if row is None or is_locked(row):
+            return True
+        _count_failure(row, policy, utcnow(), step="code")
+        return is_locked(row)
+
+
+def _count_failure(user: StaffUser, policy: LoginPolicy, now: dt.datetime,
+                   step: str = "password") -> None:
     recent = user.last_failed_login_at is not None and user.last_failed_login_at > now - policy.window
     user.failed_logins = (user.failed_logins if recent else 0) + 1
     user.last_failed_login_at = now
     fields = [StaffUser.failed_logins, StaffUser.last_failed_login_at]
-    audit.record("login", user, result="denied", object_type="StaffUser",
-                 details={"failed_logins": user.failed_logins})
+    details: dict = {"failed_logins": user.failed_logins}
+    if step != "password":
+        details["step"] = step
+    audit.record("login", user, result="denied", object_type="StaffUser", details=details)
     if user.failed_logins >= policy.lock_after:
         token = secrets.token_urlsafe(32)
         user.locked_until, user.unlock_token_hash = now + policy.lock_for, hash_token(token)

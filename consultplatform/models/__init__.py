@@ -13,7 +13,7 @@ from consultplatform.models.plugin_state import PluginSetting, PluginState
 from consultplatform.models.questions import ConsultationQuestion, SessionQuestion
 from consultplatform.models.revision import ContentRevision
 from consultplatform.models.site import SitePage
-from consultplatform.models.staff import StaffUser, normalise_email
+from consultplatform.models.staff import StaffRecoveryCode, StaffUser, normalise_email
 from consultplatform.models.trajectory import (
     TRAJECTORY_MODELS,
     Action,
@@ -29,6 +29,7 @@ from consultplatform.models.workspace import StaffWorkspace
 
 CORE_MODELS = [
     StaffUser,
+    StaffRecoveryCode,
     Consultation,
     Sector,
     ConsultationSession,
@@ -71,6 +72,7 @@ __all__ = [
     "Sector",
     "SessionQuestion",
     "SitePage",
+    "StaffRecoveryCode",
     "StaffUser",
     "StaffWorkspace",
     "Theme",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import secrets
 
 from flask_login import UserMixin
-from peewee import BooleanField, CharField, DateTimeField, IntegerField
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consultplatform.db import BaseModel, utcnow
@@ -39,6 +46,13 @@ class StaffUser(UserMixin, BaseModel):
     locked_until = DateTimeField(null=True)
     # SHA-256 of the secret in the unlock link mailed to the account's owner.
     unlock_token_hash = CharField(max_length=64, null=True)
+    # Two-step login (consultplatform/auth/mfa.py): the TOTP secret, encrypted with a
+    # key derived from SECRET_KEY (never shown again after enrolment); None: no second
+    # factor yet. The last time step a code was accepted for: a code from that step or
+    # an earlier one is refused (no replay).
+    mfa_secret = CharField(max_length=255, null=True)
+    mfa_enrolled_at = DateTimeField(null=True)
+    mfa_last_step = BigIntegerField(null=True)
 
     class Meta:
         table_name = "staff_user"
@@ -64,6 +78,11 @@ class StaffUser(UserMixin, BaseModel):
         return check_password_hash(self.password_hash, password)
 
     @property
+    def has_mfa(self) -> bool:
+        """Has this account a second factor (a TOTP secret)?"""
+        return bool(self.mfa_secret)
+
+    @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
@@ -71,3 +90,17 @@ class StaffUser(UserMixin, BaseModel):
     def check_no_password(password: str) -> None:
         """The work of a password check, for an answer that must take as long as one."""
         check_password_hash(_DUMMY_HASH, password or "")
+
+
+class StaffRecoveryCode(BaseModel):
+    """One of a staff member's one-time recovery codes for the second step: only the
+    SHA-256 of the code (80 random bits) is kept; ``used_at`` is set when it is used."""
+
+    staff = ForeignKeyField(StaffUser, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow)
+    used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "staff_recovery_code"
+        indexes = ((("staff", "code_hash"), True),)

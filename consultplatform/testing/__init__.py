@@ -99,6 +99,11 @@ def make_app(database_url: str, instance_dir: Any, **overrides: Any) -> Flask:
         # Each test app counts on its own, and caches under keys of its own.
         "RATELIMIT_STORAGE_URI": "memory://",
         "CACHE_KEY_PREFIX": f"test-{secrets.token_hex(6)}",
+        # Two-step login is switched off for the suites, on purpose and in the open: they
+        # log staff in with a password only (``login``). The app logs a warning about it.
+        # The two-step tests (tests/test_mfa.py) switch it on: make_app(...,
+        # MFA_REQUIRED_ROLES=["admin"]).
+        "MFA_REQUIRED_ROLES": [],
     }
     redis_url = os.environ.get("TEST_REDIS_URL", "")
     if redis_url:

@@ -26,8 +26,13 @@ def retention(dry_run: bool) -> None:
     click.echo(f"mail texts {'to remove' if dry_run else 'removed'}: {report.mail_bodies}")
     click.echo(f"audit IP addresses {'to shorten' if dry_run else 'shortened'}: "
                f"{report.audit_addresses}")
+    if report.failed:
+        click.echo(f"FAILED for participants #{', #'.join(map(str, report.failed))} "
+                   "(see the log); run again after fixing the cause", err=True)
     if report.participants and not dry_run:
         deliver_soon()
+    if report.failed:
+        raise SystemExit(1)
 
 
 @privacy_cli.command("register")

@@ -180,7 +180,8 @@ class PersonalDataHolder:
     transaction before the core blanks the participant itself (so the person's
     name and e-mail address can still be read); returns the number of rows
     changed. ``purpose``, ``legal_basis`` and ``retention`` feed the processing
-    register (docs/privacy.md, ``flask privacy register``).
+    register (docs/privacy.md, ``flask privacy register``). ``self_service=False``
+    keeps a part off the person's own page and download (staff see it).
     """
 
     key: str
@@ -191,3 +192,6 @@ class PersonalDataHolder:
     purpose: Any = ""
     legal_basis: Any = ""
     retention: Any = ""
+    # False: shown to staff only, not on the person's own page (rows found by matching
+    # free text, which a person could steer by choosing their name).
+    self_service: bool = True

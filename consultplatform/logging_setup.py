@@ -8,10 +8,12 @@ import re
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Management tokens and CSRF tokens: long URL-safe runs.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,}")
+# Signed links (itsdangerous: payload.timestamp.signature), e.g. the erasure confirmation.
+_SIGNED = re.compile(r"[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{16,}")
 
 
 def redact(text: str) -> str:
-    return _TOKEN.sub("[token]", _EMAIL.sub("[e-mail]", text))
+    return _TOKEN.sub("[token]", _SIGNED.sub("[token]", _EMAIL.sub("[e-mail]", text)))
 
 
 _FORMATTER = logging.Formatter()

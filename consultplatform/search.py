@@ -22,7 +22,7 @@ import sqlite3
 import peewee
 from peewee import SQL, NodeList
 
-from consultplatform.db import is_postgres
+from consultplatform.db import db, is_postgres
 from consultplatform.models import Participant
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ _SQLITE_TRIGGERS = {
         VALUES (NEW.id, NEW.name, NEW.email, NEW.organisation); END""",
 }
 _SQLITE_REBUILD = "INSERT INTO participant_search (participant_search) VALUES ('rebuild')"
+_SQLITE_OPTIMIZE = "INSERT INTO participant_search (participant_search) VALUES ('optimize')"
 _SQLITE_MATCH = "(SELECT rowid FROM participant_search WHERE participant_search MATCH ?)"
 # Indexes no model declares (the schema check leaves them out).
 DATABASE_ONLY = ("participant_search_trgm",)
@@ -86,6 +87,20 @@ def install(database: peewee.Database, *, fill: bool = False) -> None:
         database.execute_sql(f"CREATE TRIGGER {name} {body}")
     if fill or present != set(_SQLITE_TRIGGERS):
         database.execute_sql(_SQLITE_REBUILD)
+
+
+def compact_search_index() -> None:
+    """Rewrite SQLite's search index in one piece: FTS5 keeps a deleted or changed row's
+    old entries (its words) until its segments merge, so an erased name would linger
+    in the index. PostgreSQL's trigram index is on the table itself; VACUUM (autovacuum)
+    clears old row versions."""
+    database = db.obj
+    if is_postgres(database):
+        return
+    exists = database.execute_sql("SELECT 1 FROM sqlite_master WHERE name = ?",
+                                  (SQLITE_TABLE,)).fetchone()
+    if exists:
+        database.execute_sql(_SQLITE_OPTIMIZE)
 
 
 def _trigram_available() -> bool:

@@ -87,7 +87,7 @@ def test_the_download_lists_every_row_held_about_the_person(app, client, person)
     assert all("token" not in r for r in parts["core.registrations"])  # the link is no data
     assert {m["id"] for m in parts["core.mails"]} == {m.id for m in OutboxMail.select().where(
         OutboxMail.to_address == person.email)}
-    assert len(parts["core.insights"]) == 1 and person.name in parts["core.insights"][0]["text"]
+    assert "core.named" not in parts  # staff notes naming them: for staff only
     assert {p["plugin"] for p in data["parts"]} >= {"core", "expertarena", "fullhooks"}
     assert parts["expertarena.arenas"]  # the arenas they were registered for
 
@@ -153,6 +153,9 @@ def test_staff_erase_a_request_by_letter_with_the_reason(app, admin_client, pers
     refused = admin_client.post(url, data={"csrf_token": token, "reason": "letter"})
     assert refused.status_code == 422  # not confirmed: nothing happens
     assert Participant.get_by_id(person.id).erased_at is None
+    staff_view = json.loads(download.get_data(as_text=True))
+    named = {part["key"]: part["rows"] for part in staff_view["parts"]}["core.named"]
+    assert [row["table"] for row in named] == ["insight"] and name in named[0]["text"]
     done = admin_client.post(url, data={"csrf_token": token, "reason": "letter", "confirm": "y"})
     assert done.status_code == 303
     assert _text_anywhere([name, person.email]) == []
@@ -167,3 +170,88 @@ def test_only_administrators_see_a_persons_data_in_the_admin(app, client, person
     login(client, make_staff("viewer"))
     assert client.get(f"/admin/participant/gegevens/?id={person.id}").status_code == 403
     assert client.get(f"/admin/participant/gegevens.json?id={person.id}").status_code == 403
+
+
+# --- what a review found: names steered by the person, deletes, the index, archiving ---
+
+
+def test_only_a_whole_name_of_two_words_is_looked_for_in_staff_notes(app, client, person):
+    from consultplatform.models import Action
+    from consultplatform.privacy.core_data import name_pattern
+
+    assert name_pattern("een") is None and name_pattern("n d") is None
+    pattern = name_pattern("Jan  de Vries")
+    assert pattern.search("zei jan de vries gisteren") and not pattern.search("Jan de Vriesland")
+    action = Action.create(consultation=person.consultation_id, title="Bellen",
+                           description=f"Bel {person.name} over de stage")
+    own = json.loads(client.get(f"{_link(person)}/gegevens.json").get_data(as_text=True))
+    assert "core.named" not in {part["key"] for part in own["parts"]}  # staff only
+    erase_participant_now(app, person.id)
+    assert person.name not in Action.get_by_id(action.id).description
+    assert "[naam verwijderd]" in Action.get_by_id(action.id).description
+
+
+def erase_participant_now(app, participant_id: int) -> None:
+    from consultplatform.privacy.erasure import erase_participant
+
+    with app.app_context():
+        erase_participant(participant_id, "letter")
+
+
+def test_a_name_like_een_steers_nothing(app, client, person):
+    before = {i.id: i.text for i in Insight.select()}
+    person.name = "een"
+    person.save()
+    data = json.loads(client.get(f"{_link(person)}/gegevens.json").get_data(as_text=True))
+    assert all(part["key"] != "core.named" for part in data["parts"])
+    erase_participant_now(app, person.id)
+    assert {i.id: i.text for i in Insight.select()} == before
+
+
+def test_deleting_a_participant_in_the_admin_erases_first(app, admin_client, person):
+    email = person.email
+    OutboxMail.create(kind="confirmation", to_address=email, subject="S", text_body="Beste",
+                      registration=Registration.get(Registration.participant == person.id))
+    assert OutboxMail.select().where(OutboxMail.to_address == email).count() > 0
+    page = admin_client.get("/admin/participant/").get_data(as_text=True)
+    response = admin_client.post("/admin/participant/delete/", data={
+        "csrf_token": csrf_from(page), "id": str(person.id), "url": "/admin/participant/"})
+    assert response.status_code == 302
+    assert Participant.get_or_none(Participant.id == person.id) is None
+    assert OutboxMail.select().where(OutboxMail.to_address == email).count() == 0
+    assert AuditLog.get(AuditLog.action == "erase").details["reason"] == "deleted"
+
+
+def test_an_erased_name_leaves_no_entry_in_the_search_index(app, person):
+    if db.obj.__class__.__name__.lower().find("postgres") >= 0:
+        pytest.skip("the FTS5 index is SQLite's; PostgreSQL indexes the table itself")
+    person.name = "Quirijn Xylofoonbouwer"
+    person.save()
+    db.obj.execute_sql("CREATE VIRTUAL TABLE IF NOT EXISTS temp.cp_terms "
+                       "USING fts5vocab(main, participant_search, 'row')")
+
+    def count(term: str) -> int:
+        row = db.obj.execute_sql("SELECT cnt FROM temp.cp_terms WHERE term = ?",
+                                 (term,)).fetchone()
+        return row[0] if row else 0
+
+    assert count("xyl") >= 1
+    erase_participant_now(app, person.id)
+    assert count("xyl") == 0
+
+
+def test_the_own_data_pages_stay_open_for_an_archived_consultation(app, client, person):
+    consultation = person.consultation
+    consultation.status = "archived"
+    consultation.save()
+    assert client.get(_link(person)).status_code == 410  # the registration page is over
+    assert client.get(f"{_link(person)}/gegevens").status_code == 200  # the rights are not
+
+
+def test_a_signed_link_is_masked_in_the_log(app):
+    from consultplatform.logging_setup import redact
+    from consultplatform.privacy.links import erase_token
+
+    with app.app_context():
+        token = erase_token(123)
+    assert token not in redact(f"GET /aanmelding/verwijderen/{token} 200")

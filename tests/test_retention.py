@@ -99,3 +99,23 @@ def test_the_processing_register_in_the_docs_is_the_code_s(app):
     text = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")
     documented = re.search(re.escape(BEGIN) + ".*?" + re.escape(END), text, re.S).group(0)
     assert documented == generated, "run `flask privacy register` and update docs/privacy.md"
+
+
+def test_one_failing_erasure_does_not_stop_the_others(app):
+    from tests.plugin_fullhooks.models import FullhooksContact
+
+    parent = factories.consultation(retention_until=dt.date.today() - dt.timedelta(days=1))
+    stuck = factories.participant(parent, name="Vast Zitter")
+    free = factories.participant(parent, name="Vrij Gaat")
+    FullhooksContact.create(participant=stuck, note="weigeren")
+    old = OutboxMail.create(kind="confirmation", to_address="x@example.org", subject="S",
+                            text_body="oud", status="sent",
+                            created_at=utcnow() - dt.timedelta(days=400))
+    with app.app_context():
+        report = apply_retention()
+    assert report.failed == [stuck.id]
+    assert Participant.get_by_id(free.id).erased_at is not None
+    assert Participant.get_by_id(stuck.id).name == "Vast Zitter"  # nothing half done
+    assert OutboxMail.get_by_id(old.id).text_body == ""  # the clean-up still ran
+    result = app.test_cli_runner().invoke(args=["privacy", "retention"])
+    assert result.exit_code == 1 and f"#{stuck.id}" in result.output

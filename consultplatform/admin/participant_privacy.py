@@ -63,13 +63,13 @@ class ParticipantPrivacyRoutes(MixinBase):
             return redirect(url_for(".index_view"), code=303)
         status = 422 if request.method == "POST" else 200
         return self.render("admin/cp_personal_data.html", person=person, form=form,
-                           data=personal_data(person.id), field_labels=LABELS), status
+                           data=personal_data(person.id, staff=True), field_labels=LABELS), status
 
     @expose("/gegevens.json")
     def personal_data_download(self):
         person = self._subject()
         audit.record("export_personal_data", person, object_type="Participant")
-        body = json.dumps(personal_data(person.id), ensure_ascii=False, indent=2, default=str)
+        body = json.dumps(personal_data(person.id, staff=True), ensure_ascii=False, indent=2, default=str)
         return Response(body, mimetype="application/json", headers={
             "Content-Disposition": f'attachment; filename="deelnemer-{person.id}.json"',
             "Cache-Control": "private, no-store"})

@@ -19,6 +19,7 @@ from consultplatform.models import (
     Sector,
     normalise_email,
 )
+from consultplatform.privacy.erasure import erase_participant
 from consultplatform.search import matching
 from consultplatform.seats import lock_sessions_of
 
@@ -47,7 +48,12 @@ class ParticipantView(ParticipantPrivacyRoutes, CoreModelView):
             lock_sessions_of(model.id)  # their seats move to another counter
 
     def on_model_delete(self, model) -> None:
+        # Through the erasure first: the mails to the person, their name in staff
+        # notes and every plugin's rows go too, with an audit row (a plain delete would
+        # leave the mails, which only point to a registration).
         lock_sessions_of(model.id)
+        if model.erased_at is None:
+            erase_participant(model.id, "deleted", by="staff")
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):

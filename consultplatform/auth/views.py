@@ -9,6 +9,8 @@ token and the time. Only a right code within ``MFA_PENDING_SECONDS`` logs in
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from typing import Any
 
@@ -53,6 +55,14 @@ login_manager.session_protection = "strong"
 # The session's note between the two steps of a login, and the secret of an app being
 # set up (encrypted, so the session cookie never holds it readable).
 PENDING_KEY = "cp_mfa_pending"
+
+
+def token_digest(token: str) -> str:
+    """What the pending second step keeps of the account's session token: the session
+    cookie is signed, not encrypted, and must not carry the token itself."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, f"mfa-pending:{token}".encode(), hashlib.sha256).hexdigest()
 ENROL_KEY = "cp_mfa_new"
 ENROL_SECONDS = 30 * 60  # the same QR code for half an hour (a reload shows it again)
 
@@ -82,7 +92,7 @@ def login():
         if user is not None:
             session.clear()  # a new session at login: nothing carried over
             if user.has_mfa:
-                session[PENDING_KEY] = {"id": user.id, "token": user.session_token,
+                session[PENDING_KEY] = {"id": user.id, "token": token_digest(user.session_token),
                                         "since": int(time.time()), "next": next_url}
                 return redirect(url_for(".code"))
             login_user(user)
@@ -155,7 +165,9 @@ def code():
     if note is None:
         return redirect(url_for(".login"), code=303 if request.method == "POST" else 302)
     user = may_try_second_step(note["id"])
-    if user is None or user.session_token != note.get("token") or not user.has_mfa:
+    if user is None or not hmac.compare_digest(token_digest(user.session_token),
+                                               str(note.get("token", ""))) \
+            or not user.has_mfa:
         # Locked, switched off or its sessions ended (a new password, a reset) meanwhile.
         session.pop(PENDING_KEY, None)
         flash(_("Please log in again."), "info")

@@ -13,6 +13,10 @@ from peewee import Model
 
 from consultplatform.contributions import PersonalDataHolder
 from consultplatform.models import (
+    Action,
+    AgendaDecision,
+    AgendaItem,
+    AgendaItemVersion,
     ConsultationSession,
     Insight,
     OutboxMail,
@@ -45,35 +49,77 @@ def _registrations(participant_id: int) -> list[Registration]:
 
 
 def _mails(participant_id: int):
+    """Mails about this person's registrations, and mails to their address without a
+    registration (notices, the erasure confirmation) unless the address also belongs
+    to a person in another consultation: those cannot be told apart, and are not this
+    record's to show or remove (their text goes after OUTBOX_BODY_DAYS)."""
     person = Participant.get_by_id(participant_id)
-    return OutboxMail.select().where(
-        OutboxMail.registration.in_(Registration.select(Registration.id).where(
-            Registration.participant == participant_id))
-        | (OutboxMail.to_address == person.email)).order_by(OutboxMail.id)
+    theirs = OutboxMail.registration.in_(Registration.select(Registration.id).where(
+        Registration.participant == participant_id))
+    shared = Participant.select().where((Participant.email == person.email)
+                                        & (Participant.id != participant_id)).exists()
+    if not shared:
+        theirs = theirs | (OutboxMail.registration.is_null()
+                           & (OutboxMail.to_address == person.email))
+    return OutboxMail.select().where(theirs).order_by(OutboxMail.id)
 
 
-def _naming_insights(participant_id: int) -> list[Insight]:
-    """Insights of the person's sessions whose text or quote holds their name."""
-    person = Participant.get_by_id(participant_id)
-    name = person.name.strip()
-    if len(name) < 3:
-        return []
+def name_pattern(name: str) -> re.Pattern[str] | None:
+    """The person's whole name as words (any case, any spacing), or None when it is
+    too short to be told from ordinary words: a first name alone, initials."""
+    words = name.split()
+    if len(words) < 2 or sum(len(w) for w in words) < 6:
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)",
+                      re.IGNORECASE)
+
+
+def _free_text(consultation_id: int) -> list[tuple[Any, tuple[str, ...], Any]]:
+    """Where staff type free text in a consultation: (model, fields, condition)."""
     sessions = ConsultationSession.select(ConsultationSession.id).where(
-        ConsultationSession.consultation == person.consultation_id)
-    found = Insight.select().where(Insight.session.in_(sessions)
-                                   & (Insight.text.contains(name) | Insight.quote.contains(name)))
-    pattern = re.compile(re.escape(name), re.IGNORECASE)
-    return [i for i in found.order_by(Insight.id) if pattern.search(i.text + " " + i.quote)]
+        ConsultationSession.consultation == consultation_id)
+    items = AgendaItem.select(AgendaItem.id).where(AgendaItem.consultation == consultation_id)
+    return [(Insight, ("text", "quote", "set_aside_reason"), Insight.session.in_(sessions)),
+            (Action, ("title", "description"), Action.consultation == consultation_id),
+            (AgendaItem, ("title", "text"), AgendaItem.consultation == consultation_id),
+            (AgendaItemVersion, ("title", "text", "note"), AgendaItemVersion.item.in_(items)),
+            (AgendaDecision, ("reason",), AgendaDecision.item.in_(items))]
 
 
-def _erase_names_in_insights(participant_id: int) -> int:
+def _naming_rows(participant_id: int) -> list[tuple[Any, tuple[str, ...], Model]]:
+    """Rows of the person's consultation whose free text holds their whole name."""
     person = Participant.get_by_id(participant_id)
-    pattern = re.compile(re.escape(person.name.strip()), re.IGNORECASE)
+    pattern = name_pattern(person.name)
+    if pattern is None:
+        return []
+    first = person.name.split()[0]
+    found = []
+    for model, fields, condition in _free_text(person.consultation_id):
+        named = [f for f in fields if f in model._meta.fields]
+        loose = None
+        for field in named:  # narrowed in SQL by the first word, exact in Python
+            clause = getattr(model, field).contains(first)
+            loose = clause if loose is None else loose | clause
+        for row in model.select().where(condition & loose).order_by(model.id):
+            if any(pattern.search(getattr(row, f) or "") for f in named):
+                found.append((model, tuple(named), row))
+    return found
+
+
+def _naming_export(participant_id: int) -> list[dict[str, Any]]:
+    return [{"table": model._meta.table_name, "id": row.id,
+             **{f: getattr(row, f) for f in fields}}
+            for model, fields, row in _naming_rows(participant_id)]
+
+
+def _erase_names(participant_id: int) -> int:
+    pattern = name_pattern(Participant.get_by_id(participant_id).name)
     changed = 0
-    for insight in _naming_insights(participant_id):
-        insight.text = pattern.sub(NAME_REMOVED, insight.text)
-        insight.quote = pattern.sub(NAME_REMOVED, insight.quote)
-        insight.save(only=[Insight.text, Insight.quote])
+    for model, fields, row in _naming_rows(participant_id):
+        assert pattern is not None
+        for field in fields:
+            setattr(row, field, pattern.sub(NAME_REMOVED, getattr(row, field) or ""))
+        row.save(only=[model._meta.fields[f] for f in fields])
         changed += 1
     return changed
 
@@ -107,10 +153,9 @@ def core_holders() -> list[PersonalDataHolder]:
             legal_basis=_l("Public task (AVG art. 6(1)(e))."),
             retention=_l("The text of a sent e-mail is removed after a set number of days.")),
         PersonalDataHolder(
-            key="core.insights", label=_l("Insights that mention your name"),
-            models=(Insight,),
-            export=lambda pid: [plain(i) for i in _naming_insights(pid)],
-            erase=_erase_names_in_insights,
+            key="core.named", label=_l("Notes of staff that mention your name"),
+            models=(Insight, Action, AgendaItem, AgendaItemVersion, AgendaDecision),
+            export=_naming_export, erase=_erase_names, self_service=False,
             purpose=_l("What was said in the sessions, recorded without names; where a "
                        "name was typed anyway, it is removed on erasure."),
             legal_basis=_l("Public task (AVG art. 6(1)(e))."),

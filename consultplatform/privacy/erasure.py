@@ -17,10 +17,12 @@ from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
 from consultplatform.models import Participant, Registration, new_token
 from consultplatform.privacy.holders import all_holders
+from consultplatform.search import compact_search_index
 from consultplatform.services.signup import cancel
 
 # Why the data goes; stored in the audit row (never the person's words or name).
-REASONS = ("own_request", "letter", "phone", "email", "in_person", "retention", "other")
+REASONS = ("own_request", "letter", "phone", "email", "in_person", "retention", "deleted",
+           "other")
 
 
 @dataclass(frozen=True)
@@ -36,20 +38,23 @@ def erased_address(participant_id: int) -> str:
     return f"verwijderd-{participant_id}@verwijderd.invalid"
 
 
-def erase_participant(participant_id: int, reason: str, *, by: str = "staff") -> Erased:
+def erase_participant(participant_id: int, reason: str, *, by: str = "staff",
+                      compact: bool = True) -> Erased:
     """Erase one person's data in one transaction, with an audit row that names the
-    participant by number only. ``by``: "self", "staff" or "retention"."""
+    participant by number only. ``by``: "self", "staff" or "retention". ``compact``:
+    rewrite the search index afterwards, so no old entry keeps the name (a batch
+    does it once at its end)."""
     if reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}")
-    going_ahead = [r.id for r in Registration.select(Registration.id, Registration.session)
-                   .where((Registration.participant == participant_id)
-                          & (Registration.status != "cancelled"))
-                   if r.session.is_going_ahead]
-    _cancel_quietly(going_ahead)
-    with write_transaction():
+    with write_transaction():  # all of it or nothing, the cancellations included
         person = Participant.get_by_id(participant_id)
         if person.erased_at is not None:
             return Erased(participant_id, {}, already=True)
+        going_ahead = [r.id for r in Registration.select(Registration.id, Registration.session)
+                       .where((Registration.participant == participant_id)
+                              & (Registration.status != "cancelled"))
+                       if r.session.is_going_ahead]
+        _cancel_quietly(going_ahead)
         rows = {}
         for _plugin, holder in all_holders():
             rows[holder.key] = holder.erase(participant_id)
@@ -70,6 +75,8 @@ def erase_participant(participant_id: int, reason: str, *, by: str = "staff") ->
                      details={"reason": reason, "by": by,
                               "cancelled": len(going_ahead), "rows": rows},
                      with_origin=by != "self")
+    if compact:
+        compact_search_index()
     return Erased(participant_id, rows)
 
 

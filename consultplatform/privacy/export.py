@@ -9,12 +9,15 @@ from consultplatform.models import Participant
 from consultplatform.privacy.holders import all_holders
 
 
-def personal_data(participant_id: int) -> dict[str, Any]:
+def personal_data(participant_id: int, *, staff: bool = False) -> dict[str, Any]:
     """{"participant": id, "consultation": title, "exported_at", "parts": [...]}, one
-    part per holder: its key, label, purpose, legal basis, retention and rows."""
+    part per holder: its key, label, purpose, legal basis, retention and rows. The
+    person's own view leaves out the staff-only parts (``self_service=False``)."""
     person = Participant.get_by_id(participant_id)
     parts = []
     for plugin, holder in sorted(all_holders(), key=lambda pair: pair[0] != "core"):
+        if not (staff or holder.self_service):
+            continue
         parts.append({"key": holder.key, "plugin": plugin, "label": str(holder.label),
                       "purpose": str(holder.purpose), "legal_basis": str(holder.legal_basis),
                       "retention": str(holder.retention),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -14,7 +15,10 @@ from flask import current_app
 from consultplatform.db import utcnow, write_transaction
 from consultplatform.models import AuditLog, Consultation, OutboxMail, Participant
 from consultplatform.privacy.erasure import erase_participant
+from consultplatform.search import compact_search_index
 from consultplatform.timezone import now_local
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -25,6 +29,7 @@ class RetentionReport:
     mail_bodies: int = 0
     audit_addresses: int = 0
     dry_run: bool = False
+    failed: list[int] = field(default_factory=list)  # erasures that went wrong (logged)
 
 
 def past_retention(today: dt.date | None = None) -> list[Consultation]:
@@ -54,7 +59,15 @@ def apply_retention(*, dry_run: bool = False, today: dt.date | None = None) -> R
             report.participants[consultation.slug] = ids
         if not dry_run:
             for participant_id in ids:
-                erase_participant(participant_id, "retention", by="retention")
+                try:
+                    erase_participant(participant_id, "retention", by="retention",
+                                      compact=False)
+                except Exception:  # the others, and the steps below, still go
+                    log.exception("retention: erasing participant #%d failed",
+                                  participant_id)
+                    report.failed.append(participant_id)
+    if report.participants and not dry_run:
+        compact_search_index()
     now = utcnow()
     old_mail = ((OutboxMail.created_at < now - dt.timedelta(
         days=int(current_app.config["OUTBOX_BODY_DAYS"])))

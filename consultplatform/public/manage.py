@@ -44,8 +44,9 @@ class ConfirmForm(SafeForm):
     """Only the CSRF token: the confirmation step of a cancellation."""
 
 
-def _registration(token: str) -> Registration:
-    """The registration behind a link, or a clear 404/410."""
+def _registration(token: str, *, archived_too: bool = False) -> Registration:
+    """The registration behind a link, or a clear 404/410. ``archived_too``: a person's
+    data rights last as long as their data, past the consultation's archiving."""
     if not TOKEN_SHAPE.fullmatch(token):
         abort(404, description=_("This link is not valid. Use the link from your e-mail."))
     registration = Registration.get_or_none(Registration.token == token)
@@ -53,7 +54,8 @@ def _registration(token: str) -> Registration:
         abort(404, description=_("This link is not valid. Use the link from your e-mail."))
     consultation = registration.session.consultation
     retention = consultation.retention_until
-    if consultation.status == "archived" or (retention and retention < now_local().date()):
+    archived = consultation.status == "archived" and not archived_too
+    if archived or (retention and retention < now_local().date()):
         abort(410, description=_("This link has expired: the consultation is over."))
     return registration
 

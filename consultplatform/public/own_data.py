@@ -30,7 +30,7 @@ def _erase_rate_limit() -> str:
 
 
 def _person(token: str) -> Participant:
-    participant: Participant = _registration(token).participant
+    participant: Participant = _registration(token, archived_too=True).participant
     return participant
 
 

@@ -97,6 +97,9 @@ def _contact_rows(participant_id):
 
 
 def _erase_contacts(participant_id):
+    if FullhooksContact.select().where((FullhooksContact.participant == participant_id)
+                                       & (FullhooksContact.note == "weigeren")).exists():
+        raise RuntimeError("the test plugin refuses this erasure")  # a failing holder
     return FullhooksContact.delete().where(
         FullhooksContact.participant == participant_id).execute()
 

@@ -6,22 +6,31 @@ and no /admin page before the second step.
 The general suite runs with MFA_REQUIRED_ROLES empty (consultplatform.testing);
 this module's app requires it for administrators, the default.
 """
-
 from __future__ import annotations
 
-import json
 import logging
 import re
-import time
 
-import pyotp
 import pytest
 
 from consultplatform.auth import mfa
-from consultplatform.db import db
 from consultplatform.models import AuditLog, Consultation, StaffRecoveryCode, StaffUser
-from consultplatform.testing import DEFAULT_PASSWORD, clean_tables, csrf_from, get_csrf, make_app
+from consultplatform.testing import csrf_from, get_csrf
 from tests.conftest import make_staff
+from tests.mfa_support import (
+    CODES_RE,
+    SECRET_RE,
+    audit_text,
+    code_at,
+    enrol,
+    enrolled_admin,
+    fresh_step,
+    logged_in,
+    logout,
+    mfa_app,
+    password_step,
+    send_code,
+)
 from tests.test_admin_access import (
     AUTOMATIC,
     admin_rules,
@@ -34,89 +43,11 @@ from tests.test_admin_access import (
     view_of,
 )
 
-SECRET_RE = re.compile(r'<code class="secret-key" id="secret-key">([A-Z2-7 ]+)</code>')
-CODES_RE = re.compile(r"<li><code>([a-z0-9-]+)</code></li>")
-
 
 @pytest.fixture
 def app(migrated, instance_dir):
     """The app as installed: a second factor required for administrators."""
-    application = make_app(migrated, instance_dir, MFA_REQUIRED_ROLES=["admin"],
-                           LOGIN_LOCK_AFTER=4)
-    with application.app_context():
-        db.connect(reuse_if_open=True)
-        clean_tables()
-    yield application
-    if not db.is_closed():
-        db.close()
-
-
-# --- helpers: the real clock, codes from the secret the page showed ----------------------
-
-
-def fresh_step() -> int:
-    """The current TOTP step, waiting first when it ends within 6 seconds: a test's codes
-    are computed from one step and must not straddle two step changes."""
-    left = mfa.STEP_SECONDS - time.time() % mfa.STEP_SECONDS
-    if left < 6:
-        time.sleep(left + 0.1)
-    return int(time.time() // mfa.STEP_SECONDS)
-
-
-def code_at(secret: str, step: int) -> str:
-    return pyotp.TOTP(secret).at(step * mfa.STEP_SECONDS)
-
-
-def password_step(client, user, password: str = DEFAULT_PASSWORD, **extra):
-    data = {"csrf_token": get_csrf(client), "email": user.email, "password": password, **extra}
-    return client.post("/auth/login", data=data)
-
-
-def send_code(client, code: str):
-    token = csrf_from(client.get("/auth/code").get_data(as_text=True))
-    return client.post("/auth/code", data={"csrf_token": token, "code": code})
-
-
-def enrol(client, step: int) -> tuple[str, list[str]]:
-    """On the enrolment page: read the secret, confirm with its code of ``step``; the
-    secret and the recovery codes shown."""
-    page = client.get("/auth/tweestaps")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    secret = SECRET_RE.search(html).group(1).replace(" ", "")
-    response = client.post("/auth/tweestaps", data={"csrf_token": csrf_from(html),
-                                                    "code": code_at(secret, step)})
-    assert response.status_code == 200, response.get_data(as_text=True)[:800]
-    codes = CODES_RE.findall(response.get_data(as_text=True))
-    assert len(codes) == mfa.RECOVERY_CODES
-    return secret, codes
-
-
-def logout(client) -> None:
-    token = csrf_from(client.get("/auth/tweestaps").get_data(as_text=True))
-    assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 303
-
-
-def enrolled_admin(app, step: int):
-    """An administrator with the app set up (at ``step``), logged out again."""
-    user = make_staff("admin")
-    client = app.test_client()
-    assert password_step(client, user).headers["Location"] == "/auth/tweestaps"
-    secret, codes = enrol(client, step)
-    logout(client)
-    return user, secret, codes
-
-
-def logged_in(app, user, secret: str, step: int):
-    client = app.test_client()
-    assert password_step(client, user).headers["Location"] == "/auth/code"
-    response = send_code(client, code_at(secret, step))
-    assert response.status_code == 302, response.get_data(as_text=True)[:800]
-    return client
-
-
-def audit_text() -> str:
-    return json.dumps([(e.action, e.result, e.details) for e in AuditLog.select()])
+    yield from mfa_app(migrated, instance_dir)
 
 
 # --- an administrator without a second factor -------------------------------------------
@@ -395,124 +326,3 @@ def test_new_recovery_codes_need_a_current_code(app):
     password_step(other, user)
     assert send_code(other, codes[0]).status_code == 401  # the old ones stopped working
     assert send_code(other, new_codes[0]).status_code == 302
-
-
-# --- an administrator resets another's second factor ----------------------------------------
-
-
-def test_an_administrator_resets_anothers_second_factor(app):
-    step = fresh_step()
-    admin, admin_secret, _ = enrolled_admin(app, step - 1)
-    colleague, colleague_secret, colleague_codes = enrolled_admin(app, step - 1)
-    theirs = logged_in(app, colleague, colleague_secret, step)
-    ours = logged_in(app, admin, admin_secret, step)
-    listing = ours.get("/admin/staffuser/")
-    html = listing.get_data(as_text=True)
-    assert "reset_mfa" in html
-    token = csrf_from(html)
-    # Not one's own (another administrator does that).
-    own = ours.post("/admin/staffuser/action/", data={"csrf_token": token, "action": "reset_mfa",
-                                                      "rowid": str(admin.id)})
-    assert own.status_code == 302 and StaffUser.get_by_id(admin.id).has_mfa
-    response = ours.post("/admin/staffuser/action/", data={
-        "csrf_token": token, "action": "reset_mfa", "rowid": str(colleague.id)})
-    assert response.status_code == 302
-    stored = StaffUser.get_by_id(colleague.id)
-    assert not stored.has_mfa and stored.mfa_last_step is None
-    assert StaffRecoveryCode.select().where(StaffRecoveryCode.staff == colleague.id).count() == 0
-    entry = AuditLog.get(AuditLog.action == "mfa_reset")
-    assert (entry.object_id, entry.actor_id, entry.details) == (str(colleague.id), admin.id,
-                                                                {"by": "admin"})
-    assert colleague_secret not in audit_text()
-    # Their session ended; at the next login they set up the app again.
-    assert theirs.get("/admin/").headers["Location"].startswith("/auth/login")
-    again = app.test_client()
-    assert password_step(again, colleague).headers["Location"] == "/auth/tweestaps"
-    assert again.get("/admin/").headers["Location"] == "/auth/tweestaps"
-    assert SECRET_RE.search(again.get("/auth/tweestaps").get_data(as_text=True))
-    # No code page any more (their old recovery codes went with the reset).
-    assert again.get("/auth/code").headers["Location"] == "/admin/"
-    # Without CSRF: refused.
-    assert ours.post("/admin/staffuser/action/", data={
-        "action": "reset_mfa", "rowid": str(admin.id)}).status_code == 400
-    del colleague_codes
-
-
-def test_the_staff_list_says_who_has_a_second_factor(app):
-    step = fresh_step()
-    admin, secret, _ = enrolled_admin(app, step - 1)
-    make_staff("viewer")
-    client = logged_in(app, admin, secret, step)
-    html = client.get("/admin/staffuser/").get_data(as_text=True)
-    assert "Tweestapsverificatie" in html or "Two-step login" in html
-    assert "cp-mfa-off" not in html  # required for administrators: no warning
-
-
-# --- the setting --------------------------------------------------------------------------
-
-
-def test_roles_not_required_log_in_with_a_password_and_may_set_it_up(app):
-    viewer = make_staff("viewer")
-    client = app.test_client()
-    response = password_step(client, viewer)
-    assert response.headers["Location"] == "/admin/"
-    assert client.get("/admin/").status_code == 200
-    secret, _codes = enrol(client, fresh_step())
-    logout(client)
-    again = app.test_client()
-    assert password_step(again, viewer).headers["Location"] == "/auth/code"  # asked from now on
-    del secret
-
-
-def test_every_role_can_be_required(migrated, instance_dir):
-    application = make_app(migrated, instance_dir,
-                           MFA_REQUIRED_ROLES="admin, moderator,viewer")  # the environment's form
-    assert application.config["MFA_REQUIRED_ROLES"] == ("admin", "moderator", "viewer")
-    with application.app_context():
-        db.connect(reuse_if_open=True)
-        clean_tables()
-    moderator = make_staff("moderator")
-    client = application.test_client()
-    assert password_step(client, moderator).headers["Location"] == "/auth/tweestaps"
-    assert client.get("/admin/session/").headers["Location"] == "/auth/tweestaps"
-    db.close()
-
-
-def test_switching_it_off_is_never_silent(migrated, instance_dir, caplog):
-    with caplog.at_level(logging.WARNING):
-        application = make_app(migrated, instance_dir, MFA_REQUIRED_ROLES=[])
-    assert "MFA_REQUIRED_ROLES is empty" in caplog.text
-    with application.app_context():
-        db.connect(reuse_if_open=True)
-        clean_tables()
-    admin = make_staff("admin")
-    client = application.test_client()
-    assert password_step(client, admin).headers["Location"] == "/admin/"
-    for url in ("/admin/", "/admin/staffuser/"):
-        assert "cp-mfa-off" in client.get(url).get_data(as_text=True), url
-    assert "cp-mfa-off" not in client.get("/admin/theme/").get_data(as_text=True)
-    db.close()
-    with pytest.raises(mfa.MfaConfigError):
-        make_app(migrated, instance_dir, MFA_REQUIRED_ROLES=["admin", "superuser"])
-
-
-def test_the_command_line_resets_and_the_first_admin_is_told(app):
-    step = fresh_step()
-    user, _secret, _codes = enrolled_admin(app, step - 1)
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "reset-mfa", "--email", user.email.upper()])
-    assert result.exit_code == 0 and "reset" in result.output
-    assert not StaffUser.get_by_id(user.id).has_mfa
-    assert AuditLog.get(AuditLog.action == "mfa_reset").details == {"by": "command line"}
-    again = runner.invoke(args=["users", "reset-mfa", "--email", user.email])
-    assert "nothing to reset" in again.output
-    StaffUser.delete().execute()
-    first = runner.invoke(args=["users", "bootstrap-admin"])
-    assert first.exit_code == 0 and "two-step login" in first.output
-
-
-def test_deleting_an_account_deletes_its_recovery_codes(app):
-    user, _secret, _codes = enrolled_admin(app, fresh_step() - 1)
-    assert StaffRecoveryCode.select().count() == 10
-    StaffUser.get_by_id(user.id).delete_instance()  # as the admin deletes: not recursive
-    assert StaffRecoveryCode.select().count() == 0

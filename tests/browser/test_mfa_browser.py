@@ -12,7 +12,7 @@ from consultplatform.db import db
 from consultplatform.testing import clean_tables, make_app
 from tests.browser.helpers import PASSWORD, Axe, keyboard_login, switch_language
 from tests.conftest import make_staff
-from tests.test_mfa import code_at, fresh_step
+from tests.mfa_support import code_at, fresh_step
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect

@@ -21,14 +21,19 @@ from consultplatform.forms import SafeForm, options, strip
 from consultplatform.ids import parse_id
 from consultplatform.models import Consultation
 from consultplatform.services.consultation_templates import (
-    copy_consultation,
     create_from_template,
     read_file,
     template_choices,
 )
 from consultplatform.services.workspace import choose_consultation
 from consultplatform.structure.export import export_structure
-from consultplatform.structure.load import NewConsultation, TemplateError, describe, read_template
+from consultplatform.structure.load import (
+    NewConsultation,
+    TemplateError,
+    describe,
+    read_template,
+    session_start,
+)
 from consultplatform.structure.schema import MAX_BYTES
 from consultplatform.workspace import current_consultation_id, scope_to, visible_consultations
 
@@ -114,10 +119,7 @@ class NewConsultationView(SecureView):
         new = NewConsultation(title=form.title.data, slug=form.slug.data or "",
                               organiser=form.organiser.data, first_day=form.first_day.data,
                               retention_until=form.retention_until.data)
-        if form.source.data == "copy":
-            made = copy_consultation(int(form.consultation.data), new)
-        else:
-            made = create_from_template(data, new, source=source)
+        made = create_from_template(data, new, source=source)
         choose_consultation(current_user.id, made.id)
         flash(_("%(title)s is made as a draft. Next: check its sessions and dates, then "
                 "publish it (the steps below say what is still missing).", title=made.title),
@@ -141,8 +143,6 @@ def _sessions(data: dict, form: NewConsultationForm) -> list[dict[str, Any]]:
     first = form.first_day.data
     rows = []
     for item in data["sessions"]:
-        hours, minutes = (int(part) for part in item["start"].split(":"))
-        starts = dt.datetime.combine(first + dt.timedelta(days=item["day"]), dt.time(hours, minutes))
-        rows.append({"title": item["title"], "starts_at": starts,
+        rows.append({"title": item["title"], "starts_at": session_start(first, item),
                      "questions": len(item.get("questions", []))})
     return rows

@@ -162,11 +162,15 @@ def build(data: dict[str, Any], new: NewConsultation) -> Consultation:
     return consultation
 
 
+def session_start(first: dt.date, item: dict[str, Any]) -> dt.datetime:
+    """When a template's session starts: its day after the first day, at its time."""
+    hours, minutes = (int(part) for part in item["start"].split(":"))
+    return dt.datetime.combine(first + dt.timedelta(days=item["day"]), dt.time(hours, minutes))
+
+
 def _session(consultation: Consultation, item: dict[str, Any], keys: TemplateKeys,
              first: dt.date) -> int:
-    hours, minutes = (int(part) for part in item["start"].split(":"))
-    starts = dt.datetime.combine(first + dt.timedelta(days=item["day"]),
-                                 dt.time(hours, minutes))
+    starts = session_start(first, item)
     session = ConsultationSession.create(
         consultation=consultation, title=item["title"], format_key=item["format"],
         description=item.get("description", ""),

@@ -23,9 +23,13 @@ from consultplatform.plugins import registry
 
 def moderated_session_ids(staff: Any) -> list[int]:
     """Sessions a plugin makes ``staff`` a moderator of, besides the session's own
-    moderator (hook ``cp_moderated_sessions``)."""
-    return sorted({int(session_id) for _name, session_id
-                   in registry().items("cp_moderated_sessions", staff=staff)})
+    moderator (hook ``cp_moderated_sessions``); asked once per request and account
+    (the switcher, the scope and the overview all need it)."""
+    remembered = g.setdefault("cp_moderated_sessions", {}) if has_request_context() else {}
+    if staff.id not in remembered:
+        remembered[staff.id] = sorted({int(session_id) for _name, session_id in registry()
+                                       .items("cp_moderated_sessions", staff=staff)})
+    return list(remembered[staff.id])
 
 
 def visible_consultations(staff: Any):

@@ -18,8 +18,6 @@ from consultplatform.models import Consultation, ConsultationSession, Participan
 from consultplatform.seat_counts import status_counts
 from consultplatform.workspace import (
     current_consultation,
-    current_consultation_id,
-    scope_to,
     visible_consultations,
 )
 
@@ -92,11 +90,8 @@ def fill_levels() -> dict[int, list[dict]]:
 
 
 def scoped(query: Any) -> Any:
-    """Only the current consultation's rows when the staff member works on one; a
-    moderator's "all" is all of theirs."""
-    consultation_id = current_consultation_id()
-    if consultation_id is not None:
-        return scope_to(query, consultation_id)
+    """The overview of all consultations (no consultation chosen, or the dashboard
+    would show): a moderator's "all" is all of theirs."""
     if is_staff() and current_user.role == "moderator":
         theirs = visible_consultations(current_user).select(Consultation.id)
         model = query.model

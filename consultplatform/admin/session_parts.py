@@ -16,12 +16,17 @@ from consultplatform.plugins import PluginError, registry
 
 
 def session_form_parts() -> list[SessionFormPart]:
-    parts = []
-    for name, part in registry().items("cp_session_form_parts"):
-        if not isinstance(part, SessionFormPart):
-            raise PluginError(f"{name}.cp_session_form_parts must return SessionFormPart items")
-        parts.append(part)
-    return parts
+    """The enabled plugins' parts, asked once per request (the form class, its
+    preparation, the check and the save all need them)."""
+    if "cp_session_form_parts" not in g:
+        parts = []
+        for name, part in registry().items("cp_session_form_parts"):
+            if not isinstance(part, SessionFormPart):
+                raise PluginError(
+                    f"{name}.cp_session_form_parts must return SessionFormPart items")
+            parts.append(part)
+        g.cp_session_form_parts = parts
+    return list(g.cp_session_form_parts)
 
 
 class SessionFormParts(MixinBase):
@@ -71,7 +76,10 @@ class SessionFormParts(MixinBase):
         consultation_id = chosen_consultation(form, obj)
         formats: list[str] = []
         if obj is None and consultation_id:
-            found = Consultation.get_or_none(Consultation.id == consultation_id)
+            # The form holds the consultation already (chosen, posted or remembered).
+            found = form.consultation.data if "consultation" in form else None
+            if not isinstance(found, Consultation) or found.id != consultation_id:
+                found = Consultation.get_or_none(Consultation.id == consultation_id)
             formats = list(found.formats or []) if found is not None else []
         for part in session_form_parts():
             applies = may_write and (obj.format_key == part.format_key if obj is not None

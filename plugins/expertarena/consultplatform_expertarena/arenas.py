@@ -91,6 +91,25 @@ def moderator_ids(session: ConsultationSession) -> set[int]:
     return cache[session.id]
 
 
+def sectors_of(consultation_id: int) -> list[Sector]:
+    """The sectors an arena of this consultation may take, in the consultation's order."""
+    return list(Sector.select().where(Sector.consultation == consultation_id)
+                .order_by(Sector.position, Sector.name))
+
+
+def moderator_candidates() -> list[StaffUser]:
+    """Staff who may moderate an arena: active moderators and administrators."""
+    return list(StaffUser.select().where(StaffUser.role.in_(["moderator", "admin"])
+                                         & (StaffUser.active == True))  # noqa: E712
+                .order_by(StaffUser.name))
+
+
+def co_moderator_ids(session_id: int) -> set[int]:
+    """The arena's extra moderators (beside the session's own)."""
+    return {row.staff_id for row in ExpertarenaArenaModerator.select(
+        ExpertarenaArenaModerator.staff).where(ExpertarenaArenaModerator.session == session_id)}
+
+
 def moderators(session: ConsultationSession) -> list[StaffUser]:
     ids = moderator_ids(session)
     if not ids:

@@ -11,12 +11,16 @@ from flask_babel import lazy_gettext as _l
 from consultplatform.api import (
     CheckboxListField,
     ConsultationSession,
-    Sector,
     SessionFormPart,
-    StaffUser,
+    options,
 )
-from consultplatform_expertarena.arenas import FORMAT_KEY, arena_sectors
-from consultplatform_expertarena.models import ExpertarenaArenaModerator
+from consultplatform_expertarena.arenas import (
+    FORMAT_KEY,
+    arena_sectors,
+    co_moderator_ids,
+    moderator_candidates,
+    sectors_of,
+)
 from consultplatform_expertarena.services import save_arena_setup
 
 SECTORS, MODERATORS = "expertarena_sectors", "expertarena_moderators"
@@ -37,20 +41,13 @@ def session_form_part() -> SessionFormPart:
 
 
 def _prepare(form: Any, consultation_id: int | None, session: ConsultationSession | None) -> None:
-    sectors = (Sector.select().where(Sector.consultation == consultation_id)
-               .order_by(Sector.position, Sector.name)) if consultation_id else []
-    form[SECTORS].choices = [(s.id, s.name) for s in sectors]
-    staff = (StaffUser.select(StaffUser.id, StaffUser.name)
-             .where(StaffUser.role.in_(["moderator", "admin"])
-                    & (StaffUser.active == True))  # noqa: E712 - peewee expression
-             .order_by(StaffUser.name))
-    form[MODERATORS].choices = [(u.id, u.name) for u in staff]
+    sectors = sectors_of(consultation_id) if consultation_id else []
+    form[SECTORS].choices = options((s.id, s.name) for s in sectors)
+    form[MODERATORS].choices = options((u.id, u.name) for u in moderator_candidates())
     if session is not None and not form.is_submitted():
         ticked = {s.id for s in arena_sectors([session])[session.id]}
         form[SECTORS].data = [s.id for s in sectors if s.id in ticked]
-        form[MODERATORS].data = [row.staff_id for row in ExpertarenaArenaModerator.select(
-            ExpertarenaArenaModerator.staff).where(
-            ExpertarenaArenaModerator.session == session.id)]
+        form[MODERATORS].data = sorted(co_moderator_ids(session.id))
 
 
 def _check(data: Mapping[str, Any]) -> dict[str, str]:

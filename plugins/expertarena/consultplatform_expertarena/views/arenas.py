@@ -12,7 +12,6 @@ from peewee import fn
 from consultplatform.api import (
     Insight,
     SafeForm,
-    Sector,
     SecureView,
     SessionStateError,
     StaffUser,
@@ -25,10 +24,12 @@ from consultplatform_expertarena.arenas import (
     arena_or_404,
     arena_query,
     arena_sectors,
+    co_moderator_ids,
     moderates_arena,
+    moderator_candidates,
     moderator_ids_of,
+    sectors_of,
 )
-from consultplatform_expertarena.models import ExpertarenaArenaModerator
 from consultplatform_expertarena.services import save_arena_setup
 from consultplatform_expertarena.views.capture import CaptureRoutes
 from consultplatform_expertarena.views.common import (
@@ -102,14 +103,9 @@ class ArenasView(CaptureRoutes, PeopleRoutes, SecureView):
         session = arena_or_404(session_id)
         if not is_admin():
             self.refuse("setup", session)
-        sectors = list(Sector.select().where(Sector.consultation == session.consultation_id)
-                       .order_by(Sector.position, Sector.name))
-        staff = list(StaffUser.select().where(StaffUser.role.in_(["moderator", "admin"])
-                                              & (StaffUser.active == True))  # noqa: E712
-                     .order_by(StaffUser.name))
+        sectors, staff = sectors_of(session.consultation_id), moderator_candidates()
         chosen_sectors = {s.id for s in arena_sectors([session])[session.id]}
-        chosen_staff = {row.staff_id for row in ExpertarenaArenaModerator.select().where(
-            ExpertarenaArenaModerator.session == session.id)}
+        chosen_staff = co_moderator_ids(session.id)
         error = None
         if request.method == "POST":
             wanted_sectors = request.form.getlist("sector")

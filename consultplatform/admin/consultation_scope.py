@@ -86,7 +86,8 @@ class ConsultationScopedView(MixinBase):
     def after_model_change(self, form, model, is_created: bool) -> None:
         g.cp_saved_consultation = getattr(model, "consultation_id", None)
         super().after_model_change(form, model, is_created)
-        flash_next_step(g.cp_saved_consultation)
+        if g.cp_saved_consultation:
+            flash_next_step(model.consultation)
 
     def get_url(self, endpoint: str, **kwargs: Any) -> str:
         if endpoint == ".create_view" and request.method == "POST" \

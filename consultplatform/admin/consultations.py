@@ -99,7 +99,7 @@ class ConsultationView(CoreModelView):
 
     def after_model_change(self, form, model, is_created: bool) -> None:
         super().after_model_change(form, model, is_created)
-        flash_next_step(model.id)
+        flash_next_step(model)
 
     def watched_values(self, model: Any) -> dict[str, Any]:
         return {"status": model.status}

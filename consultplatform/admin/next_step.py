@@ -20,9 +20,7 @@ def next_check(consultation: Consultation) -> StepCheck | None:
     return None
 
 
-def flash_next_step(consultation_id: int | None) -> None:
-    consultation = Consultation.get_or_none(Consultation.id == consultation_id) \
-        if consultation_id else None
+def flash_next_step(consultation: Consultation | None) -> None:
     if consultation is None:
         return
     check = next_check(consultation)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from consultplatform.db import db
 from consultplatform.models import Consultation
 from consultplatform.services.consultation_templates import DEMO_TEMPLATE, create_from_template
-from consultplatform.structure.load import NewConsultation, read_template
+from consultplatform.structure.load import NewConsultation, check_template
 from consultplatform.timezone import now_local
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def demo_template(plugins: PluginRegistry) -> dict[str, Any]:
     data["sessions"] = [s for s in data["sessions"] if s["format"] in offered]
     for part in ("plugins", "plugin_settings"):
         data[part] = {k: v for k, v in data.get(part, {}).items() if k in installed}
-    return read_template(json.dumps(data).encode())
+    return check_template(data)
 
 
 def load_demo(plugins: PluginRegistry) -> dict[str, int]:
@@ -61,9 +61,8 @@ def load_demo(plugins: PluginRegistry) -> dict[str, int]:
         consultation = create_from_template(
             data, NewConsultation(title=own["title"], slug=DEMO_SLUG, organiser=own["organiser"],
                                   first_day=first_day), source="demo", audited=False)
-        Consultation.update(status="published").where(
-            Consultation.id == consultation.id).execute()
-        consultation = Consultation.get_by_id(consultation.id)
+        consultation.status = "published"
+        consultation.save(only=[Consultation.status])
         report = {"template.sectors": len(data["sectors"]), "template.themes": len(data["themes"]),
                   "template.sessions": len(data["sessions"])}
         for plugin_name, counts in plugins.results("cp_demo_data", consultation=consultation):

@@ -54,6 +54,12 @@ def read_template(raw: bytes) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError):
         raise TemplateError("file", str(_l("This file is not a template: it is not readable "
                                            "JSON (damaged or cut off?)."))) from None
+    return check_template(data)
+
+
+def check_template(data: Any) -> dict[str, Any]:
+    """Parsed template data, checked: kind and version, the schema, the references
+    inside it, and that this platform has its formats and plugins."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise TemplateError("file", str(_l("This file is not a consultation template.")))
     if data.get("version") != VERSION:

@@ -19,6 +19,7 @@ from consultplatform.api import (
     InsightTheme,
     Participant,
     Registration,
+    Sector,
     StaffUser,
     Theme,
     now_local,
@@ -242,10 +243,9 @@ def load(consultation: Consultation) -> dict[str, int] | None:
     people = list(Participant.select().where(Participant.consultation == consultation.id)
                   .order_by(Participant.id))
     public_side = [p for p in people if p.side != "entrepreneur"]
-    arenas = list(ConsultationSession.select().where(
+    arenas = list(ConsultationSession.select(ConsultationSession, Sector).join(Sector).where(
         (ConsultationSession.consultation == consultation.id)
-        & (ConsultationSession.format_key == FORMAT_KEY)
-        & ConsultationSession.sector.is_null(False))
+        & (ConsultationSession.format_key == FORMAT_KEY))
         .order_by(ConsultationSession.starts_at, ConsultationSession.id))
     now = now_local().replace(second=0, microsecond=0)
     insights = registrations = 0

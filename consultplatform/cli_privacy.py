@@ -7,7 +7,6 @@ from flask.cli import with_appcontext
 
 from consultplatform.privacy.register import register_markdown
 from consultplatform.privacy.retention import apply_retention
-from consultplatform.services.signup import deliver_soon
 
 privacy_cli = click.Group("privacy", help="Personal data: retention, processing register.")
 
@@ -29,8 +28,6 @@ def retention(dry_run: bool) -> None:
     if report.failed:
         click.echo(f"FAILED for participants #{', #'.join(map(str, report.failed))} "
                    "(see the log); run again after fixing the cause", err=True)
-    if report.participants and not dry_run:
-        deliver_soon()
     if report.failed:
         raise SystemExit(1)
 

@@ -28,9 +28,9 @@ from consultplatform.mixins import MixinBase
 BOOKKEEPING_FIELDS = {"updated_at"}
 # Flask-Admin endpoints that change data; a role that may not write gets 403.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update",
-               "merge_view"}
+               "merge_view", "personal_data_view", "personal_data_download"}
 # Views about one record: its id is ?id=..., or the named form field when posted.
-OBJECT_VIEWS = {"edit_view", "details_view"}
+OBJECT_VIEWS = {"edit_view", "details_view", "personal_data_view", "personal_data_download"}
 POSTED_OBJECT_VIEWS = {"delete_view": "id", "ajax_update": "list_form_pk"}
 # Views that read Flask-Admin's list arguments (page, sort, search, filters).
 LIST_VIEWS = {"index_view", "export"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from consultplatform import audit
 from consultplatform.db import utcnow, write_transaction
-from consultplatform.models import Participant, Registration, new_token
+from consultplatform.models import ConsultationSession, Participant, Registration, new_token
 from consultplatform.privacy.holders import all_holders
 from consultplatform.search import compact_search_index
 from consultplatform.services.signup import cancel
@@ -29,7 +29,6 @@ REASONS = ("own_request", "letter", "phone", "email", "in_person", "retention", 
 class Erased:
     participant_id: int
     rows: dict[str, int]
-    already: bool = False
 
 
 def erased_address(participant_id: int) -> str:
@@ -49,18 +48,20 @@ def erase_participant(participant_id: int, reason: str, *, by: str = "staff",
     with write_transaction():  # all of it or nothing, the cancellations included
         person = Participant.get_by_id(participant_id)
         if person.erased_at is not None:
-            return Erased(participant_id, {}, already=True)
-        going_ahead = [r.id for r in Registration.select(Registration.id, Registration.session)
-                       .where((Registration.participant == participant_id)
-                              & (Registration.status != "cancelled"))
-                       if r.session.is_going_ahead]
-        _cancel_quietly(going_ahead)
+            return Erased(participant_id, {})
+        registrations = list(Registration.select(Registration, ConsultationSession)
+                             .join(ConsultationSession)
+                             .where(Registration.participant == participant_id))
+        # Cancelled through the sign-up service: seats pass on, promoted people are
+        # told (after the commit); no mail to the person whose data goes.
+        going_ahead = [r.id for r in registrations
+                       if r.status != "cancelled" and r.session.is_going_ahead]
+        for registration_id in going_ahead:
+            cancel(registration_id, notify=False)
         rows = {}
         for _plugin, holder in all_holders():
             rows[holder.key] = holder.erase(participant_id)
         # The answers go; a new token per registration: the old mail link stops working.
-        registrations = list(Registration.select(Registration.id).where(
-            Registration.participant == participant_id))
         for registration in registrations:
             Registration.update(answers={}, token=new_token()).where(
                 Registration.id == registration.id).execute()
@@ -71,17 +72,10 @@ def erase_participant(participant_id: int, reason: str, *, by: str = "staff",
             news_consent_at=None, erased_at=utcnow()).where(
             Participant.id == participant_id).execute()
         rows["core.participant"] = 1
-        audit.record("erase", person, object_type="Participant",
+        audit.record("erase", person,
                      details={"reason": reason, "by": by,
                               "cancelled": len(going_ahead), "rows": rows},
                      with_origin=by != "self")
     if compact:
         compact_search_index()
     return Erased(participant_id, rows)
-
-
-def _cancel_quietly(registration_ids: list[int]) -> None:
-    """Cancel through the sign-up service (seats pass on, promoted people are told),
-    without a mail to the person whose data goes."""
-    for registration_id in registration_ids:
-        cancel(registration_id, notify=False)

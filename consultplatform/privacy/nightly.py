@@ -9,7 +9,7 @@ from typing import Any
 from huey import crontab
 
 from consultplatform.privacy.retention import apply_retention
-from consultplatform.tasks import _in_app, enqueue_delivery, flask_app, huey
+from consultplatform.tasks import _in_app, huey
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,6 @@ def enforce_retention() -> Any:
                  "%d audit addresses shortened",
                  sum(len(ids) for ids in report.participants.values()), report.mail_bodies,
                  report.audit_addresses)
-        if report.participants:
-            enqueue_delivery(flask_app())  # people who got a freed seat
         return report.mail_bodies
 
     return _in_app(work)

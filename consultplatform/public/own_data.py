@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from consultplatform import audit
@@ -19,14 +19,11 @@ from consultplatform.privacy.export import personal_data
 from consultplatform.privacy.links import participant_of
 from consultplatform.privacy.mail import queue_erase_confirmation
 from consultplatform.public.manage import ConfirmForm, _registration
+from consultplatform.public.signup import signup_rate_limit
 from consultplatform.services.participants import withdraw_news_consent
 from consultplatform.services.signup import deliver_soon
 
 bp = Blueprint("own_data", __name__, url_prefix="/aanmelding")
-
-
-def _erase_rate_limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 def _person(token: str) -> Participant:
@@ -46,7 +43,7 @@ def overview(token: str):
 def download(token: str):
     person = _person(token)
     body = json.dumps(personal_data(person.id), ensure_ascii=False, indent=2, default=str)
-    audit.record("export_own", person, object_type="Participant", with_origin=False)
+    audit.record("export_own", person, with_origin=False)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="mijn-gegevens-{person.id}.json"',
         "Cache-Control": "private, no-store"})
@@ -62,15 +59,14 @@ def withdraw_news(token: str):
 
 
 @bp.route("/<string(maxlength=100):token>/verwijderen", methods=["GET", "POST"])
-@limiter.limit(_erase_rate_limit, methods=["POST"])
+@limiter.limit(signup_rate_limit, methods=["POST"])
 def request_erasure(token: str):
     person = _person(token)
     form = ConfirmForm()
     if form.validate_on_submit():
         with write_transaction():
             queue_erase_confirmation(person)
-            audit.record("erase_requested", person, object_type="Participant",
-                         with_origin=False)
+            audit.record("erase_requested", person, with_origin=False)
         deliver_soon()
         return render_template("public/erase_sent.html", token=token, person=person)
     return render_template("public/erase_request.html", token=token, person=person,
@@ -91,7 +87,6 @@ def confirm_erasure(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         erase_participant(person.id, "own_request", by="self")
-        deliver_soon()  # people who got a freed seat are told
         return render_template("public/erase_done.html", already=False)
     return render_template("public/erase_confirm.html", form=form,
                            consultation=person.consultation)

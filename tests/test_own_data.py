@@ -22,7 +22,7 @@ from consultplatform.models import (
     Registration,
 )
 from consultplatform.plugins import registry
-from consultplatform.privacy.holders import plain
+from consultplatform.privacy.core_data import plain
 from consultplatform.testing import csrf_from
 
 

@@ -30,11 +30,11 @@ NAME_REMOVED = "[naam verwijderd]"
 SECRET_COLUMNS = {"token"}
 
 
-def plain(row: Model, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+def plain(row: Model) -> dict[str, Any]:
     """A row as JSON-safe values, foreign keys as ids, secrets left out."""
     values: dict[str, Any] = {}
     for name, field in row._meta.fields.items():
-        if name in SECRET_COLUMNS or name in leave_out:
+        if name in SECRET_COLUMNS:
             continue
         value = row.__data__.get(field.name)
         if isinstance(value, dt.datetime | dt.date):
@@ -86,37 +86,40 @@ def _free_text(consultation_id: int) -> list[tuple[Any, tuple[str, ...], Any]]:
             (AgendaDecision, ("reason",), AgendaDecision.item.in_(items))]
 
 
-def _naming_rows(participant_id: int) -> list[tuple[Any, tuple[str, ...], Model]]:
-    """Rows of the person's consultation whose free text holds their whole name."""
+NamingRow = tuple[Any, tuple[str, ...], Model]
+
+
+def _naming_rows(participant_id: int) -> tuple[re.Pattern[str] | None, list[NamingRow]]:
+    """The person's name as a pattern, and the rows of their consultation whose free
+    text holds it: (model, its free-text fields, row)."""
     person = Participant.get_by_id(participant_id)
     pattern = name_pattern(person.name)
     if pattern is None:
-        return []
+        return None, []
     first = person.name.split()[0]
     found = []
     for model, fields, condition in _free_text(person.consultation_id):
-        named = [f for f in fields if f in model._meta.fields]
         loose = None
-        for field in named:  # narrowed in SQL by the first word, exact in Python
+        for field in fields:  # narrowed in SQL by the first word, exact in Python
             clause = getattr(model, field).contains(first)
             loose = clause if loose is None else loose | clause
         for row in model.select().where(condition & loose).order_by(model.id):
-            if any(pattern.search(getattr(row, f) or "") for f in named):
-                found.append((model, tuple(named), row))
-    return found
+            if any(pattern.search(getattr(row, f) or "") for f in fields):
+                found.append((model, fields, row))
+    return pattern, found
 
 
 def _naming_export(participant_id: int) -> list[dict[str, Any]]:
     return [{"table": model._meta.table_name, "id": row.id,
              **{f: getattr(row, f) for f in fields}}
-            for model, fields, row in _naming_rows(participant_id)]
+            for model, fields, row in _naming_rows(participant_id)[1]]
 
 
 def _erase_names(participant_id: int) -> int:
-    pattern = name_pattern(Participant.get_by_id(participant_id).name)
+    pattern, rows = _naming_rows(participant_id)
     changed = 0
-    for model, fields, row in _naming_rows(participant_id):
-        assert pattern is not None
+    for model, fields, row in rows:
+        assert pattern is not None  # rows are found only with a pattern
         for field in fields:
             setattr(row, field, pattern.sub(NAME_REMOVED, getattr(row, field) or ""))
         row.save(only=[model._meta.fields[f] for f in fields])

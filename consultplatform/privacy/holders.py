@@ -8,9 +8,6 @@ from typing import Any
 from consultplatform.contributions import PersonalDataHolder
 from consultplatform.models import Participant, Registration
 from consultplatform.plugins import PluginError, registry
-from consultplatform.privacy.core_data import SECRET_COLUMNS, plain
-
-__all__ = ["SECRET_COLUMNS", "all_holders", "every_model", "plain", "undeclared"]
 
 
 def all_holders() -> list[tuple[str, PersonalDataHolder]]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from consultplatform.privacy.holders import SECRET_COLUMNS, all_holders
+from consultplatform.privacy.core_data import SECRET_COLUMNS
+from consultplatform.privacy.holders import all_holders
 
 BEGIN = "<!-- register:begin (flask privacy register) -->"
 END = "<!-- register:end -->"

@@ -73,17 +73,22 @@ def apply_retention(*, dry_run: bool = False, today: dt.date | None = None) -> R
         days=int(current_app.config["OUTBOX_BODY_DAYS"])))
         & OutboxMail.status.in_(["sent", "failed"])
         & ((OutboxMail.text_body != "") | (OutboxMail.html_body != "") | (OutboxMail.ics != "")))
-    report.mail_bodies = OutboxMail.select().where(old_mail).count()
     cutoff = now - dt.timedelta(days=int(current_app.config["AUDIT_IP_DAYS"]))
-    rows = [(row.id, row.origin) for row in AuditLog.select(AuditLog.id, AuditLog.origin)
-            .where((AuditLog.created_at < cutoff) & (AuditLog.origin != ""))
-            .iterator() if shortened(row.origin) != row.origin]
-    report.audit_addresses = len(rows)
+    # {shortened address: the rows that hold the full one}: one UPDATE per network.
+    networks: dict[str, list[int]] = {}
+    for row in (AuditLog.select(AuditLog.id, AuditLog.origin)
+                .where((AuditLog.created_at < cutoff) & (AuditLog.origin != "")).iterator()):
+        if (short := shortened(row.origin)) != row.origin:
+            networks.setdefault(short, []).append(row.id)
+    report.audit_addresses = sum(len(ids) for ids in networks.values())
     if dry_run:
+        report.mail_bodies = OutboxMail.select().where(old_mail).count()
         return report
     with write_transaction():
-        OutboxMail.update(text_body="", html_body="", ics="", compose_spec=None).where(
-            old_mail).execute()
-        for row_id, origin in rows:
-            AuditLog.update(origin=shortened(origin)).where(AuditLog.id == row_id).execute()
+        report.mail_bodies = OutboxMail.update(
+            text_body="", html_body="", ics="", compose_spec=None).where(old_mail).execute()
+        for short, ids in networks.items():
+            for start in range(0, len(ids), 500):  # within every database's limit
+                AuditLog.update(origin=short).where(
+                    AuditLog.id.in_(ids[start:start + 500])).execute()
     return report

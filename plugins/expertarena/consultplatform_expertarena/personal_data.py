@@ -3,7 +3,7 @@
 The plugin keeps no table of people: who came is the core's registrations, and the
 insights are recorded without names (the core removes a name typed into one anyway).
 Its part of a person's data is the arenas they took part in, as the plugin shows them;
-erasure has nothing of its own to remove."""
+erasure has nothing of its own to remove (the holder's default ``erase``)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _arenas(participant_id: int) -> list[dict[str, Any]]:
 def holder() -> PersonalDataHolder:
     return PersonalDataHolder(
         key="expertarena.arenas", label=_l("Expertarenas you took part in"),
-        export=_arenas, erase=lambda participant_id: 0,
+        export=_arenas,
         purpose=_l("A moderated conversation per sector; what was said is recorded as "
                    "insights without names, quotes anonymously."),
         legal_basis=_l("Public task (AVG art. 6(1)(e))."),

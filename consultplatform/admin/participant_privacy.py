@@ -4,9 +4,7 @@ same export and erasure as the person's own page, with the reason in the audit).
 
 from __future__ import annotations
 
-import json
-
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
@@ -19,7 +17,7 @@ from consultplatform.admin.labels import LABELS
 from consultplatform.forms import SafeForm, options
 from consultplatform.mixins import MixinBase
 from consultplatform.privacy.erasure import erase_participant
-from consultplatform.privacy.export import personal_data
+from consultplatform.privacy.export import json_download, personal_data
 
 STAFF_REASONS = [("letter", _l("Request by letter")), ("phone", _l("Request by phone")),
                  ("email", _l("Request by e-mail")), ("in_person", _l("Request in person")),
@@ -67,7 +65,5 @@ class ParticipantPrivacyRoutes(MixinBase):
     def personal_data_download(self):
         person = self._subject()
         audit.record("export_personal_data", person)
-        body = json.dumps(personal_data(person.id, staff=True), ensure_ascii=False, indent=2, default=str)
-        return Response(body, mimetype="application/json", headers={
-            "Content-Disposition": f'attachment; filename="deelnemer-{person.id}.json"',
-            "Cache-Control": "private, no-store"})
+        return json_download(personal_data(person.id, staff=True),
+                             f"deelnemer-{person.id}.json")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import g
+from typing import Any
+
+from flask import after_this_request, g
 from flask_login import current_user
 from wtforms.validators import Email, Length
 
@@ -20,7 +22,7 @@ from consultplatform.models import (
     normalise_email,
 )
 from consultplatform.privacy.erasure import erase_participant
-from consultplatform.search import matching
+from consultplatform.search import compact_search_index, matching
 from consultplatform.seats import lock_sessions_of
 
 
@@ -52,8 +54,10 @@ class ParticipantView(ParticipantPrivacyRoutes, CoreModelView):
         # notes and every plugin's rows go too, with an audit row (a plain delete would
         # leave the mails, which only point to a registration).
         lock_sessions_of(model.id)
-        if model.erased_at is None:
-            erase_participant(model.id, "deleted", by="staff")
+        erase_participant(model.id, "deleted", by="staff", compact=False)
+        if "cp_compact_search" not in g:  # once per request, however many rows go
+            g.cp_compact_search = True
+            after_this_request(_compact_search)
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
@@ -75,6 +79,12 @@ class ParticipantView(ParticipantPrivacyRoutes, CoreModelView):
             query = query.where(Participant.id.in_(theirs))
         condition = matching(g.get("cp_participant_search", ""))
         return query if condition is None else query.where(condition)
+
+
+def _compact_search(response: Any) -> Any:
+    """After the deletes have committed: rewrite the search index once."""
+    compact_search_index()
+    return response
 
 
 def _remember_questions(consultation_ids: set[int]) -> None:

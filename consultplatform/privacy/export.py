@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from flask import Response
 
 from consultplatform.db import utcnow
 from consultplatform.models import Participant
@@ -24,3 +27,11 @@ def personal_data(participant_id: int, *, staff: bool = False) -> dict[str, Any]
                       "rows": holder.export(participant_id)})
     return {"participant": participant_id, "consultation": person.consultation.title,
             "exported_at": utcnow().isoformat(timespec="seconds") + "Z", "parts": parts}
+
+
+def json_download(data: dict[str, Any], filename: str) -> Response:
+    """A person's data as a JSON file to save, never kept by a cache."""
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store"})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from consultplatform.mail.staff import queue_plain_mail
 from consultplatform.models import OutboxMail, Participant
 from consultplatform.privacy.links import MAX_AGE_SECONDS, erase_token
 from consultplatform.urls import public_url
@@ -17,14 +17,6 @@ def queue_erase_confirmation(person: Participant) -> OutboxMail:
     """The mail with the confirmation link (valid for two days), in the person's
     language; sent by the background worker like every mail."""
     link = public_url(url_for("own_data.confirm_erasure", token=erase_token(person.id)))
-    with force_locale(person.language):
-        context = {"person": person, "link": link, "cp_lang": person.language,
-                   "site_name": current_app.config["SITE_NAME"],
-                   "consultation": person.consultation.title,
-                   "hours": MAX_AGE_SECONDS // 3600}
-        subject = str(ERASE_SUBJECT)
-        text = render_template("mail/erase_confirm.txt", **context)
-        html = render_template("mail/erase_confirm.html", subject=subject, **context)
-    return OutboxMail.create(kind="erase_confirm", to_address=person.email,
-                             language=person.language, subject=subject, text_body=text,
-                             html_body=html)
+    return queue_plain_mail("erase_confirm", person.email, person.language, ERASE_SUBJECT,
+                            person=person, link=link, consultation=person.consultation.title,
+                            hours=MAX_AGE_SECONDS // 3600)

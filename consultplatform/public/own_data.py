@@ -4,9 +4,7 @@ erasure, confirmed from a mail to their address."""
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from consultplatform import audit
@@ -15,7 +13,7 @@ from consultplatform.db import write_transaction
 from consultplatform.extensions import limiter
 from consultplatform.models import Participant
 from consultplatform.privacy.erasure import erase_participant
-from consultplatform.privacy.export import personal_data
+from consultplatform.privacy.export import json_download, personal_data
 from consultplatform.privacy.links import participant_of
 from consultplatform.privacy.mail import queue_erase_confirmation
 from consultplatform.public.manage import ConfirmForm, _registration
@@ -42,11 +40,8 @@ def overview(token: str):
 @bp.get("/<string(maxlength=100):token>/gegevens.json")
 def download(token: str):
     person = _person(token)
-    body = json.dumps(personal_data(person.id), ensure_ascii=False, indent=2, default=str)
     audit.record("export_own", person, with_origin=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="mijn-gegevens-{person.id}.json"',
-        "Cache-Control": "private, no-store"})
+    return json_download(personal_data(person.id), f"mijn-gegevens-{person.id}.json")
 
 
 @bp.post("/<string(maxlength=100):token>/nieuws-intrekken")

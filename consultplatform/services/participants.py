@@ -45,11 +45,7 @@ def update_own_details(participant_id: int, details: OwnDetails) -> Participant:
                          if getattr(participant, key) != value)
         for key, value in values.items():
             setattr(participant, key, value)
-        if bool(details.news_opt_in) != participant.news_opt_in:
-            participant.news_opt_in = bool(details.news_opt_in)
-            participant.news_consent_version = (consent_version(details.news_consent_text)
-                                                if participant.news_opt_in else "")
-            participant.news_consent_at = utcnow()
+        if _set_news_consent(participant, details.news_opt_in, details.news_consent_text):
             changed.append("news_opt_in")
         participant.save()
         if changed:
@@ -62,11 +58,20 @@ def withdraw_news_consent(participant_id: int) -> None:
     """The person withdraws their news consent; when is recorded (AVG art. 7(3))."""
     with write_transaction():
         participant = Participant.get_by_id(participant_id)
-        if not participant.news_opt_in:
+        if not _set_news_consent(participant, False):
             return
-        participant.news_opt_in, participant.news_consent_version = False, ""
-        participant.news_consent_at = utcnow()
         participant.save(only=[Participant.news_opt_in, Participant.news_consent_version,
                                Participant.news_consent_at])
         audit.record("update_own", participant, details={"fields": ["news_opt_in"]},
                      with_origin=False)
+
+
+def _set_news_consent(participant: Participant, opt_in: bool, text: str = "") -> bool:
+    """Record a change of the news consent: to which text (its version) and when.
+    Returns whether it changed."""
+    if bool(opt_in) == participant.news_opt_in:
+        return False
+    participant.news_opt_in = bool(opt_in)
+    participant.news_consent_version = consent_version(text) if opt_in else ""
+    participant.news_consent_at = utcnow()
+    return True

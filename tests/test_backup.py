@@ -208,5 +208,5 @@ def test_the_pg_dump_found_can_dump_the_server():
 
     with psycopg.connect(PG_URL) as conn:
         major = postgres.server_major(conn)
-    path, words = postgres.checked_tool("pg_dump", major, major)
+    path, _major, words = postgres.checked_tool("pg_dump", major, major)
     assert os.access(path, os.X_OK) and "PostgreSQL" in words

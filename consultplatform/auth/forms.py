@@ -29,10 +29,5 @@ class EnrolForm(SafeForm):
                                   "class": "input-code"})
 
 
-class RenewCodesForm(SafeForm):
+class RenewCodesForm(EnrolForm):
     """New recovery codes, for the holder of the app (a current code)."""
-
-    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=64)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                  "autocapitalize": "off", "spellcheck": "false",
-                                  "class": "input-code"})

@@ -26,7 +26,6 @@ code or the secret.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import logging
 import secrets
@@ -43,6 +42,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from consultplatform import audit
+from consultplatform.auth.throttle import hash_token
 from consultplatform.db import utcnow, write_transaction
 from consultplatform.models import StaffRecoveryCode, StaffUser
 from consultplatform.models.choices import ROLES
@@ -210,7 +210,7 @@ def check_totp(user: StaffUser, code: str) -> bool:
 
 
 def hash_recovery_code(code: str) -> str:
-    return hashlib.sha256(clean_code(code).encode("utf-8")).hexdigest()
+    return hash_token(clean_code(code))
 
 
 def _new_recovery_codes() -> list[str]:

@@ -9,8 +9,6 @@ token and the time. Only a right code within ``MFA_PENDING_SECONDS`` logs in
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from typing import Any
 
@@ -35,6 +33,7 @@ from consultplatform.auth.forms import CodeForm, EnrolForm, LoginForm, RenewCode
 from consultplatform.auth.throttle import (
     complete_login,
     count_wrong_code,
+    hash_token,
     log_in,
     may_try_second_step,
     unlock_link_valid,
@@ -44,6 +43,7 @@ from consultplatform.extensions import limiter, login_manager, login_rate_limit
 from consultplatform.forms import SafeForm
 from consultplatform.i18n import safe_next
 from consultplatform.models import StaffUser
+from consultplatform.tokens import same_token
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -54,15 +54,9 @@ login_manager.session_protection = "strong"
 
 # The session's note between the two steps of a login, and the secret of an app being
 # set up (encrypted, so the session cookie never holds it readable).
+# The note keeps a hash of the account's session token, not the token: the session
+# cookie is signed, not encrypted.
 PENDING_KEY = "cp_mfa_pending"
-
-
-def token_digest(token: str) -> str:
-    """What the pending second step keeps of the account's session token: the session
-    cookie is signed, not encrypted, and must not carry the token itself."""
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    return hmac.new(key, f"mfa-pending:{token}".encode(), hashlib.sha256).hexdigest()
 ENROL_KEY = "cp_mfa_new"
 ENROL_SECONDS = 30 * 60  # the same QR code for half an hour (a reload shows it again)
 
@@ -92,7 +86,7 @@ def login():
         if user is not None:
             session.clear()  # a new session at login: nothing carried over
             if user.has_mfa:
-                session[PENDING_KEY] = {"id": user.id, "token": token_digest(user.session_token),
+                session[PENDING_KEY] = {"id": user.id, "token": hash_token(user.session_token),
                                         "since": int(time.time()), "next": next_url}
                 return redirect(url_for(".code"))
             login_user(user)
@@ -165,9 +159,8 @@ def code():
     if note is None:
         return redirect(url_for(".login"), code=303 if request.method == "POST" else 302)
     user = may_try_second_step(note["id"])
-    if user is None or not hmac.compare_digest(token_digest(user.session_token),
-                                               str(note.get("token", ""))) \
-            or not user.has_mfa:
+    if user is None or not user.has_mfa \
+            or not same_token(str(note.get("token", "")), hash_token(user.session_token)):
         # Locked, switched off or its sessions ended (a new password, a reset) meanwhile.
         session.pop(PENDING_KEY, None)
         flash(_("Please log in again."), "info")
@@ -241,8 +234,7 @@ def two_step():
     elif request.method == "POST":
         status = 400
     return render_template("auth/two_step.html", form=form, user=user,
-                           codes_left=mfa.recovery_codes_left(user),
-                           required=mfa.required_for(user)), status
+                           codes_left=mfa.recovery_codes_left(user)), status
 
 
 def _enrol(user: StaffUser):

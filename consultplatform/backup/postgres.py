@@ -116,8 +116,9 @@ def find_tool(name: str, server_major: int, bin_dir: str = "") -> str:
 
 
 def checked_tool(name: str, at_least: int, server_major: int, bin_dir: str = "",
-                 why: str = "") -> tuple[str, str]:
-    """Path and version words of a tool whose major version is ``at_least`` or newer."""
+                 why: str = "") -> tuple[str, int, str]:
+    """Path, major version and version words of a tool whose major version is
+    ``at_least`` or newer."""
     path = find_tool(name, server_major, bin_dir)
     major, words = tool_version(path)
     if major < at_least:
@@ -125,7 +126,7 @@ def checked_tool(name: str, at_least: int, server_major: int, bin_dir: str = "",
             f"{path} is {words}, older than {why or f'the server (PostgreSQL {at_least})'}: "
             f"it cannot do this. Install postgresql-client-{at_least} or newer, or set "
             "BACKUP_PG_BIN_DIR to the bin folder of such a version")
-    return path, words
+    return path, major, words
 
 
 def server_major(conn: psycopg.Connection[Any]) -> int:
@@ -149,7 +150,7 @@ def dump(target: PgTarget, destination: IO[bytes], bin_dir: str = "") -> DumpRes
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         major = server_major(conn)
-        pg_dump, words = checked_tool("pg_dump", major, major, bin_dir)
+        pg_dump, dump_major, words = checked_tool("pg_dump", major, major, bin_dir)
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         with tempfile.TemporaryFile() as errors:
             process = subprocess.Popen(  # noqa: S603 - our own argument list
@@ -166,7 +167,7 @@ def dump(target: PgTarget, destination: IO[bytes], bin_dir: str = "") -> DumpRes
                 raise BackupError(f"pg_dump failed ({process.returncode}): {said}")
         version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
         conn.rollback()
-    return DumpResult(tables, migrations, str(version), words, tool_version(pg_dump)[0])
+    return DumpResult(tables, migrations, str(version), words, dump_major)
 
 
 def table_list(target: PgTarget) -> list[str]:
@@ -179,7 +180,7 @@ def restore(target: PgTarget, path: Path, made_by_major: int, bin_dir: str = "")
     Owners and grants of the source are left out: the target's user owns everything."""
     with target.connect(autocommit=True) as conn:
         major = server_major(conn)
-    pg_restore, _words = checked_tool("pg_restore", made_by_major, major, bin_dir,
+    pg_restore, _major, _words = checked_tool("pg_restore", made_by_major, major, bin_dir,
                                       why=f"the pg_dump {made_by_major} that made the backup")
     done = subprocess.run(  # noqa: S603 - our own argument list
         command(pg_restore, target, "--no-owner", "--no-privileges", "--exit-on-error",

@@ -28,15 +28,16 @@ from consultplatform.seats import lock_sessions_of
 
 class ParticipantView(ParticipantPrivacyRoutes, CoreModelView):
     consultation_field = Participant.consultation
-    list_prefetch = ((Consultation, Participant), (Sector, Participant))
+    # The consultation's questions come with it, for the answers column.
+    list_prefetch = ((Consultation, Participant), (Sector, Participant),
+                     (ConsultationQuestion, Consultation))
     column_list = ["name", "email", "organisation", "consultation", "sector", "side", "language",
                    "answers"]
     column_sortable_list = ["name", "email", "organisation", "consultation", "sector", "side",
                             "language"]
-    # The answers to the consultation's questions (ConsultationQuestion), read once per
-    # page for the consultations of the rows shown (get_list).
+    # The answers to the consultation's questions (ConsultationQuestion), in their order.
     column_formatters = {"answers": lambda v, c, m, n: answers_list(
-        m.answers, _questions_of(m.consultation_id))}
+        m.answers, sorted(m.consultation.questions, key=lambda q: (q.position, q.id)))}
     column_searchable_list = ["name", "email", "organisation"]
     column_filters = ["side", "language", Consultation.title]
     form_columns = ["consultation", "name", "email", "organisation", "sector", "side",
@@ -64,11 +65,8 @@ class ParticipantView(ParticipantPrivacyRoutes, CoreModelView):
         # Searched through the index (consultplatform.search), not Flask-Admin's ILIKE
         # over three columns; the search box stays as it was.
         g.cp_participant_search = search or ""
-        count, rows = super().get_list(page, sort_column, sort_desc, None, filters,
-                                       execute=execute, page_size=page_size)
-        if execute:
-            _remember_questions({row.consultation_id for row in rows})
-        return count, rows
+        return super().get_list(page, sort_column, sort_desc, None, filters,
+                                execute=execute, page_size=page_size)
 
     def scope_query(self, query):
         """A moderator sees only the people registered for sessions they moderate."""
@@ -85,22 +83,3 @@ def _compact_search(response: Any) -> Any:
     """After the deletes have committed: rewrite the search index once."""
     compact_search_index()
     return response
-
-
-def _remember_questions(consultation_ids: set[int]) -> None:
-    """The questions of these consultations, in one statement, for the rows' answers."""
-    found: dict[int, list[ConsultationQuestion]] = {i: [] for i in consultation_ids}
-    for question in (ConsultationQuestion.select()
-                     .where(ConsultationQuestion.consultation.in_(sorted(consultation_ids)))
-                     .order_by(ConsultationQuestion.position, ConsultationQuestion.id)):
-        found[question.consultation_id].append(question)
-    g.cp_consultation_questions = found
-
-
-def _questions_of(consultation_id: int) -> list[ConsultationQuestion]:
-    """The questions of a row's consultation: remembered for a list page, read for
-    one record (its details page)."""
-    remembered = g.get("cp_consultation_questions", {})
-    if consultation_id not in remembered:
-        _remember_questions({*remembered, consultation_id})
-    return g.cp_consultation_questions[consultation_id]

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, StringField, TextAreaField
+from wtforms import Field, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import ValidationError
 
 from consultplatform.text import unsafe_in_line, unsafe_in_text
@@ -86,3 +86,11 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 def strip(value: Any) -> Any:
     """A field filter: surrounding white space off a text value."""
     return value.strip() if isinstance(value, str) else value
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice as a list of checkboxes (the sign-up's sessions and choice
+    questions; the admin's CheckboxListField)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

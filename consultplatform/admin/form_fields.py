@@ -18,9 +18,9 @@ from peewee import (
 from wtforms import fields as wtf_fields
 from wtforms.fields.core import UnboundField
 from wtforms.validators import NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtfpeewee.fields import SelectMultipleQueryField, SelectQueryField
 
+from consultplatform.forms import CheckboxesField
 from consultplatform.ids import parse_id
 from consultplatform.mixins import MixinBase
 
@@ -28,12 +28,9 @@ from consultplatform.mixins import MixinBase
 INTEGER_RANGES = ((SmallIntegerField, 2**15), (BigIntegerField, 2**63), (IntegerField, 2**31))
 
 
-class CheckboxListField(wtf_fields.SelectMultipleField):
+class CheckboxListField(CheckboxesField):
     """A multiple choice as a list of checkboxes (where the README says "tick"): the
     admin's ``lib.html`` renders it as a fieldset with a legend, a label per box."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def plausible_date(form, field) -> None:

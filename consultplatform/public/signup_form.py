@@ -12,11 +12,9 @@ from wtforms import (
     EmailField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -29,7 +27,7 @@ from wtforms.validators import (
 )
 
 from consultplatform.eligibility import RESTRICTED_SIDE, may_take_a_seat
-from consultplatform.forms import SafeForm, options, strip
+from consultplatform.forms import CheckboxesField, SafeForm, options, strip
 from consultplatform.ids import parse_id
 from consultplatform.models import (
     ConsultationQuestion,
@@ -55,11 +53,6 @@ class AtLeastOne:
     def __call__(self, form, field) -> None:
         if not field.data:
             raise StopValidation(str(self.message))
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class BaseSignUpForm(SafeForm):

@@ -4,19 +4,18 @@ choose (a session's own questions are in ``questions.py``)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import TextAreaField
 
 from consultplatform.admin.columns import labelled
 from consultplatform.admin.consultation_scope import ConsultationScopedView
 from consultplatform.admin.filters import OptionFilter
-from consultplatform.admin.model_view import CoreModelView
+from consultplatform.admin.questions import CHOICES_HELP, SignUpQuestionView
 from consultplatform.models import Consultation, ConsultationQuestion, choices
 
 FORM_COLUMNS = ["consultation", "position", "kind", "label_nl", "label_en", "choices_nl",
                 "choices_en", "required"]
 
 
-class ConsultationQuestionView(ConsultationScopedView, CoreModelView):
+class ConsultationQuestionView(ConsultationScopedView, SignUpQuestionView):
     """Questions on a consultation's sign-up form; administrators write, staff read.
     The answers are kept on the participant, once per person."""
 
@@ -25,17 +24,15 @@ class ConsultationQuestionView(ConsultationScopedView, CoreModelView):
     column_list = ["consultation", "position", "kind", "label_nl", "required"]
     column_details_list = FORM_COLUMNS
     column_default_sort = [("consultation", False), ("position", False)]
-    column_searchable_list = ["label_nl", "label_en"]
     column_filters = [
         Consultation.title,
         OptionFilter(ConsultationQuestion.kind, _l("Question type"),
                      options=choices.QUESTION_KINDS),
         "required",
     ]
-    column_choices = {**CoreModelView.column_choices, "kind": choices.QUESTION_KINDS}
     form_columns = FORM_COLUMNS
-    form_overrides = {"choices_nl": TextAreaField, "choices_en": TextAreaField}
     form_args = labelled(FORM_COLUMNS, {
+        **CHOICES_HELP,
         "consultation": {"description": _l(
             "Asked once of everyone who signs up for this consultation, however many "
             "sessions they choose. A question for one session only belongs under the "
@@ -48,10 +45,6 @@ class ConsultationQuestionView(ConsultationScopedView, CoreModelView):
         "label_nl": {"description": _l("The question as people read it in Dutch.")},
         "label_en": {"description": _l(
             "Optional: the question in English; without it English readers see the Dutch.")},
-        "choices_nl": {"description": _l("Choice questions: one option per line.")},
-        "choices_en": {"description": _l("Optional: the same options in English, one per line, "
-                                         "in the same order.")},
         "required": {"description": _l(
             "A required question must be answered before the form can be sent.")},
     })
-    form_widget_args = {"choices_nl": {"rows": 6}, "choices_en": {"rows": 6}}

@@ -16,7 +16,7 @@ from peewee import IntegerField, IntegrityError, prefetch
 from wtforms.validators import ValidationError
 
 from consultplatform import audit
-from consultplatform.admin.form_errors import add_errors, replace_generic_failure, unique_errors
+from consultplatform.admin.form_errors import add_errors, unique_errors
 from consultplatform.admin.form_fields import ColumnBoundForms
 from consultplatform.auth.roles import is_staff
 from consultplatform.db import db
@@ -241,7 +241,6 @@ class SecureModelView(AccessMixin, ColumnBoundForms, ModelView):
     def render(self, template: str, **kwargs: Any):
         # A form sent back with errors is a 422, not a 200.
         if request.method == "POST" and template in (self.create_template, self.edit_template):
-            replace_generic_failure()
             return super().render(template, **kwargs), 422
         return super().render(template, **kwargs)
 

@@ -3,8 +3,9 @@
 - WTForms keeps a validator's lazy message as it is, and Flask-Admin only shows
   errors that are ``str``: a Regexp with a translated message made the form fail
   with no field marked and Flask-Admin's English "Failed to create record.".
-  :class:`consultplatform.forms.SafeForm` turns them into text, and
-  :func:`replace_generic_failure` that flash into one in the user's language.
+  :class:`consultplatform.forms.SafeForm` turns them into text; that flash says,
+  through the core's catalogue for Flask-Admin's "admin" domain, that nothing was
+  saved yet and which fields to correct.
 - A value a unique constraint forbids is found before saving (and again when the
   database refuses it, in a race) and named on the field it is about:
   :func:`unique_errors`.
@@ -14,15 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session
-from flask_admin.babel import gettext as admin_gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from peewee import ForeignKeyField
-
-# Flask-Admin's own flashes after a failed save (English, naming nothing).
-FLASK_ADMIN_FAILURES = ("Failed to create record.", "Failed to save record.")
-NOT_SAVED = _l("Nothing was saved yet: correct the fields marked in red and save again.")
 
 
 def unique_groups(model: Any) -> list[tuple[str, ...]]:
@@ -83,17 +77,3 @@ def unique_errors(model: Any, form: Any, obj: Any = None,
 def add_errors(form: Any, errors: dict[str, str]) -> None:
     for name, message in errors.items():
         form[name].errors = [*form[name].errors, message]
-
-
-def replace_generic_failure() -> None:
-    """Flask-Admin's English "Failed to ... record." becomes a sentence in the user's
-    language that points at the marked fields."""
-    flashes = session.get("_flashes")
-    if not flashes:
-        return
-    # Flask-Admin's wording as it came out: English, or the core's "admin" catalogue's.
-    failures = {*FLASK_ADMIN_FAILURES, *(admin_gettext(text) for text in FLASK_ADMIN_FAILURES)}
-    changed = [(category, str(NOT_SAVED) if message in failures else message)
-               for category, message in flashes]
-    if changed != flashes:
-        session["_flashes"] = changed

@@ -30,7 +30,6 @@
       nameFilters(table);
       new MutationObserver(function () { nameFilters(table); })
         .observe(table, {childList: true, subtree: true});
-      $(table).on("change", "select.filter-op", function () { nameFilters(table); });
     });
 
     var title = $("#title"), slug = $("#slug");

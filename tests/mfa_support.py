@@ -11,9 +11,8 @@ from collections.abc import Iterator
 import pyotp
 
 from consultplatform.auth import mfa
-from consultplatform.db import db
 from consultplatform.models import AuditLog
-from consultplatform.testing import DEFAULT_PASSWORD, clean_tables, csrf_from, get_csrf, make_app
+from consultplatform.testing import DEFAULT_PASSWORD, csrf_from, fresh_app, get_csrf
 from tests.conftest import make_staff
 
 SECRET_RE = re.compile(r'<code class="secret-key" id="secret-key">([A-Z2-7 ]+)</code>')
@@ -22,14 +21,9 @@ CODES_RE = re.compile(r"<li><code>([a-z0-9-]+)</code></li>")
 
 def mfa_app(migrated, instance_dir) -> Iterator:
     """The app as installed: a second factor required for administrators."""
-    application = make_app(migrated, instance_dir, MFA_REQUIRED_ROLES=["admin"],
-                           LOGIN_LOCK_AFTER=4)
-    with application.app_context():
-        db.connect(reuse_if_open=True)
-        clean_tables()
-    yield application
-    if not db.is_closed():
-        db.close()
+    with fresh_app(migrated, instance_dir, MFA_REQUIRED_ROLES=["admin"],
+                   LOGIN_LOCK_AFTER=4) as application:
+        yield application
 
 
 # --- helpers: the real clock, codes from the secret the page showed ----------------------

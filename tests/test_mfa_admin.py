@@ -9,9 +9,8 @@ import logging
 import pytest
 
 from consultplatform.auth import mfa
-from consultplatform.db import db
 from consultplatform.models import AuditLog, StaffRecoveryCode, StaffUser
-from consultplatform.testing import clean_tables, csrf_from, make_app
+from consultplatform.testing import csrf_from, fresh_app, make_app
 from tests.conftest import make_staff
 from tests.mfa_support import (
     SECRET_RE,
@@ -100,33 +99,25 @@ def test_roles_not_required_log_in_with_a_password_and_may_set_it_up(app):
 
 
 def test_every_role_can_be_required(migrated, instance_dir):
-    application = make_app(migrated, instance_dir,
-                           MFA_REQUIRED_ROLES="admin, moderator,viewer")  # the environment's form
-    assert application.config["MFA_REQUIRED_ROLES"] == ("admin", "moderator", "viewer")
-    with application.app_context():
-        db.connect(reuse_if_open=True)
-        clean_tables()
-    moderator = make_staff("moderator")
-    client = application.test_client()
-    assert password_step(client, moderator).headers["Location"] == "/auth/tweestaps"
-    assert client.get("/admin/session/").headers["Location"] == "/auth/tweestaps"
-    db.close()
+    with fresh_app(migrated, instance_dir,
+                   MFA_REQUIRED_ROLES="admin, moderator,viewer") as application:  # env form
+        assert application.config["MFA_REQUIRED_ROLES"] == ("admin", "moderator", "viewer")
+        moderator = make_staff("moderator")
+        client = application.test_client()
+        assert password_step(client, moderator).headers["Location"] == "/auth/tweestaps"
+        assert client.get("/admin/session/").headers["Location"] == "/auth/tweestaps"
 
 
 def test_switching_it_off_is_never_silent(migrated, instance_dir, caplog):
-    with caplog.at_level(logging.WARNING):
-        application = make_app(migrated, instance_dir, MFA_REQUIRED_ROLES=[])
-    assert "MFA_REQUIRED_ROLES is empty" in caplog.text
-    with application.app_context():
-        db.connect(reuse_if_open=True)
-        clean_tables()
-    admin = make_staff("admin")
-    client = application.test_client()
-    assert password_step(client, admin).headers["Location"] == "/admin/"
-    for url in ("/admin/", "/admin/staffuser/"):
-        assert "cp-mfa-off" in client.get(url).get_data(as_text=True), url
-    assert "cp-mfa-off" not in client.get("/admin/theme/").get_data(as_text=True)
-    db.close()
+    with caplog.at_level(logging.WARNING), \
+            fresh_app(migrated, instance_dir, MFA_REQUIRED_ROLES=[]) as application:
+        assert "MFA_REQUIRED_ROLES is empty" in caplog.text
+        admin = make_staff("admin")
+        client = application.test_client()
+        assert password_step(client, admin).headers["Location"] == "/admin/"
+        for url in ("/admin/", "/admin/staffuser/"):
+            assert "cp-mfa-off" in client.get(url).get_data(as_text=True), url
+        assert "cp-mfa-off" not in client.get("/admin/theme/").get_data(as_text=True)
     with pytest.raises(mfa.MfaConfigError):
         make_app(migrated, instance_dir, MFA_REQUIRED_ROLES=["admin", "superuser"])
 

@@ -152,17 +152,27 @@ def clean_tables() -> None:
     m0002_site_pages.up(None, database)
 
 
-@pytest.fixture
-def app(migrated, instance_dir):
-    """A fresh app on emptied tables. No app context stays pushed: a pushed one
-    would be reused by every test-client request and keep ``g`` between them."""
-    application = make_app(migrated, instance_dir)
+@contextlib.contextmanager
+def fresh_app(migrated: str, instance_dir: str, **overrides: Any) -> Iterator[Flask]:
+    """A fresh app (with ``overrides`` of its settings) on emptied tables. No app
+    context stays pushed: a pushed one would be reused by every test-client request
+    and keep ``g`` between them."""
+    application = make_app(migrated, instance_dir, **overrides)
     with application.app_context():
         db.connect(reuse_if_open=True)
         clean_tables()
-    yield application
-    if not db.is_closed():
-        db.close()
+    try:
+        yield application
+    finally:
+        if not db.is_closed():
+            db.close()
+
+
+@pytest.fixture
+def app(migrated, instance_dir):
+    """A fresh app on emptied tables (:func:`fresh_app`)."""
+    with fresh_app(migrated, instance_dir) as application:
+        yield application
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ the key the page shows."""
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 
-from consultplatform.db import db
-from consultplatform.testing import clean_tables, make_app
+from consultplatform.testing import fresh_app
 from tests.browser.helpers import PASSWORD, Axe, keyboard_login, switch_language
 from tests.conftest import make_staff
 from tests.mfa_support import code_at, fresh_step
@@ -23,13 +21,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def app(migrated, instance_dir):
     """As installed: administrators must set up two-step login."""
-    application = make_app(migrated, instance_dir, MFA_REQUIRED_ROLES=["admin"])
-    with application.app_context():
-        db.connect(reuse_if_open=True)
-        clean_tables()
-    yield application
-    if not db.is_closed():
-        db.close()
+    with fresh_app(migrated, instance_dir, MFA_REQUIRED_ROLES=["admin"]) as application:
+        yield application
 
 
 def _login(page, lang: str, email: str) -> None:
@@ -76,7 +69,7 @@ def test_two_step_pages_have_no_axe_violations(page, lang):
         page.locator("#code").press("Enter")
     expect(page.locator(".error-summary")).to_be_visible()
     axe.check("/auth/code (wrong code)")
-    page.locator("#code").fill(pyotp.TOTP(secret).at(step * 30))
+    page.locator("#code").fill(code_at(secret, step))
     with page.expect_navigation():
         page.locator("#code").press("Enter")
     page.wait_for_url("**/admin/")

@@ -21,9 +21,10 @@ from babel.messages.pofile import read_po
 from consultplatform.demo import DEMO_SLUG, load_demo
 from consultplatform.models import Consultation, Sector, StaffUser
 from consultplatform.plugins import registry
+from consultplatform.testing import choose_consultation as choose
 from consultplatform.testing import csrf_from, factories, login, make_staff
 from tests.test_i18n import PLACEHOLDER_RE
-from tests.test_workspace import _pages, choose
+from tests.test_workspace import _pages
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "consultplatform" / "translations"

@@ -20,9 +20,9 @@ from consultplatform.models import (
     SessionQuestion,
 )
 from consultplatform.revisions import PUBLIC_SCOPE, revision
+from consultplatform.testing import choose_consultation as choose
 from consultplatform.testing import csrf_from, factories, login, make_staff
 from tests.forms import form_data
-from tests.test_workspace import choose
 
 START = dt.datetime(2031, 3, 14, 19, 30)
 HEARD = "Hoe heeft u van deze consultatie gehoord?"

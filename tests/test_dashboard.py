@@ -10,15 +10,9 @@ import re
 from consultplatform.demo import load_demo
 from consultplatform.models import Consultation, Sector
 from consultplatform.plugins import registry
-from consultplatform.testing import assert_flat_statements, csrf_from, factories
+from consultplatform.testing import assert_flat_statements, factories
+from consultplatform.testing import choose_consultation as choose
 from tests.plugin_fullhooks.models import FullhooksNote
-
-
-def choose(client, consultation) -> None:
-    token = csrf_from(client.get("/admin/").get_data(as_text=True))
-    response = client.post("/admin/werkruimte/", data={"csrf_token": token,
-                                                       "consultation": consultation.id})
-    assert response.status_code == 303
 
 
 def _steps(html: str) -> list[tuple[str, str]]:
@@ -29,7 +23,7 @@ def _steps(html: str) -> list[tuple[str, str]]:
 def test_a_new_empty_consultation_lists_what_to_do_first(app, admin_client):
     empty = factories.consultation(title="Nieuwe consultatie", status="draft",
                                    formats=["general", "expertarena"], retention_until=None)
-    choose(admin_client, empty)
+    assert choose(admin_client, empty).status_code == 303
     html = admin_client.get("/admin/").get_data(as_text=True)
     keys = [key for _state, key in _steps(html)]
     assert keys == ["setup", "signup", "expertarenas", "fullhooks_notes", "agenda"]
@@ -50,7 +44,7 @@ def test_the_demo_shows_each_steps_state_and_figures(app, admin_client):
     with app.app_context():
         load_demo(registry())
     demo = Consultation.get()
-    choose(admin_client, demo)
+    assert choose(admin_client, demo).status_code == 303
     html = admin_client.get("/admin/").get_data(as_text=True)
     states = dict((key, state) for state, key in _steps(html))
     assert states["setup"] == "done"  # the demo is complete and published
@@ -64,7 +58,7 @@ def test_hook_cp_trajectory_steps(app, admin_client):
     """The test plugin's step shows with its check, and goes when it is switched off."""
     parent = factories.consultation(retention_until=dt.date(2040, 1, 1),
                                     contact_email="x@example.org")
-    choose(admin_client, parent)
+    assert choose(admin_client, parent).status_code == 303
     html = admin_client.get("/admin/").get_data(as_text=True)
     assert "Notes (test)" in html and "No notes yet" in html
     FullhooksNote.create(title="een")
@@ -77,7 +71,7 @@ def test_hook_cp_trajectory_steps(app, admin_client):
 def test_the_dashboard_costs_the_same_statements_for_few_and_many(app, admin_client):
     parent = factories.consultation(formats=["general", "expertarena"])
     factories.session(parent, format_key="expertarena", sector=factories.sector(parent))
-    choose(admin_client, parent)
+    assert choose(admin_client, parent).status_code == 303
 
     def more() -> None:
         for n in range(4):

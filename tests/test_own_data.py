@@ -11,7 +11,7 @@ import re
 import pytest
 from peewee import fn
 
-from consultplatform.db import db
+from consultplatform.db import db, is_postgres
 from consultplatform.demo import load_demo
 from consultplatform.models import (
     AuditLog,
@@ -223,7 +223,7 @@ def test_deleting_a_participant_in_the_admin_erases_first(app, admin_client, per
 
 
 def test_an_erased_name_leaves_no_entry_in_the_search_index(app, person):
-    if db.obj.__class__.__name__.lower().find("postgres") >= 0:
+    if is_postgres():
         pytest.skip("the FTS5 index is SQLite's; PostgreSQL indexes the table itself")
     person.name = "Quirijn Xylofoonbouwer"
     person.save()

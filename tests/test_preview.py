@@ -3,7 +3,7 @@ will see, under a "concept" banner, for staff who may see that consultation only
 
 from __future__ import annotations
 
-from consultplatform.testing import csrf_from, factories, login, make_staff
+from consultplatform.testing import choose_consultation, factories, login, make_staff
 
 
 def _draft():
@@ -37,9 +37,7 @@ def test_the_public_and_other_staff_do_not_see_a_draft(app, client):
 
 def test_the_dashboard_and_the_list_link_to_the_preview(app, admin_client):
     draft = _draft()
-    token = csrf_from(admin_client.get("/admin/").get_data(as_text=True))
-    admin_client.post("/admin/werkruimte/", data={"csrf_token": token,
-                                                  "consultation": draft.id})
+    choose_consultation(admin_client, draft)
     assert f"/c/{draft.slug}/voorbeeld" in admin_client.get("/admin/").get_data(as_text=True)
     listing = admin_client.get("/admin/consultation/").get_data(as_text=True)
     assert f"/c/{draft.slug}/voorbeeld" in listing

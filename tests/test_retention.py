@@ -15,7 +15,7 @@ from consultplatform.plugins import registry
 from consultplatform.privacy.nightly import enforce_retention
 from consultplatform.privacy.register import BEGIN, END, register_markdown
 from consultplatform.privacy.retention import apply_retention, shortened
-from consultplatform.testing import factories
+from consultplatform.testing import choose_consultation, factories
 from tests.test_served import ROOT
 
 
@@ -83,11 +83,7 @@ def test_old_mail_texts_go_and_old_addresses_are_shortened(app):
 
 def test_the_dashboard_says_when_the_data_goes(app, admin_client):
     parent = factories.consultation(retention_until=dt.date(2031, 6, 30))
-    from consultplatform.testing import csrf_from
-
-    token = csrf_from(admin_client.get("/admin/").get_data(as_text=True))
-    admin_client.post("/admin/werkruimte/", data={"csrf_token": token,
-                                                  "consultation": parent.id})
+    choose_consultation(admin_client, parent)
     html = admin_client.get("/admin/").get_data(as_text=True)
     assert "Persoonsgegevens worden verwijderd op" in html and "1 juli 2031" in html
 

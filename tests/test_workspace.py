@@ -22,19 +22,13 @@ from consultplatform.models import (
     Theme,
 )
 from consultplatform.plugins import registry
+from consultplatform.testing import choose_consultation as choose
 from consultplatform.testing import csrf_from, factories, login, make_staff
 from consultplatform.workspace import scope_to, visible_consultations
 from consultplatform_expertarena.models import ExpertarenaArenaModerator
 from tests.test_admin_access import admin_rules, admin_views, is_static
 
 SWITCHER = re.compile(r'<form[^>]*class="form-inline cp-workspace.*?</form>', re.S)
-
-
-def choose(client, consultation: object | str) -> object:
-    page = client.get("/admin/").get_data(as_text=True)
-    value = consultation if isinstance(consultation, str) else str(consultation.id)
-    return client.post("/admin/werkruimte/", data={"csrf_token": csrf_from(page),
-                                                   "consultation": value, "next": "/admin/"})
 
 
 def test_the_choice_is_remembered_per_account_and_scopes_the_lists(app, admin_client):

@@ -201,6 +201,14 @@ def make_staff(role: str, email: str | None = None,
                         audited=False)
 
 
+def choose_consultation(client, consultation: Any) -> Any:
+    """Choose the consultation a staff member works on (or "all") in the admin's
+    header, as its switcher does; the response, for the test to judge."""
+    value = consultation if isinstance(consultation, str) else str(consultation.id)
+    return client.post("/admin/werkruimte/", data={
+        "csrf_token": get_csrf(client, "/admin/"), "consultation": value, "next": "/admin/"})
+
+
 def login(client, user: StaffUser, password: str = DEFAULT_PASSWORD):
     token = get_csrf(client)
     response = client.post("/auth/login", data={"csrf_token": token, "email": user.email,

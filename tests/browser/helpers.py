@@ -80,12 +80,22 @@ def focused(page) -> dict:
     }""")
 
 
+def wait_for_focus(page, element_id: str) -> None:
+    """Wait until the element with this id has the focus: following a
+    fragment link moves the focus after the key press returns, later
+    still on a loaded machine; fails after Playwright's timeout."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=element_id
+    )
+    assert focused(page)["id"] == element_id
+
+
 def keyboard_login(page, email: str, password: str) -> None:
     """From a fresh login page, by keyboard only: skip link, then into the form."""
     page.keyboard.press("Tab")
     assert "skip-link" in focused(page)["cls"]
     page.keyboard.press("Enter")
-    assert focused(page)["id"] == "main"
+    wait_for_focus(page, "main")
     page.keyboard.press("Tab")
     assert focused(page)["id"] == "email", focused(page)
     page.keyboard.type(email)

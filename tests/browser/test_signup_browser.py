@@ -29,7 +29,7 @@ from consultplatform.models import (
     Sector,
     SessionQuestion,
 )
-from tests.browser.helpers import Axe, focused, switch_language
+from tests.browser.helpers import Axe, focused, switch_language, wait_for_focus
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -134,7 +134,7 @@ def skip_to_main(page) -> None:
     page.keyboard.press("Tab")
     assert "skip-link" in focused(page)["cls"]
     page.keyboard.press("Enter")
-    assert focused(page)["id"] == "main"
+    wait_for_focus(page, "main")
 
 
 def marked_required(page, control_id: str) -> bool:

@@ -17,11 +17,27 @@ from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import is_admin, is_staff, moderates
 from consultplatform.cache import remembered
 from consultplatform.contributions import (
+    AGGREGATE,
+    BOOLEAN,
+    COLUMN_KINDS,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    INTEGER,
+    LOCAL_DATETIME,
+    PERSONAL,
+    PSEUDONYM,
+    PSEUDONYMOUS,
+    SENSITIVITIES,
     STEP_ORDER,
+    TEXT,
     ContentWatch,
+    DatasetColumn,
     EventSpec,
     ExportDataset,
     Exporter,
+    ExportScope,
+    ExportTable,
     MemoSection,
     MigrationSource,
     PersonalDataHolder,
@@ -33,6 +49,14 @@ from consultplatform.contributions import (
 from consultplatform.db import BaseModel, db, is_postgres, utcnow, write_transaction
 from consultplatform.demo import load_demo
 from consultplatform.events import emit_after_commit, emit_event
+from consultplatform.exporting import (
+    EXCEL_BOM,
+    counted,
+    export_table,
+    in_amsterdam,
+    keyset_rows,
+    neutralise,
+)
 from consultplatform.extensions import limiter
 from consultplatform.forms import SafeForm, options, strip
 from consultplatform.hookspecs import hookimpl
@@ -137,31 +161,40 @@ from consultplatform.vocabulary import (
     insight_vocabulary,
     parse_choices,
 )
-from consultplatform.workspace import current_consultation_id, scope_to
+from consultplatform.workspace import (
+    current_consultation_id,
+    moderated_session_ids,
+    scope_to,
+)
 
 __all__ = [  # sorted; ruff keeps it so
-    "ALREADY", "CLOSED", "CONFIRMED", "DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "OTHER_SECTORS",
-    "QUOTE_MAX", "STEP_ORDER", "TEXT_MAX", "WAITLISTED", "Action", "ActionError", "ActionInput",
-    "AgendaDecision", "AgendaError", "AgendaItem", "AgendaItemAction", "AgendaItemInput",
-    "AgendaItemVersion", "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm",
-    "CheckboxListField", "Choice", "ChoicesChangedError", "Consultation", "ConsultationSession",
-    "ContentWatch", "CoreModelView", "EventSpec", "ExportDataset", "Exporter", "Insight",
-    "InsightAction", "InsightGoneError", "InsightInput", "InsightInputError", "InsightTheme",
-    "MemoSection", "MigrationSource", "MixinBase", "OptionFilter", "OutboxMail", "Outcome",
-    "Participant", "PersonalDataHolder", "PluginError", "PluginSetting", "RecordFilter",
-    "Registration", "RegistrationError", "SafeForm", "Saved", "Sector", "SecureModelView",
-    "SecureView", "SessionClosedError", "SessionFormPart", "SessionFormat", "SessionQuestion",
+    "AGGREGATE", "ALREADY", "BOOLEAN", "CLOSED", "COLUMN_KINDS", "CONFIRMED", "DATE",
+    "DATETIME", "DECIMAL", "DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "EXCEL_BOM", "INTEGER",
+    "LOCAL_DATETIME", "OTHER_SECTORS", "PERSONAL", "PSEUDONYM", "PSEUDONYMOUS", "QUOTE_MAX",
+    "SENSITIVITIES", "STEP_ORDER", "TEXT", "TEXT_MAX", "WAITLISTED", "Action", "ActionError",
+    "ActionInput", "AgendaDecision", "AgendaError", "AgendaItem", "AgendaItemAction",
+    "AgendaItemInput", "AgendaItemVersion", "Applicant", "AuditLog", "BaseModel",
+    "BaseSignUpForm", "CheckboxListField", "Choice", "ChoicesChangedError", "Consultation",
+    "ConsultationSession", "ContentWatch", "CoreModelView", "DatasetColumn", "EventSpec",
+    "ExportDataset", "ExportScope", "ExportTable", "Exporter", "Insight", "InsightAction",
+    "InsightGoneError", "InsightInput", "InsightInputError", "InsightTheme", "MemoSection",
+    "MigrationSource", "MixinBase", "OptionFilter", "OutboxMail", "Outcome", "Participant",
+    "PersonalDataHolder", "PluginError", "PluginSetting", "RecordFilter", "Registration",
+    "RegistrationError", "SafeForm", "Saved", "Sector", "SecureModelView", "SecureView",
+    "SessionClosedError", "SessionFormPart", "SessionFormat", "SessionQuestion",
     "SessionStateError", "SignUp", "StaffUser", "StepCheck", "TemplateError", "TemplateKeys",
-    "Theme", "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff", "audit", "cancel",
-    "cancel_by_staff", "choices", "close_session", "create_action", "create_agenda_item",
-    "current_consultation_id", "current_language", "db", "default_settings", "delete_insight",
-    "edit_agenda_item", "emit_after_commit", "emit_event", "fate_of", "find_or_add_theme",
-    "hookimpl", "insight_vocabulary", "insights_scope", "is_admin", "is_postgres", "is_staff",
-    "limiter", "link_insights", "load_demo", "lock_session", "mark_attendance", "merge_themes",
-    "moderates", "move_in_waiting_list", "new_token", "now_local", "open_by_sector", "options",
-    "parse_choices", "parse_id", "plugin_registry", "promote", "promote_by_staff", "public_url",
-    "record_decision", "record_insight", "registrations_url", "remembered", "reopen_session",
-    "revision", "same_token", "scope_to", "session_counts", "set_aside", "sign_up", "slugify",
-    "strip", "unanswered_insights", "unlink_insights", "update_action", "update_insight",
-    "utcnow", "write_transaction",
+    "Theme", "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff", "audit",
+    "cancel", "cancel_by_staff", "choices", "close_session", "counted", "create_action",
+    "create_agenda_item", "current_consultation_id", "current_language", "db",
+    "default_settings", "delete_insight", "edit_agenda_item", "emit_after_commit",
+    "emit_event", "export_table", "fate_of", "find_or_add_theme", "hookimpl", "in_amsterdam",
+    "insight_vocabulary", "insights_scope", "is_admin", "is_postgres", "is_staff",
+    "keyset_rows", "limiter", "link_insights", "load_demo", "lock_session", "mark_attendance",
+    "merge_themes", "moderated_session_ids", "moderates", "move_in_waiting_list", "neutralise",
+    "new_token", "now_local", "open_by_sector", "options", "parse_choices", "parse_id",
+    "plugin_registry", "promote", "promote_by_staff", "public_url", "record_decision",
+    "record_insight", "registrations_url", "remembered", "reopen_session", "revision",
+    "same_token", "scope_to", "session_counts", "set_aside", "sign_up", "slugify", "strip",
+    "unanswered_insights", "unlink_insights", "update_action", "update_insight", "utcnow",
+    "write_transaction",
 ]

@@ -5,9 +5,9 @@ Plugins construct these and return them; they never touch the Flask app.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 KEY_PATTERN = r"[a-z][a-z0-9_]{1,59}"
 
@@ -30,33 +30,106 @@ class SessionFormat:
     public_endpoint: str | None = None
 
 
+# What an export dataset holds, from the least to the most sensitive. Who may export
+# it and whether it may be published as open data follow from this (docs/plugins.md).
+AGGREGATE = "aggregate"  # counts and totals; may be published as open data
+PSEUDONYMOUS = "pseudonymous"  # a row per thing, no names; ids random per export
+PERSONAL = "personal"  # names, addresses: administrators only, with a stated purpose
+SENSITIVITIES = (AGGREGATE, PSEUDONYMOUS, PERSONAL)
+
+# The kinds of a dataset column: how each format writes its values.
+TEXT, INTEGER, DECIMAL, BOOLEAN, DATE = "text", "integer", "decimal", "boolean", "date"
+# A naive UTC timestamp (what every ``*_at`` column stores) or an aware datetime.
+DATETIME = "datetime"
+# A naive wall-clock time in Europe/Amsterdam (what session times are).
+LOCAL_DATETIME = "local_datetime"
+# An internal id (of a participant, a registration): written as a random pseudonym that
+# is the same within one export and differs between exports, so two cannot be joined.
+PSEUDONYM = "pseudonym"
+COLUMN_KINDS = (TEXT, INTEGER, DECIMAL, BOOLEAN, DATE, DATETIME, LOCAL_DATETIME, PSEUDONYM)
+
+
 @dataclass(frozen=True)
-class ExportDataset:
-    """A table a plugin offers to every exporter: named columns and rows."""
+class DatasetColumn:
+    """One column of an export dataset. ``label`` and ``description`` are lazy
+    translations: files and the data dictionary show them in Dutch and in English."""
 
     key: str
     label: Any
-    columns: Sequence[str]
-    rows: Iterable[Sequence[Any]]
     description: Any = ""
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """Which rows an export asks for: the whole consultation, or (a moderator's
+    export) only these sessions' rows."""
+
+    session_ids: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class ExportDataset:
+    """A table a plugin offers to every exporter, read lazily.
+
+    ``rows(scope)`` returns an iterator that reads the database page by page
+    (:func:`consultplatform.exporting.keyset_rows`) or through a server-side cursor,
+    never a list of every row; one value per column, in column order. ``count(scope)``
+    says how many rows ``rows`` will yield, in a fixed number of queries. A dataset
+    with ``by_session`` honours ``scope.session_ids``; the others are offered to
+    administrators and viewers only.
+    """
+
+    key: str
+    label: Any
+    columns: Sequence[DatasetColumn]
+    rows: Callable[[ExportScope], Iterable[Sequence[Any]]]
+    count: Callable[[ExportScope], int]
+    description: Any = ""
+    sensitivity: str = AGGREGATE
+    by_session: bool = False
+
+
+@dataclass
+class ExportTable:
+    """What an exporter writes: a dataset's columns and its rows made safe by the shared
+    writer (:func:`consultplatform.exporting.export_table`): text that a spreadsheet
+    would run as a formula neutralised, ids pseudonymised. Values keep their types."""
+
+    dataset: ExportDataset
+    rows: Iterator[list[Any]]
+    language: str  # of the person exporting: the language of column labels
 
 
 @dataclass(frozen=True)
 class Exporter:
-    """Turns one :class:`ExportDataset` into a downloadable file.
-
-    The core calls ``render`` through :func:`consultplatform.exporting.export_file`;
-    for a ``tabular`` format (the default: CSV, TSV, spreadsheets) the dataset it
-    gets has every formula-like text cell neutralised already.
-    """
+    """A file format. A format that can be sent to the browser while it is made (CSV,
+    JSON Lines) gives ``chunks``: the file's bytes, piece by piece, as ``table.rows``
+    come. Another (XLSX, which its library writes to a seekable file) gives ``write``,
+    which writes the whole file to a binary stream; the background worker builds such
+    files. Either way rows are written as they come, never collected (flat memory)."""
 
     key: str
     label: Any
     mimetype: str
     extension: str
-    render: Callable[[ExportDataset], bytes]
-    # False for formats no spreadsheet opens as cells (JSON): values pass unchanged.
-    tabular: bool = True
+    write: Callable[[ExportTable, BinaryIO], None] | None = None
+    chunks: Callable[[ExportTable], Iterator[bytes]] | None = None
+    description: Any = ""
+
+    @property
+    def streams(self) -> bool:
+        return self.chunks is not None
+
+    def write_file(self, table: ExportTable, out: BinaryIO) -> None:
+        """Write ``table`` to ``out`` through whichever of the two the format gives."""
+        if self.chunks is not None:
+            for chunk in self.chunks(table):
+                out.write(chunk)
+        elif self.write is not None:
+            self.write(table, out)
+        else:
+            raise ValueError(f"exporter {self.key!r} gives neither chunks nor write")
 
 
 @dataclass(frozen=True)

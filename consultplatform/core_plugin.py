@@ -7,12 +7,17 @@ from flask_babel import ngettext
 from peewee import JOIN, fn
 
 from consultplatform.contributions import (
+    INTEGER,
+    LOCAL_DATETIME,
+    DatasetColumn,
     ExportDataset,
+    ExportScope,
     MemoSection,
     PersonalDataHolder,
     SessionFormat,
     TrajectoryStep,
 )
+from consultplatform.exporting import counted
 from consultplatform.hookspecs import hookimpl
 from consultplatform.models import (
     Consultation,
@@ -33,21 +38,21 @@ def cp_session_formats() -> list[SessionFormat]:
     )]
 
 
-def _session_rows(consultation: Consultation) -> list[list]:
-    sessions = list(ConsultationSession.select()
-                    .where(ConsultationSession.consultation == consultation)
-                    .order_by(ConsultationSession.starts_at))
+def _session_rows(consultation: Consultation, scope: ExportScope) -> list[list]:
+    """Sessions are few (dozens): one query for them, one for their counts."""
+    query = (ConsultationSession.select()
+             .where(ConsultationSession.consultation == consultation)
+             .order_by(ConsultationSession.starts_at, ConsultationSession.id))
+    if scope.session_ids is not None:
+        query = query.where(ConsultationSession.id.in_(sorted(scope.session_ids)))
+    sessions = list(query)
     counts = {(session_id, status): n
               for session_id, by_status in status_counts([s.id for s in sessions]).items()
               for status, n in by_status.items()}
-    rows = []
-    for session in sessions:
-        rows.append([session.id, session.title, session.format_key,
-                     session.starts_at.isoformat(), session.ends_at.isoformat(),
-                     session.location, session.capacity,
-                     counts.get((session.id, "confirmed"), 0),
-                     counts.get((session.id, "waitlisted"), 0)])
-    return rows
+    return [[session.id, session.title, session.format_key, session.starts_at,
+             session.ends_at, session.location, session.capacity,
+             counts.get((session.id, "confirmed"), 0),
+             counts.get((session.id, "waitlisted"), 0)] for session in sessions]
 
 
 def participation_counts(consultation: Consultation) -> list[tuple[str, str, int]]:
@@ -65,19 +70,46 @@ def participation_counts(consultation: Consultation) -> list[tuple[str, str, int
 
 @hookimpl
 def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
+    def session_rows(scope: ExportScope) -> list[list]:
+        return _session_rows(consultation, scope)
+
+    def participation_rows(scope: ExportScope) -> list[list]:
+        return [list(row) for row in participation_counts(consultation)]
+
     return [
         ExportDataset(
             key="sessions",
             label=_l("Sessions with registration counts"),
-            columns=["id", "title", "format", "starts_at", "ends_at", "location", "capacity",
-                     "confirmed", "waitlisted"],
-            rows=_session_rows(consultation),
+            description=_l("Every session with its time, place, capacity and how many "
+                           "people are registered or on the waiting list."),
+            columns=[
+                DatasetColumn("id", _l("Session number"), kind=INTEGER),
+                DatasetColumn("title", _l("Title")),
+                DatasetColumn("format", _l("Format"), _l("The kind of session (its key).")),
+                DatasetColumn("starts_at", _l("Starts"), kind=LOCAL_DATETIME),
+                DatasetColumn("ends_at", _l("Ends"), kind=LOCAL_DATETIME),
+                DatasetColumn("location", _l("Location")),
+                DatasetColumn("capacity", _l("Capacity"), _l("Seats; empty: no limit."),
+                              kind=INTEGER),
+                DatasetColumn("confirmed", _l("Confirmed"), _l("Confirmed registrations."),
+                              kind=INTEGER),
+                DatasetColumn("waitlisted", _l("On the waiting list"), kind=INTEGER),
+            ],
+            rows=session_rows,
+            count=counted(session_rows),
+            by_session=True,
         ),
         ExportDataset(
             key="participation",
             label=_l("Participants per sector and side"),
-            columns=["sector", "side", "participants"],
-            rows=[list(row) for row in participation_counts(consultation)],
+            description=_l("How many people signed up, per sector and side."),
+            columns=[
+                DatasetColumn("sector", _l("Sector")),
+                DatasetColumn("side", _l("Side")),
+                DatasetColumn("participants", _l("Participants"), kind=INTEGER),
+            ],
+            rows=participation_rows,
+            count=counted(participation_rows),
         ),
     ]
 

@@ -1,29 +1,50 @@
-"""The one path every export file takes: :func:`export_file`.
+"""The shared writer every export file goes through, and helpers for datasets.
 
-Tabular files (CSV, TSV, spreadsheets) are opened by spreadsheet programs, which
-run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
-return before one) as a formula: an insight typed as ``=HYPERLINK(...)`` would
-become a link in the alderman's spreadsheet. Such a text cell gets a leading
-apostrophe, the spreadsheet convention for "this is text" (OWASP's advice for
-CSV injection). Numbers stay numbers; formats that are not tabular (JSON) get
-the values as they are.
+:func:`export_table` makes a dataset's rows safe before any format sees them:
+
+- Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@``
+  (or a tab or carriage return) as a formula: an insight typed as
+  ``=HYPERLINK(...)`` would become a link in the alderman's spreadsheet. Such a
+  text cell gets a leading apostrophe, the spreadsheet convention for "this is
+  text" (OWASP's advice for CSV injection), in every format, JSON Lines
+  included (it is read into spreadsheets too). Numbers stay numbers.
+- A ``PSEUDONYM`` column's internal ids become random pseudonyms: an HMAC under a
+  key made for this one export, so two exports cannot be joined on them.
+
+:func:`keyset_rows` reads a query page by page in key order, so a dataset of a
+million rows never holds more than one page in memory, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
+import datetime as dt
+import hashlib
+import hmac
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from consultplatform.contributions import ExportDataset, Exporter
+from peewee import Field, Query
+
+from consultplatform.contributions import (
+    DATETIME,
+    LOCAL_DATETIME,
+    PSEUDONYM,
+    ExportDataset,
+    ExportScope,
+    ExportTable,
+)
+from consultplatform.timezone import AMSTERDAM
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What Dutch Excel opens by a double click: UTF-8 with a byte-order mark, semicolons
 # (the Dutch list separator; the comma is the decimal one).
 EXCEL_BOM = "\ufeff"
 EXCEL_DELIMITER = ";"
+PAGE_SIZE = 5000
+PSEUDONYM_LENGTH = 12  # hex digits: 48 bits, no collision among a consultation's rows
 
 
 def neutralise(value: Any) -> Any:
@@ -39,16 +60,74 @@ def neutralised_rows(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
         yield [neutralise(value) for value in row]
 
 
-def safe_for_spreadsheets(dataset: ExportDataset) -> ExportDataset:
-    return dataclasses.replace(dataset, columns=[neutralise(c) for c in dataset.columns],
-                               rows=neutralised_rows(dataset.rows))
+def pseudonymiser(key: bytes | None = None) -> Callable[[Any], str | None]:
+    """A function from internal id to pseudonym, under ``key`` (random when not given)."""
+    secret = key or secrets.token_bytes(32)
+
+    def pseudonym(value: Any) -> str | None:
+        if value is None:
+            return None
+        digest = hmac.new(secret, str(value).encode(), hashlib.sha256).hexdigest()
+        return digest[:PSEUDONYM_LENGTH]
+
+    return pseudonym
 
 
-def export_file(exporter: Exporter, dataset: ExportDataset) -> bytes:
-    """The file ``exporter`` makes of ``dataset``; the only way the core renders one."""
-    if exporter.tabular:
-        dataset = safe_for_spreadsheets(dataset)
-    return exporter.render(dataset)
+def export_table(dataset: ExportDataset, scope: ExportScope, language: str, *,
+                 pseudonym_key: bytes | None = None) -> ExportTable:
+    """The dataset's rows for ``scope``, made safe, ready for any exporter."""
+    kinds = [column.kind for column in dataset.columns]
+    ids = [i for i, kind in enumerate(kinds) if kind == PSEUDONYM]
+    # Every text value is checked, whatever its column's declared kind: a kind declared
+    # wrongly must not let a formula through.
+    texts = [i for i, kind in enumerate(kinds) if kind != PSEUDONYM]
+    pseudonym = pseudonymiser(pseudonym_key)
+
+    def safe_rows() -> Iterator[list[Any]]:
+        for source in dataset.rows(scope):
+            row = list(source)
+            for i in texts:
+                value = row[i]
+                if value.__class__ is str and value.startswith(FORMULA_STARTS):
+                    row[i] = "'" + value
+            for i in ids:
+                row[i] = pseudonym(row[i])
+            yield row
+
+    return ExportTable(dataset=dataset, rows=safe_rows(), language=language)
+
+
+def in_amsterdam(value: dt.datetime, kind: str) -> dt.datetime:
+    """A timestamp of a ``DATETIME`` (naive UTC or aware) or ``LOCAL_DATETIME``
+    (naive Amsterdam wall-clock) column as an aware Amsterdam time."""
+    if kind == LOCAL_DATETIME or (kind != DATETIME and value.tzinfo is None):
+        return value.replace(tzinfo=AMSTERDAM)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(AMSTERDAM)
+
+
+def keyset_rows(query: Query, key: Field, page_size: int = PAGE_SIZE,
+                key_index: int = 0) -> Iterator[tuple]:
+    """The rows of ``query`` (a ``.tuples()`` select), page by page in ``key`` order:
+    each page is one query starting after the last key seen, so memory stays at one
+    page and no long transaction holds a cursor open. The key's value must be the
+    row's ``key_index``-th value and unique (a primary key)."""
+    last = None
+    while True:
+        page_query = query.clone()
+        if last is not None:
+            page_query = page_query.where(key > last)
+        page = list(page_query.order_by(key).limit(page_size))
+        yield from page
+        if len(page) < page_size:
+            return
+        last = page[-1][key_index]
+
+
+def counted(rows: Callable[[ExportScope], Iterable[Sequence[Any]]]) -> Callable[[ExportScope], int]:
+    """A ``count`` for a small aggregate dataset: its rows, counted (a few queries)."""
+    return lambda scope: sum(1 for _ in rows(scope))
 
 
 def excel_csv_lines(columns: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:

@@ -104,10 +104,11 @@ def cp_blueprints() -> list[Blueprint]:
 
 @hookspec
 def cp_exporters() -> list[Exporter]:
-    """File formats (CSV, ...) any export dataset can be downloaded in.
+    """File formats (CSV, XLSX, ...) any export dataset can be written in.
 
-    Called when the export page is built. Returns a list of
-    :class:`~consultplatform.contributions.Exporter`.
+    Called when the export page, the export CLI or the worker looks up formats.
+    Returns a list of :class:`~consultplatform.contributions.Exporter`, whose
+    ``write`` writes the rows of an ``ExportTable`` to a binary stream as they come.
     """
 
 
@@ -115,8 +116,10 @@ def cp_exporters() -> list[Exporter]:
 def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
     """Tables this plugin offers to every exporter for ``consultation``.
 
-    Called when an export is requested. Rows hold aggregates or pseudonymous
-    data only, unless the dataset's label says otherwise.
+    Called when datasets are listed or exported. Declaring one reads nothing:
+    ``rows(scope)`` reads lazily, ``count(scope)`` counts; ``sensitivity`` says who
+    may export it (``PERSONAL``: administrators only) and whether it may be
+    published as open data (``AGGREGATE`` only).
     """
 
 

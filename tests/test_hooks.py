@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import io
 import logging
 import pathlib
 import re
@@ -10,10 +11,11 @@ import re
 import pytest
 
 from consultplatform import hookspecs, revisions
-from consultplatform.contributions import ContentWatch
+from consultplatform.contributions import ContentWatch, ExportScope
 from consultplatform.db import db
 from consultplatform.demo import load_demo
 from consultplatform.events import emit_after_commit
+from consultplatform.exporting import export_table
 from consultplatform.migrate import SchemaMigration, upgrade
 from consultplatform.models import Consultation, ConsultationSession, Registration
 from consultplatform.plugins import registry
@@ -142,7 +144,9 @@ def test_hook_cp_exporters(app):
     with app.app_context():
         datasets = [d for _, d in registry().items("cp_export_datasets", consultation=parent)]
     notes = next(d for d in datasets if d.key == "fullhooks_notes")
-    assert exporter.render(notes) == b"consultation\tnotes\nexport-test\t0\n"
+    out = io.BytesIO()
+    exporter.write_file(export_table(notes, ExportScope(), "nl"), out)
+    assert out.getvalue() == b"consultation\tnotes\nexport-test\t0\n"
 
 
 def test_hook_cp_export_datasets(app):
@@ -154,9 +158,12 @@ def test_hook_cp_export_datasets(app):
         datasets = {(name, d.key): d for name, d in
                     registry().items("cp_export_datasets", consultation=parent)}
     sessions = datasets[("core", "sessions")]
-    (row,) = sessions.rows
-    assert dict(zip(sessions.columns, row, strict=True))["confirmed"] == 2
-    assert dict(zip(sessions.columns, row, strict=True))["waitlisted"] == 1
+    keys = [column.key for column in sessions.columns]
+    (row,) = sessions.rows(ExportScope())
+    assert dict(zip(keys, row, strict=True))["confirmed"] == 2
+    assert dict(zip(keys, row, strict=True))["waitlisted"] == 1
+    assert sessions.count(ExportScope()) == 1
+    assert sessions.rows(ExportScope(session_ids=frozenset({meeting.id + 1}))) == []
     assert ("fullhooks", "fullhooks_notes") in datasets
 
 

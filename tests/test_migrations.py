@@ -38,6 +38,7 @@ def test_upgrade_on_a_fresh_database_then_again(tmp_path):
         assert first[:len(core)] == core
         assert sorted(first[len(core):]) == ["expertarena:m0001_initial",
                                      "expertarena:m0002_insights_to_core",
+                                     "exports:m0001_initial",
                                      "fullhooks:m0001_initial", "fullhooks:m0002_contact"]
         assert upgrade(registry()) == []
         assert {p.slug for p in SitePage.select()} == {"toegankelijkheid", "privacy"}

@@ -4,6 +4,7 @@ targets, Host headers, security headers, formula cells, unfinished mail files.""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import signal
 import subprocess
@@ -13,8 +14,8 @@ import time
 
 import pytest
 
-from consultplatform.contributions import ExportDataset, Exporter
-from consultplatform.exporting import export_file, neutralise
+from consultplatform.contributions import DatasetColumn, ExportDataset, ExportScope, ExportTable
+from consultplatform.exporting import export_table, neutralise
 from consultplatform.mail.delivery import TEMP_PREFIX, TEMP_SUFFIX, remove_stale_temporaries
 from consultplatform.models import Consultation, OutboxMail, Participant, Registration, Sector
 from consultplatform.testing import factories
@@ -191,35 +192,48 @@ def test_hsts_when_cookies_are_secure(migrated, tmp_path):
 # --- point 18: formula cells ---------------------------------------------------------------------
 
 
-def _csv(dataset: ExportDataset) -> bytes:
-    lines = [",".join(dataset.columns)] + [",".join(str(v) for v in row) for row in dataset.rows]
-    return "\n".join(lines).encode()
+def _write_csv(table: ExportTable, out) -> None:
+    lines = [",".join(c.key for c in table.dataset.columns)]
+    lines += [",".join(str(v) for v in row) for row in table.rows]
+    out.write("\n".join(lines).encode())
 
 
-def test_every_tabular_export_neutralises_formula_cells():
+def _written(dataset: ExportDataset, write=_write_csv) -> str:
+    out = io.BytesIO()
+    write(export_table(dataset, ExportScope(), "nl"), out)
+    return out.getvalue().decode()
+
+
+def test_the_shared_writer_neutralises_formula_cells_of_every_kind():
     rows = [["=HYPERLINK(\"http://evil\",\"klik\")", 3], ["+31 6", -4], ["@SUM(A1)", "-2+3"],
             ["\t=1", "\r=1"], ["gewoon", "a=b"]]
-    dataset = ExportDataset(key="x", label="x", columns=["tekst", "getal"], rows=iter(rows))
-    exporter = Exporter(key="csv", label="CSV", mimetype="text/csv", extension="csv", render=_csv)
-    lines = export_file(exporter, dataset).decode().split("\n")
+    dataset = ExportDataset(key="x", label="x", rows=lambda scope: iter(rows),
+                            count=lambda scope: len(rows),
+                            columns=[DatasetColumn("tekst", "Tekst"),
+                                     DatasetColumn("getal", "Getal", kind="integer")])
+    lines = _written(dataset).split("\n")
     assert lines[1] == "'=HYPERLINK(\"http://evil\",\"klik\"),3"
     assert lines[2] == "'+31 6,-4"  # numbers stay numbers
-    assert lines[3] == "'@SUM(A1),'-2+3"
+    assert lines[3] == "'@SUM(A1),'-2+3"  # text in a column declared a number: still text
     assert lines[4] == "'\t=1,'\r=1"
     assert lines[5] == "gewoon,a=b"
-
-
-def test_json_like_exports_get_the_values_unchanged():
-    dataset = ExportDataset(key="x", label="x", columns=["t"], rows=[["=1+1"]])
-    exporter = Exporter(key="json", label="JSON", mimetype="application/json", extension="json",
-                        render=lambda d: repr(list(d.rows)).encode(), tabular=False)
-    assert export_file(exporter, dataset) == b"[['=1+1']]"
     assert neutralise(12) == 12 and neutralise(None) is None
 
 
+def test_pseudonyms_differ_between_exports_and_hold_within_one():
+    rows = [[7, "a"], [8, "b"], [7, "c"]]
+    dataset = ExportDataset(key="x", label="x", rows=lambda scope: iter(rows),
+                            count=lambda scope: 3,
+                            columns=[DatasetColumn("person", "Person", kind="pseudonym"),
+                                     DatasetColumn("t", "T")])
+    first = [line.split(",")[0] for line in _written(dataset).split("\n")[1:]]
+    second = [line.split(",")[0] for line in _written(dataset).split("\n")[1:]]
+    assert first[0] == first[2] != first[1] and "7" not in first and "8" not in first
+    assert not set(first) & set(second)
+
+
 def test_datasets_of_every_plugin_come_out_neutralised(app):
-    """The Expertarena's insight texts and the core's session titles, through the test
-    plugin's exporter, as the export pages will call it."""
+    """The core's session titles through the test plugin's exporter."""
     from consultplatform.plugins import registry
 
     consultation = factories.consultation(slug="export", formats=["general"])
@@ -229,7 +243,7 @@ def test_datasets_of_every_plugin_come_out_neutralised(app):
         datasets = [d for _name, d in registry().items("cp_export_datasets",
                                                      consultation=consultation)]
         sessions = next(d for d in datasets if d.key == "sessions")
-        text = export_file(exporter, sessions).decode()
+        text = _written(sessions, exporter.write_file)
     assert "\t'=HYPERLINK" in text and "\t=HYPERLINK" not in text
 
 

@@ -9,9 +9,11 @@ from wtforms.validators import NumberRange, Optional
 from consultplatform.api import (
     ConsultationSession,
     ContentWatch,
+    DatasetColumn,
     EventSpec,
     ExportDataset,
     Exporter,
+    ExportTable,
     MemoSection,
     MigrationSource,
     PersonalDataHolder,
@@ -140,23 +142,27 @@ def cp_blueprints():
     return [bp]
 
 
-def _render_tsv(dataset: ExportDataset) -> bytes:
-    lines = ["\t".join(dataset.columns)]
-    lines += ["\t".join(str(v) for v in row) for row in dataset.rows]
-    return ("\n".join(lines) + "\n").encode()
+def _tsv_chunks(table: ExportTable):
+    yield ("\t".join(c.key for c in table.dataset.columns) + "\n").encode()
+    for row in table.rows:
+        yield ("\t".join(str(v) for v in row) + "\n").encode()
 
 
 @hookimpl
 def cp_exporters():
     return [Exporter(key="tsv", label="Tab-separated", mimetype="text/tab-separated-values",
-                     extension="tsv", render=_render_tsv)]
+                     extension="tsv", chunks=_tsv_chunks)]
 
 
 @hookimpl
 def cp_export_datasets(consultation):
+    def rows(scope):
+        return [[consultation.slug, FullhooksNote.select().count()]]
+
     return [ExportDataset(key="fullhooks_notes", label="Notes",
-                          columns=["consultation", "notes"],
-                          rows=[[consultation.slug, FullhooksNote.select().count()]])]
+                          columns=[DatasetColumn("consultation", "Consultation"),
+                                   DatasetColumn("notes", "Notes", kind="integer")],
+                          rows=rows, count=lambda scope: 1)]
 
 
 @hookimpl

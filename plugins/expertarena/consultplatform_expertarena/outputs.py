@@ -15,9 +15,14 @@ from flask_babel import ngettext
 from peewee import JOIN, fn
 
 from consultplatform.api import (
+    DATETIME,
+    INTEGER,
+    PSEUDONYMOUS,
     Consultation,
     ConsultationSession,
+    DatasetColumn,
     ExportDataset,
+    ExportScope,
     Insight,
     InsightTheme,
     MemoSection,
@@ -26,7 +31,9 @@ from consultplatform.api import (
     Sector,
     Theme,
     choices,
+    counted,
     current_language,
+    keyset_rows,
     now_local,
 )
 from consultplatform_expertarena.analysis import (
@@ -44,6 +51,7 @@ QUOTES_PER_SECTOR = 2
 # The memo is public: groups smaller than this are shown as "< 3", and quotes are not
 # tied to a sector where fewer entrepreneurs than this took part.
 SMALL_GROUP = 3
+PAGE_SIZE = 5000  # insights per query of an export
 
 
 def uses_arenas(consultation: Consultation) -> bool:
@@ -53,36 +61,66 @@ def uses_arenas(consultation: Consultation) -> bool:
 # --- export datasets -------------------------------------------------------------------
 
 
-def _insight_rows(consultation: Consultation) -> Iterator[list]:
-    """Every insight with its themes; labels are looked up now (in the request's
-    language), the rows are read from the database as the exporter iterates."""
+def _arena_ids(consultation: Consultation, scope: ExportScope):
+    """The consultation's arenas, or those of them in ``scope`` (a moderator's own)."""
+    ids = Scope(consultation).session_ids()
+    if scope.session_ids is None:
+        return ids
+    return ids.where(ConsultationSession.id.in_(sorted(scope.session_ids)))
+
+
+def _insight_query(consultation: Consultation, scope: ExportScope):
+    return Insight.select().where(Insight.session.in_(_arena_ids(consultation, scope)))
+
+
+def _insight_rows(consultation: Consultation, scope: ExportScope) -> Iterator[list]:
+    """Every insight with its themes, in pages of a few thousand (keyset on the id):
+    one query for a page of insights, one for their themes. Labels are looked up
+    once, in the language of the person exporting."""
     settings, language = arena_settings(consultation), current_language()
-    sessions = Scope(consultation).session_ids()
+    titles = dict(ConsultationSession.select(ConsultationSession.id, ConsultationSession.title)
+                  .where(ConsultationSession.id.in_(_arena_ids(consultation, scope))).tuples())
+    sectors = dict(Sector.select(Sector.id, Sector.name)
+                   .where(Sector.consultation == consultation).tuples())
+    categories = {c.code: settings.category_label(c.code, language) for c in settings.categories}
+    query = (Insight
+             .select(Insight.id, Insight.session, Insight.sector, Insight.category,
+                     Insight.actor, Insight.weight, Insight.text, Insight.quote,
+                     Insight.created_at)
+             .where(Insight.session.in_(_arena_ids(consultation, scope))).tuples())
+    page: list[tuple] = []
+    for row in keyset_rows(query, Insight.id):
+        page.append(row)
+        if len(page) == PAGE_SIZE:
+            yield from _insight_page(page, titles, sectors, categories, settings, language)
+            page = []
+    yield from _insight_page(page, titles, sectors, categories, settings, language)
+
+
+def _insight_page(page: list[tuple], titles: dict, sectors: dict, categories: dict,
+                  settings, language: str) -> Iterator[list]:
+    if not page:
+        return
     themes: dict[int, list[str]] = {}
-    for insight_id, name in (InsightTheme.select(InsightTheme.insight,
-                                                             Theme.name)
-                             .join(Theme).join_from(InsightTheme, Insight)
-                             .where(Insight.session.in_(sessions))
+    for insight_id, name in (InsightTheme.select(InsightTheme.insight, Theme.name)
+                             .join(Theme)
+                             .where(InsightTheme.insight.between(page[0][0], page[-1][0]))
                              .order_by(Theme.position, Theme.name).tuples()):
         themes.setdefault(insight_id, []).append(name)
-    query = (Insight
-             .select(Insight, ConsultationSession.id, ConsultationSession.title,
-                     Sector.id, Sector.name)
-             .join(ConsultationSession)
-             .join_from(Insight, Sector, JOIN.LEFT_OUTER)
-             .where(Insight.session.in_(sessions))
-             .order_by(Insight.session, Insight.created_at,
-                       Insight.id))
-    return ([insight.id, insight.session_id, insight.session.title,
-             insight.sector.name if insight.sector_id else "",
-             settings.category_label(insight.category, language),
-             "; ".join(themes.get(insight.id, [])),
-             settings.actor_label(insight.actor, language), insight.weight,
-             insight.text, insight.quote, insight.created_at.isoformat(timespec="seconds")]
-            for insight in query.iterator())
+    actors: dict[str, str] = {}
+    for (insight_id, session_id, sector_id, category, actor, weight, text, quote,
+         created_at) in page:
+        if actor not in actors:
+            actors[actor] = settings.actor_label(actor, language)
+        yield [insight_id, session_id, titles.get(session_id, ""),
+               sectors.get(sector_id, "") if sector_id else "",
+               categories.get(category) or settings.category_label(category, language),
+               "; ".join(themes.get(insight_id, [])), actors[actor], weight, text, quote,
+               created_at]
 
 
 def _matrix_rows(consultation: Consultation) -> list[list]:
+    """Aggregates of the whole consultation (a moderator cannot export it)."""
     matrix = load_matrix(Scope(consultation))
     settings = arena_settings(consultation)
     names = {s.id: s.name for s in matrix.sectors}
@@ -92,13 +130,13 @@ def _matrix_rows(consultation: Consultation) -> list[list]:
             for key in matrix.row_keys() for theme in matrix.themes]
 
 
-def _attendance_rows(consultation: Consultation) -> list[list]:
+def _attendance_rows(consultation: Consultation, scope: ExportScope) -> list[list]:
     query = (Registration
              .select(ConsultationSession.id, ConsultationSession.title, Sector.name,
                      Participant.side, Registration.attendance, fn.COUNT(Registration.id))
              .join(Participant).join(Sector, JOIN.LEFT_OUTER)
              .join_from(Registration, ConsultationSession)
-             .where(Registration.session.in_(Scope(consultation).session_ids())
+             .where(Registration.session.in_(_arena_ids(consultation, scope))
                     & (Registration.status == "confirmed"))
              .group_by(ConsultationSession.id, ConsultationSession.title, Sector.name,
                        Participant.side, Registration.attendance)
@@ -119,22 +157,69 @@ def export_datasets(consultation: Consultation) -> list[ExportDataset]:
     if not uses_arenas(consultation):
         return []
     settings = arena_settings(consultation)
+
+    def insights(scope: ExportScope) -> Iterator[list]:
+        return _insight_rows(consultation, scope)
+
+    def insight_count(scope: ExportScope) -> int:
+        return _insight_query(consultation, scope).count()
+
+    def matrix(scope: ExportScope) -> list[list]:
+        return _matrix_rows(consultation)
+
+    def attendance(scope: ExportScope) -> list[list]:
+        return _attendance_rows(consultation, scope)
+
     return [
         ExportDataset(
             key="expertarena_insights", label=_l("Expertarena insights (no names)"),
-            columns=["insight_id", "session_id", "session", "sector", "category", "themes",
-                     "who_should_act", "weight", "text", "quote", "recorded_at"],
-            rows=_insight_rows(consultation),
-            description=_l("Every insight as the moderator recorded it, with its themes.")),
+            description=_l("Every insight as the moderator recorded it, with its themes."),
+            columns=[
+                DatasetColumn("insight_id", _l("Insight number"), kind=INTEGER),
+                DatasetColumn("session_id", _l("Session number"), kind=INTEGER),
+                DatasetColumn("session", _l("Session")),
+                DatasetColumn("sector", _l("Sector"), _l("The sector the insight is about.")),
+                DatasetColumn("category", _l("Category")),
+                DatasetColumn("themes", _l("Themes"), _l("The insight's themes, separated "
+                                                         "by semicolons.")),
+                DatasetColumn("who_should_act", _l("Who should act")),
+                DatasetColumn("weight", _l("Weight"), _l("How strongly it came up: 1 "
+                                                         "mentioned, 2 clearly, 3 strongly "
+                                                         "and widely shared."),
+                              kind=INTEGER),
+                DatasetColumn("text", _l("Insight"), _l("The moderator's words.")),
+                DatasetColumn("quote", _l("Quote"), _l("An anonymous quote, if any.")),
+                DatasetColumn("recorded_at", _l("Recorded"), kind=DATETIME),
+            ],
+            rows=insights, count=insight_count,
+            sensitivity=PSEUDONYMOUS, by_session=True),
         ExportDataset(
             key="expertarena_matrix", label=_l("Expertarena: insights per sector and theme"),
-            columns=["sector", "theme", "insights", *(c.code for c in settings.categories)],
-            rows=_matrix_rows(consultation)),
+            description=_l("The sector x theme matrix: insights per cell, in total and per "
+                           "category."),
+            columns=[
+                DatasetColumn("sector", _l("Sector")),
+                DatasetColumn("theme", _l("Theme")),
+                DatasetColumn("insights", _l("Insights"), kind=INTEGER),
+                *(DatasetColumn(c.code, settings.category_label(c.code, current_language()),
+                                _l("Insights in this category."), kind=INTEGER)
+                  for c in settings.categories),
+            ],
+            rows=matrix, count=counted(matrix)),
         ExportDataset(
             key="expertarena_attendance", label=_l("Expertarena: attendance per sector and side"),
-            columns=["session_id", "session", "sector", "side", "confirmed", "attended",
-                     "no_show"],
-            rows=_attendance_rows(consultation)),
+            description=_l("Per arena, sector and side: confirmed registrations, and how "
+                           "many came or did not come."),
+            columns=[
+                DatasetColumn("session_id", _l("Session number"), kind=INTEGER),
+                DatasetColumn("session", _l("Session")),
+                DatasetColumn("sector", _l("Sector")),
+                DatasetColumn("side", _l("Side")),
+                DatasetColumn("confirmed", _l("Confirmed"), kind=INTEGER),
+                DatasetColumn("attended", _l("Attended"), kind=INTEGER),
+                DatasetColumn("no_show", _l("Did not come"), kind=INTEGER),
+            ],
+            rows=attendance, count=counted(attendance), by_session=True),
     ]
 
 

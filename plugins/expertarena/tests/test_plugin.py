@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.api import Consultation, ConsultationSession, Insight, PluginSetting, db, load_demo
+from consultplatform.api import (
+    PSEUDONYMOUS,
+    Consultation,
+    ConsultationSession,
+    ExportScope,
+    Insight,
+    PluginSetting,
+    db,
+    load_demo,
+)
 from consultplatform.api import plugin_registry as registry
 from consultplatform.testing import csrf_from, factories
 from consultplatform_expertarena import ExpertarenaSettings
@@ -87,16 +96,25 @@ def test_export_datasets_hold_no_names(app):
         datasets = {d.key: d for name, d in registry().items("cp_export_datasets",
                                                               consultation=parent)
                     if name == "expertarena"}
-    insights = datasets["expertarena_insights"]
-    (row,) = [dict(zip(insights.columns, r, strict=True)) for r in insights.rows]
-    assert {k: row[k] for k in ("sector", "category", "themes", "weight", "text", "quote")} == {
-        "sector": "Landbouw", "category": "Ambities", "themes": "Arbeidsmarkt", "weight": 2,
-        "text": "Meer stages", "quote": "Graag"}
-    matrix = datasets["expertarena_matrix"]
-    assert [list(r) for r in matrix.rows] == [["Landbouw", "Arbeidsmarkt", 1, 0, 0, 1, 0]]
-    attendance = datasets["expertarena_attendance"]
-    assert [list(r)[2:] for r in attendance.rows] == [["Landbouw", "entrepreneur", 1, 1, 0]]
-    text = repr([list(d.rows) for d in datasets.values()])
+        whole = ExportScope()
+        insights = datasets["expertarena_insights"]
+        keys = [column.key for column in insights.columns]
+        (row,) = [dict(zip(keys, r, strict=True)) for r in insights.rows(whole)]
+        assert insights.count(whole) == 1 and insights.sensitivity == PSEUDONYMOUS
+        shown = ("sector", "category", "themes", "weight", "text", "quote")
+        assert {k: row[k] for k in shown} == {
+            "sector": "Landbouw", "category": "Ambities", "themes": "Arbeidsmarkt", "weight": 2,
+            "text": "Meer stages", "quote": "Graag"}
+        matrix = datasets["expertarena_matrix"]
+        assert [list(r) for r in matrix.rows(whole)] == [
+            ["Landbouw", "Arbeidsmarkt", 1, 0, 0, 1, 0]]
+        attendance = datasets["expertarena_attendance"]
+        assert [list(r)[2:] for r in attendance.rows(whole)] == [
+            ["Landbouw", "entrepreneur", 1, 1, 0]]
+        other = ExportScope(session_ids=frozenset({session.id + 1}))
+        assert list(insights.rows(other)) == [] and insights.count(other) == 0
+        assert list(attendance.rows(other)) == []
+        text = repr([list(d.rows(whole)) for d in datasets.values()])
     assert "Geheime Naam" not in text and "geheim@example.org" not in text
 
 

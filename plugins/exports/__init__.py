@@ -1,0 +1,1 @@
+"""The exports plugin's folder: the package, its tests, its pyproject."""

@@ -1,0 +1,37 @@
+"""The exports plugin: every export dataset of every enabled plugin (the core's
+included) as files.
+
+This module holds only the hook implementations; see docs/plugins.md for each hook
+and the plugin's README for the formats, the rules on who may export what and the
+open-data block. Everything from the core comes from ``consultplatform.api``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from consultplatform.api import Exporter, MigrationSource, hookimpl
+
+if TYPE_CHECKING:
+    from consultplatform.api import BaseModel
+
+NAME = "exports"
+
+
+@hookimpl
+def cp_models() -> list[type[BaseModel]]:
+    from consultplatform_exports.models import MODELS
+
+    return list(MODELS)
+
+
+@hookimpl
+def cp_migrations() -> MigrationSource:
+    return MigrationSource(NAME, "consultplatform_exports.migrations")
+
+
+@hookimpl
+def cp_exporters() -> list[Exporter]:
+    from consultplatform_exports.formats import FORMATS
+
+    return list(FORMATS)

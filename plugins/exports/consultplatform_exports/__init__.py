@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+
 from consultplatform.api import Exporter, MigrationSource, hookimpl
 
 if TYPE_CHECKING:
+    from flask import Blueprint
+    from flask_admin import BaseView
+
     from consultplatform.api import BaseModel
 
 NAME = "exports"
@@ -35,3 +40,17 @@ def cp_exporters() -> list[Exporter]:
     from consultplatform_exports.formats import FORMATS
 
     return list(FORMATS)
+
+
+@hookimpl
+def cp_admin_views() -> list[BaseView]:
+    from consultplatform_exports.views.page import ExportView
+
+    return [ExportView(name=_l("Export"), endpoint="exports_page", url="/admin/export")]
+
+
+@hookimpl
+def cp_blueprints() -> list[Blueprint]:
+    from consultplatform_exports.public import bp
+
+    return [bp]

@@ -11,7 +11,7 @@ PLUGINS := $(filter-out plugins/_template/%,$(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install translations catalog clean browser-deps system-deps bench bench-deps
+.PHONY: run test lint install translations catalog clean browser-deps system-deps bench bench-deps bench-export
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,11 @@ bench-deps:
 
 bench: install bench-deps
 	$(BIN)/python bench/run.py
+
+# A million Expertarena insights exported (bench/export_insights.py): speed against plain
+# sqlite3 + csv in the same run, peak memory per format. BENCH_EXPORT_POSTGRES=1: PostgreSQL too.
+bench-export: install
+	$(BIN)/python bench/export_insights.py
 
 # The vulnerability audit of the installed packages: tools/audit_dependencies.py (pip-audit,
 # then the index's project pages for what it could not check; AUDIT_STRICT=1: a package

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from peewee import JOIN, fn
 
 from consultplatform.contributions import (
-    INTEGER,
-    LOCAL_DATETIME,
-    DatasetColumn,
     ExportDataset,
-    ExportScope,
     MemoSection,
     PersonalDataHolder,
     SessionFormat,
     TrajectoryStep,
 )
-from consultplatform.exporting import counted
+from consultplatform.core_datasets import core_datasets, participation_counts
 from consultplatform.hookspecs import hookimpl
-from consultplatform.models import (
-    Consultation,
-    ConsultationSession,
-    Participant,
-    Sector,
-)
-from consultplatform.models.choices import SIDES, label
-from consultplatform.seat_counts import status_counts
+from consultplatform.models import Consultation, ConsultationSession
 
 
 @hookimpl
@@ -38,80 +26,9 @@ def cp_session_formats() -> list[SessionFormat]:
     )]
 
 
-def _session_rows(consultation: Consultation, scope: ExportScope) -> list[list]:
-    """Sessions are few (dozens): one query for them, one for their counts."""
-    query = (ConsultationSession.select()
-             .where(ConsultationSession.consultation == consultation)
-             .order_by(ConsultationSession.starts_at, ConsultationSession.id))
-    if scope.session_ids is not None:
-        query = query.where(ConsultationSession.id.in_(sorted(scope.session_ids)))
-    sessions = list(query)
-    counts = {(session_id, status): n
-              for session_id, by_status in status_counts([s.id for s in sessions]).items()
-              for status, n in by_status.items()}
-    return [[session.id, session.title, session.format_key, session.starts_at,
-             session.ends_at, session.location, session.capacity,
-             counts.get((session.id, "confirmed"), 0),
-             counts.get((session.id, "waitlisted"), 0)] for session in sessions]
-
-
-def participation_counts(consultation: Consultation) -> list[tuple[str, str, int]]:
-    """(sector, side, number of participants) for ``consultation``; aggregates only."""
-    query = (Participant
-             .select(fn.COALESCE(Sector.name, ""), Participant.side, fn.COUNT(Participant.id))
-             .join(Sector, JOIN.LEFT_OUTER, on=(Participant.sector == Sector.id))
-             .where(Participant.consultation == consultation)
-             .group_by(Sector.name, Participant.side)
-             .order_by(Sector.name.asc(nulls="LAST"), Participant.side)
-             .tuples())
-    return [(sector or str(_l("No sector")), label(SIDES, side), count)
-            for sector, side, count in query]
-
-
 @hookimpl
 def cp_export_datasets(consultation: Consultation) -> list[ExportDataset]:
-    def session_rows(scope: ExportScope) -> list[list]:
-        return _session_rows(consultation, scope)
-
-    def participation_rows(scope: ExportScope) -> list[list]:
-        return [list(row) for row in participation_counts(consultation)]
-
-    return [
-        ExportDataset(
-            key="sessions",
-            label=_l("Sessions with registration counts"),
-            description=_l("Every session with its time, place, capacity and how many "
-                           "people are registered or on the waiting list."),
-            columns=[
-                DatasetColumn("id", _l("Session number"), kind=INTEGER),
-                DatasetColumn("title", _l("Title")),
-                DatasetColumn("format", _l("Format"), _l("The kind of session (its key).")),
-                DatasetColumn("starts_at", _l("Starts"), kind=LOCAL_DATETIME),
-                DatasetColumn("ends_at", _l("Ends"), kind=LOCAL_DATETIME),
-                DatasetColumn("location", _l("Location")),
-                DatasetColumn("capacity", _l("Capacity"), _l("Seats; empty: no limit."),
-                              kind=INTEGER),
-                DatasetColumn("confirmed", _l("Confirmed"), _l("Confirmed registrations."),
-                              kind=INTEGER),
-                DatasetColumn("waitlisted", _l("On the waiting list"), kind=INTEGER),
-            ],
-            rows=session_rows,
-            count=counted(session_rows),
-            by_session=True,
-        ),
-        ExportDataset(
-            key="participation",
-            label=_l("Participants per sector and side"),
-            description=_l("How many people signed up, per sector and side."),
-            columns=[
-                DatasetColumn("sector", _l("Sector")),
-                DatasetColumn("side", _l("Side")),
-                DatasetColumn("participants", _l("Participants"), kind=INTEGER),
-            ],
-            rows=participation_rows,
-            count=counted(participation_rows),
-        ),
-    ]
+    return core_datasets(consultation)
 
 
 @hookimpl

@@ -83,10 +83,13 @@ def _insight_rows(consultation: Consultation, scope: ExportScope) -> Iterator[li
     sectors = dict(Sector.select(Sector.id, Sector.name)
                    .where(Sector.consultation == consultation).tuples())
     categories = {c.code: settings.category_label(c.code, language) for c in settings.categories}
-    query = (Insight
-             .select(Insight.id, Insight.session, Insight.sector, Insight.category,
-                     Insight.actor, Insight.weight, Insight.text, Insight.quote,
-                     Insight.created_at)
+    # Ints and texts come from both databases' drivers as they are: peewee's per-value
+    # conversion is skipped for them (a third of the export's time at a million rows);
+    # the timestamp keeps it (SQLite returns text).
+    raw = [field.coerce(False) for field in (Insight.id, Insight.session, Insight.sector,
+                                             Insight.category, Insight.actor, Insight.weight,
+                                             Insight.text, Insight.quote)]
+    query = (Insight.select(*raw, Insight.created_at)
              .where(Insight.session.in_(_arena_ids(consultation, scope))).tuples())
     page: list[tuple] = []
     for row in keyset_rows(query, Insight.id):

@@ -62,13 +62,16 @@ def dataset(key: str = "sample_rows", sensitivity: str = AGGREGATE) -> ExportDat
                          sensitivity=sensitivity)
 
 
+# The generated dataset's columns: few, so 200,000 rows stay quick to write.
+NARROW = [COLUMNS[2], COLUMNS[1], COLUMNS[5], COLUMNS[3]]
+
+
 def generated(count: int) -> ExportDataset:
     """``count`` rows made one at a time: never in the database, never in a list."""
     def rows(scope: ExportScope) -> Iterator[list[Any]]:
         for i in range(count):
-            yield [i, f"Tekst nummer {i} met é en ü, wat langer dan kort", i * 7,
-                   Decimal(i) / 4, i / 3, CREATED + dt.timedelta(seconds=i), STARTS, DAY,
-                   i % 2 == 0, None]
+            yield [i, f"Tekst nummer {i} met é en ü", CREATED + dt.timedelta(seconds=i),
+                   Decimal(i) / 4]
 
-    return ExportDataset(key="generated", label="Gegenereerd", columns=COLUMNS, rows=rows,
+    return ExportDataset(key="generated", label="Gegenereerd", columns=NARROW, rows=rows,
                          count=lambda scope: count)

@@ -5,7 +5,6 @@ size. Nothing is timed."""
 from __future__ import annotations
 
 import tracemalloc
-from typing import BinaryIO
 
 import pytest
 
@@ -48,7 +47,6 @@ def test_a_large_export_streams_at_flat_memory(app, key):
     assert seen[-1] == ROWS
     # Every row reached the file: at least ~50 bytes each (compressed for XLSX).
     assert sink.size > ROWS * (8 if key == "xlsx" else 50)
-    print(f"{key}: peak {peak / 1e6:.1f} MB")
     assert peak < PEAK_LIMIT, f"{key}: peak {peak / 1e6:.1f} MB"
 
 

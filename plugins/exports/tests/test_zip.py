@@ -52,7 +52,7 @@ def test_the_zip_holds_every_dataset_and_both_dictionaries(app):
             assert str(column.description) in text
         assert "Voorbeeldrijen" in text and "Alle soorten waarden." in text
     assert "Rows: 10" in english and "Columns:" in english and "personal:" in english
-    assert "Rijen: 10" in dutch and "Kolommen:" in dutch and "persoonlijk:" in dutch
+    assert "Rijen: 10" in dutch and "Kolommen:" in dutch and "persoonsgegevens:" in dutch
     assert "pseudonym" in english and "semicolons" in english
     assert "puntkomma" in dutch
 

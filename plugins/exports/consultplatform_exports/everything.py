@@ -61,6 +61,13 @@ def member_name(offer: Offer, exporter: Exporter) -> str:
     return f"{offer.key}.{exporter.extension}"
 
 
+def member_info(name: str) -> zipfile.ZipInfo:
+    """A member dated now (Amsterdam time), compressed."""
+    info = zipfile.ZipInfo(name, date_time=now_local().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def dictionary(consultation: Consultation, offers: Sequence[Offer], exporter: Exporter,
                rows: dict[str, int]) -> str:
     """The data dictionary's text in the current locale."""
@@ -115,12 +122,12 @@ def write_zip(consultation: Consultation, offers: Sequence[Offer], exporter: Exp
             for offer in offers:
                 table = table_for(offer, language, pseudonym_key=key,
                                   progress=tally(offer.key))
-                with archive.open(member_name(offer, exporter), "w",
+                with archive.open(member_info(member_name(offer, exporter)), "w",
                                   force_zip64=True) as member:
                     exporter.write_file(table, cast(BinaryIO, member))
                 done += rows.get(offer.key, 0)
         for name, dictionary_language in DICTIONARIES:
             with force_locale(dictionary_language):
                 text = dictionary(consultation, offers, exporter, rows)
-            archive.writestr(name, text.encode("utf-8"))
+            archive.writestr(member_info(name), text.encode("utf-8"))
     return rows

@@ -34,7 +34,8 @@ def test_the_zip_holds_every_dataset_and_both_dictionaries(app):
     archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
     assert sorted(archive.namelist()) == ["LEESMIJ.txt", "README.txt", "sample_counts.csv",
                                           "sample_people.csv"]
-    assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
+    assert all(info.compress_type == zipfile.ZIP_DEFLATED and info.date_time[0] > 1980
+               for info in archive.infolist())
 
     def people(name: str) -> list[str]:
         text = archive.read(name).decode("utf-8-sig")

@@ -44,6 +44,15 @@ system-deps:
 	  else echo "system-deps: pg_dump is missing and we are not root; install it with" \
 	    "'apt-get install postgresql-client' (backups of a PostgreSQL database need it)"; fi; \
 	fi
+	@# soffice: the exports plugin's test opens its Excel CSV in LibreOffice Calc (Dutch locale).
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libreoffice-calc-nogui; \
+	  else echo "system-deps: soffice is missing and we are not root; install it with" \
+	    "'apt-get install libreoffice-calc-nogui' (the exports' CSV test is skipped without it)"; fi; \
+	fi
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d consultplatform/translations -D messages >/dev/null

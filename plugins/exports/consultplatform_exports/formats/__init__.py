@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from consultplatform.api import Exporter
+from consultplatform_exports.formats import csv_excel, csv_plain, jsonl, xlsx
 
-FORMATS: list[Exporter] = []
+FORMATS: list[Exporter] = [csv_excel.EXPORTER, csv_plain.EXPORTER, xlsx.EXPORTER,
+                           jsonl.EXPORTER]

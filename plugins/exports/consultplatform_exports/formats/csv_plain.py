@@ -1,0 +1,52 @@
+"""CSV for data tools (RFC 4180): commas, UTF-8 without a byte-order mark, CRLF,
+column keys as the header, ISO 8601 times with their Amsterdam offset, a decimal
+point, booleans as true/false."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from consultplatform.api import Exporter, ExportTable, in_amsterdam
+from consultplatform_exports.formats.common import csv_chunks
+
+
+def iso(value: dt.datetime | dt.date, kind: str) -> str:
+    """ISO 8601: a date as ``yyyy-mm-dd``, a time to the second with its offset."""
+    if isinstance(value, dt.datetime):
+        return in_amsterdam(value, kind).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def chunks(table: ExportTable) -> Iterator[bytes]:
+    kinds = [column.kind for column in table.dataset.columns]
+
+    def cell(index: int, value: Any) -> str:
+        if value is None:
+            return ""
+        if value is True or value is False:
+            return "true" if value else "false"
+        if isinstance(value, dt.date):
+            return iso(value, kinds[index])
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        return str(value)
+
+    header = [column.key for column in table.dataset.columns]
+    return csv_chunks(header, table.rows, cell, delimiter=",")
+
+
+EXPORTER = Exporter(
+    key="csv",
+    label=_l("CSV (UTF-8, comma)"),
+    mimetype="text/csv; charset=utf-8",
+    extension="csv",
+    chunks=chunks,
+    description=_l("For data tools (RFC 4180): UTF-8 without a byte-order mark, commas "
+                   "between columns, column keys as the header, ISO 8601 times with "
+                   "their Amsterdam offset, a decimal point, true and false."),
+)

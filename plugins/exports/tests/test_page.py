@@ -78,7 +78,9 @@ def test_an_admin_sees_every_dataset_with_its_row_count(app, world):
     assert people["links"] == [f"#purpose-{PEOPLE}"]
     assert f'id="purpose-{PEOPLE}"' in html
     assert rows["sessions"]["rows"] == 3
-    assert rows["sessions"]["links"] == [download_url(world, "sessions")]
+    # Every streaming format, the exports plugin's own and the test plugin's TSV.
+    assert rows["sessions"]["links"] == [download_url(world, "sessions", key)
+                                         for key in ("tsv", "csv-excel", "csv", "jsonl")]
 
 
 def test_the_page_speaks_english_too(app, world):

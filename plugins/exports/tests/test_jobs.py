@@ -148,6 +148,18 @@ def test_clean_up_keeps_the_files_of_live_jobs(setting):
         assert os.path.exists(jobs.final_path(job))
 
 
+def test_a_viewer_may_have_a_file_made_of_what_they_may_read(setting):
+    app, consultation = setting["app"], setting["consultation"]
+    with app.app_context():
+        viewer = make_staff("viewer")
+    client = app.test_client()
+    login(client, viewer)
+    assert start(client, consultation).status_code == 303
+    job = the_job(app)
+    assert job.requested_by_id == viewer.id and run(app, job) == DONE
+    assert fetch(client, f"/admin/export/job/{job.token}/file").status_code == 200
+
+
 def test_refusals(setting):
     app, client, consultation = setting["app"], setting["client"], setting["consultation"]
     assert start(client, consultation, dataset="no_such").status_code == 403

@@ -23,7 +23,7 @@ from consultplatform_exports.models import DONE, FAILED, ExportsJob
 def status_text(job: ExportsJob) -> str:
     """The job's state in the reader's language (the page and the JSON both show it)."""
     texts = {"queued": _("Waiting for the worker"), "running": _("Being made"),
-             "done": _("Ready"), "failed": _("Failed"), "expired": _("Expired")}
+             "done": _("Ready to download"), "failed": _("Failed"), "expired": _("Link expired")}
     status = "expired" if jobs.is_expired(job) else job.status
     return texts.get(status, status)
 
@@ -86,7 +86,7 @@ class JobRoutes(MixinBase):
         try:
             job = jobs.job_of(token, current_user.id)
         except jobs.JobError as exc:
-            return jsonify({"error": str(exc)}), exc.status
+            abort(exc.status, description=str(exc))
         response = jsonify(job_json(job))
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -273,3 +273,32 @@ def test_an_xlsx_of_the_sessions_opens_in_a_spreadsheet(setting):
     assert download.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(download.get_data())).active
     assert sheet.max_row == SESSIONS + 1
+
+
+def test_the_block_shows_the_form_and_the_progress(setting):
+    """The page's block (exports/_jobs.html), rendered as the export page includes it."""
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from consultplatform_exports.catalogue import offers
+
+    app, client, consultation = setting["app"], setting["client"], setting["consultation"]
+    start(client, consultation)
+    start(client, consultation)
+    done = the_job(app)
+    run(app, done)
+    with app.test_request_context("/admin/export/"):
+        login_user(setting["admin"])
+        view = next(v for v in app.extensions["admin"][0]._views
+                    if getattr(v, "endpoint", "") == "exports_page")
+        app.preprocess_request()
+        html = render_template_string("{% include 'exports/_jobs.html' %}", admin_view=view,
+                                      consultation=consultation,
+                                      offers=offers(consultation, setting["admin"]))
+    assert 'action="/admin/export/job"' in html and 'name="csrf_token"' in html
+    assert html.count("<progress") == 2 and 'aria-live="polite"' in html
+    assert f'for="cp-job-{done.id}"' in html and f'id="cp-job-{done.id}"' in html
+    assert f"/admin/export/job/{done.token}/file" in html
+    assert "export-jobs.js" in html and "<script>" not in html
+    script = fetch(client, "/open-data/static/export-jobs.js")
+    assert script.status_code == 200 and b"setTimeout(poll" in script.data

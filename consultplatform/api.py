@@ -150,6 +150,7 @@ from consultplatform.services.themes import ThemeMergeError, find_or_add_theme, 
 from consultplatform.slugs import slugify
 from consultplatform.structure.export import TemplateKeys
 from consultplatform.structure.load import TemplateError
+from consultplatform.tasks import enqueue_task, huey, run_in_app
 from consultplatform.timezone import now_local
 from consultplatform.tokens import same_token
 from consultplatform.urls import public_url
@@ -187,13 +188,15 @@ __all__ = [  # sorted; ruff keeps it so
     "cancel", "cancel_by_staff", "choices", "close_session", "counted", "create_action",
     "create_agenda_item", "current_consultation_id", "current_language", "db",
     "default_settings", "delete_insight", "edit_agenda_item", "emit_after_commit",
-    "emit_event", "export_table", "fate_of", "find_or_add_theme", "hookimpl", "in_amsterdam",
+    "emit_event", "enqueue_task", "export_table", "fate_of", "find_or_add_theme", "hookimpl",
+    "huey", "in_amsterdam",
     "insight_vocabulary", "insights_scope", "is_admin", "is_postgres", "is_staff",
     "keyset_rows", "limiter", "link_insights", "load_demo", "lock_session", "mark_attendance",
     "merge_themes", "moderated_session_ids", "moderates", "move_in_waiting_list", "neutralise",
     "new_token", "now_local", "open_by_sector", "options", "parse_choices", "parse_id",
     "plugin_registry", "promote", "promote_by_staff", "public_url", "record_decision",
     "record_insight", "registrations_url", "remembered", "reopen_session", "revision",
+    "run_in_app",
     "same_token", "scope_to", "session_counts", "set_aside", "sign_up", "slugify", "strip",
     "unanswered_insights", "unlink_insights", "update_action", "update_insight", "utcnow",
     "write_transaction",

@@ -90,6 +90,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 8,
     # Ask the background worker to deliver right after a commit that queued mail.
     "MAIL_ENQUEUE_ON_COMMIT": True,
+    # Plugins' tasks (consultplatform.tasks.enqueue_task) are handed to the worker at once;
+    # off, their periodic sweeps find the work (the test suites switch it off).
+    "TASKS_ENQUEUE": True,
     # Retention (consultplatform/privacy/retention.py, nightly and `flask privacy
     # retention`): the text of a sent or failed mail is removed after this many days,
     # and IP addresses in the audit log are shortened (IPv4 /24, IPv6 /48) after these.

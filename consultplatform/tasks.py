@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 REDIS_URL_ENV = "CONSULTPLATFORM_HUEY_REDIS_URL"
 INSTANCE_PATH_ENV = "CONSULTPLATFORM_INSTANCE_PATH"
+# The queue's name: two sites (or a test's own worker) on one Redis keep apart by it.
+NAME_ENV = "CONSULTPLATFORM_HUEY_NAME"
 # One periodic delivery run keeps claiming batches for at most this long.
 DELIVERY_BUDGET_SECONDS = 45
 BATCH_SIZE = 50
@@ -46,16 +48,17 @@ def instance_path() -> str:
 
 
 def make_huey() -> Huey:
+    name = os.environ.get(NAME_ENV, "").strip() or "consultplatform"
     url = os.environ.get(REDIS_URL_ENV, "").strip()
     if url:
         from redis import ConnectionPool
 
         # Options in the URL win; these only keep an unreachable server from hanging a request.
         pool = ConnectionPool.from_url(url, socket_connect_timeout=5, socket_timeout=10)
-        return RedisHuey("consultplatform", connection_pool=pool, results=False)
+        return RedisHuey(name, connection_pool=pool, results=False)
     folder = instance_path()
     os.makedirs(folder, exist_ok=True)
-    return SqliteHuey("consultplatform", filename=os.path.join(folder, "huey.sqlite3"),
+    return SqliteHuey(name, filename=os.path.join(folder, "huey.sqlite3"),
                       results=False)
 
 
@@ -143,6 +146,30 @@ def _in_app(work: Callable[[], T]) -> T:
         finally:
             if opened and not db.is_closed():
                 db.close()
+
+
+def run_in_app(work: Callable[[], T]) -> T:
+    """For a plugin's task: run ``work`` in the worker's app, with a database connection
+    (in the web process or a test: in the current app)."""
+    return _in_app(work)
+
+
+def enqueue_task(task: Any, *args: Any) -> bool:
+    """Ask the worker to run ``task(*args)`` (a ``@huey.task()``); call after the commit
+    that made its work. Does nothing when the app's ``TASKS_ENQUEUE`` is false (the
+    test suites). Never raises: the task's periodic sweep must pick such work up.
+    Returns whether the task was enqueued."""
+    from flask import current_app
+
+    if not current_app.config.get("TASKS_ENQUEUE", True):
+        return False
+    try:
+        task(*args)
+    except Exception as exc:
+        log.warning("task queue unreachable (%s); %s waits for its periodic sweep",
+                    type(exc).__name__, getattr(task, "name", task))
+        return False
+    return True
 
 
 def deliver_all(budget_seconds: float = DELIVERY_BUDGET_SECONDS) -> dict[str, int]:

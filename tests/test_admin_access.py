@@ -222,12 +222,14 @@ def test_refusal_works_for_a_logged_out_session(app, client, demo):
 
 # POSTs that change a staff member's own preference, not the data: every role may.
 OWN_PREFERENCES = {"workspace.index"}
+# POSTs that ask for a copy of what the reader may see (an export file), not a change.
+READ_REQUESTS = {"exports_page.start_job"}
 
 
 def write_rules(app: Flask) -> list[Rule]:
     """Every /admin rule that accepts a POST changes something; its form pages count too."""
     return [r for r in admin_rules(app)
-            if "POST" in r.methods and r.endpoint not in OWN_PREFERENCES]
+            if "POST" in r.methods and r.endpoint not in OWN_PREFERENCES | READ_REQUESTS]
 
 
 def post_data_for(app, admin_client, rule: Rule, token: str) -> dict | MultiDict:

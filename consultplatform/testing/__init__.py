@@ -96,6 +96,7 @@ def make_app(database_url: str, instance_dir: Any, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-" + secrets.token_hex(8),
         "LOG_LEVEL": "WARNING",
         "MAIL_ENQUEUE_ON_COMMIT": False,
+        "TASKS_ENQUEUE": False,
         # Each test app counts on its own, and caches under keys of its own.
         "RATELIMIT_STORAGE_URI": "memory://",
         "CACHE_KEY_PREFIX": f"test-{secrets.token_hex(6)}",

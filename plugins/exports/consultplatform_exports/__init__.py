@@ -54,3 +54,8 @@ def cp_blueprints() -> list[Blueprint]:
     from consultplatform_exports.public import bp
 
     return [bp]
+
+
+# The worker's tasks are registered when the package is imported (docs/plugins.md,
+# "Background tasks"): the worker imports every plugin package before it starts.
+from consultplatform_exports import tasks as _tasks  # noqa: E402, F401

@@ -13,10 +13,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
 from consultplatform import audit
+from consultplatform.db import utcnow
 from consultplatform.models import (
     ConsultationQuestion,
     Insight,
@@ -135,6 +137,18 @@ def _working_on(world: World, url: str) -> str:
     return url
 
 
+def _export_job(world: World, part: str, status: str) -> str:
+    """The URL ``part`` of an export job of the administrator's in ``status``."""
+    from consultplatform_exports.models import ExportsJob
+
+    admin = StaffUser.select().where(StaffUser.role == "admin").order_by(StaffUser.id).first()
+    job = ExportsJob.create(token=f"tellen-{world.consultation.id}-{status}",
+                            consultation=world.consultation, dataset="sessions", format="tsv",
+                            requested_by=admin, status=status, rows_total=1, rows_done=1,
+                            expires_at=utcnow() + timedelta(hours=1))
+    return f"/admin/export/job/{job.token}{part}"
+
+
 # endpoint: (who asks, the URL in the world)
 STAFF_PAGES: dict[str, Callable[[World], str]] = {
     "admin.index": lambda w: "/admin/",
@@ -165,6 +179,9 @@ STAFF_PAGES: dict[str, Callable[[World], str]] = {
     # The exports plugin (owned by it: see test_every_page_has_a_statement_count_test).
     "exports_page.index": lambda w: _working_on(w, "/admin/export/"),
     "exports_page.download": lambda w: f"/admin/export/{w.consultation.id}/sessions.tsv",
+    "exports_page.job_status": lambda w: _export_job(w, "", "done"),
+    # Not made yet: 409 (its file is sent by send_file, a fixed cost).
+    "exports_page.job_file": lambda w: _export_job(w, "/file", "running"),
 }
 PUBLIC_PAGES: dict[str, Callable[[World], str]] = {
     "public.home": lambda w: "/",
@@ -193,7 +210,7 @@ PUBLIC_PAGES: dict[str, Callable[[World], str]] = {
 # Pages that answer something else than 200 to this request, on purpose: no lookup
 # fields and no export on these views (404; the audit log's export is a 200), read-only
 # views (403).
-STATUS = {"signup.done": 303, "auth.unlock": 404, "auth.code": 302,
+STATUS = {"signup.done": 303, "exports_page.job_file": 409, "auth.unlock": 404, "auth.code": 302,
           "auditlog.create_view": 403, "auditlog.edit_view": 403,
           "outbox.create_view": 403, "outbox.edit_view": 403,
           "auditlog.ajax_lookup": 404,

@@ -150,6 +150,13 @@ def record_download(consultation_id: int, offer: Offer, format_key: str,
             raise PurposeError(problem[1])
     with write_transaction():
         consultation = Consultation.get(Consultation.id == consultation_id)
-        audit.record(AUDIT_ACTION, consultation, details={
-            "dataset": offer.key, "format": format_key, "purpose": purpose or "",
-            "purpose_text": text, "rows": rows})
+        audit_download(consultation, offer.key, format_key, purpose or "", text, rows)
+
+
+def audit_download(consultation: Consultation, dataset_key: str, format_key: str,
+                   purpose: str, purpose_text: str, rows: int, *, actor: Any = None) -> None:
+    """The audit row of personal data leaving the platform, in the caller's
+    transaction; ``actor``: who asked (default: the logged-in user)."""
+    audit.record(AUDIT_ACTION, consultation, actor_user=actor, details={
+        "dataset": dataset_key, "format": format_key, "purpose": purpose,
+        "purpose_text": purpose_text, "rows": rows})

@@ -27,18 +27,17 @@ from flask_babel import gettext as _
 from consultplatform.api import (
     Consultation,
     StaffUser,
-    audit,
     utcnow,
     write_transaction,
 )
 from consultplatform_exports import building
 from consultplatform_exports.catalogue import exporters, offer_for, offers
+from consultplatform_exports.downloads import audit_download, purpose_problem
 from consultplatform_exports.models import DONE, EXPIRED, FAILED, QUEUED, RUNNING, ExportsJob
 
 ZIP = building.ZIP
 MAX_ATTEMPTS = 3
 MAX_ACTIVE_PER_PERSON = 3  # queued or running jobs one staff member may have at once
-PURPOSE_MAX = 500
 QUEUED_STALE = dt.timedelta(minutes=1)
 HEARTBEAT_STALE = dt.timedelta(minutes=2)
 LIVE = (QUEUED, RUNNING, DONE)
@@ -89,15 +88,21 @@ def _session_text(ids: frozenset[int] | None) -> str | None:
 
 def request_job(consultation_id: int, dataset_key: str, format_key: str, staff_id: int,
                 language: str, session_ids: frozenset[int] | None = None,
-                purpose: str = "") -> ExportsJob:
+                purpose: str = "", purpose_text: str = "") -> ExportsJob:
     """A job for ``dataset_key`` (``""``: every dataset, as a ZIP) in ``format_key``,
     for staff member ``staff_id``; ``session_ids`` narrows a by-session export further.
-    Enqueue it after this returns (:func:`consultplatform_exports.tasks.start`)."""
+    Enqueue it after this returns (:func:`consultplatform_exports.tasks.start`).
+    Personal data need a purpose (``downloads.PURPOSES`` and a text); a ZIP holds the
+    personal datasets only when one is given."""
     consultation = Consultation.get_or_none(Consultation.id == consultation_id)
     staff = StaffUser.get_or_none(StaffUser.id == staff_id)
     if consultation is None or staff is None:
         raise JobError(_("This consultation does not exist."), 404)
-    purpose = purpose.strip()[:PURPOSE_MAX]
+    purpose, purpose_text = (purpose or "").strip(), (purpose_text or "").strip()
+    if purpose or purpose_text:
+        problem = purpose_problem(purpose, purpose_text)
+        if problem is not None:
+            raise JobError(problem[1])
     if dataset_key:
         offer = offer_for(consultation, dataset_key, staff)
         if offer is None:
@@ -105,7 +110,7 @@ def request_job(consultation_id: int, dataset_key: str, format_key: str, staff_i
         if format_key not in exporters() or format_key == ZIP:
             raise JobError(_("Choose one of the formats offered."))
         if offer.needs_purpose and not purpose:
-            raise JobError(_("State the purpose of exporting personal data."))
+            raise JobError(_("Choose why you need these personal data."))
         scope = offer.scope.session_ids
         if session_ids is not None:
             scope = session_ids if scope is None else scope & session_ids
@@ -125,6 +130,7 @@ def request_job(consultation_id: int, dataset_key: str, format_key: str, staff_i
             token=secrets.token_urlsafe(32), consultation=consultation, dataset=dataset_key,
             format=format_key, language=language if language in ("nl", "en") else "nl",
             session_ids=_session_text(scope), requested_by=staff, purpose=purpose,
+            purpose_text=purpose_text,
             heartbeat_at=utcnow())
 
 
@@ -230,10 +236,8 @@ def run_job(job_id: int) -> str | None:
                 raise SupersededError
             os.replace(part, final_path(job))  # in the transaction: DONE only with its file
             for dataset, rows in built.personal:
-                audit.record("export.download", job.consultation,
-                             details={"dataset": dataset, "format": job.format,
-                                      "purpose": job.purpose, "rows": rows},
-                             actor_user=job.requested_by)
+                audit_download(job.consultation, dataset, job.format, job.purpose,
+                               job.purpose_text, rows, actor=job.requested_by)
         return DONE
     except SupersededError:
         _remove(part)

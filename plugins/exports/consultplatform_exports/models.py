@@ -14,8 +14,9 @@ QUEUED, RUNNING, DONE, FAILED, EXPIRED = "queued", "running", "done", "failed", 
 class ExportsJob(BaseModel):
     """A file the background worker builds (XLSX, ZIP): what, for whom, how far.
 
-    ``token`` is the random part of the download link. ``purpose`` is the stated
-    purpose of a personal dataset's export (also in the audit log)."""
+    ``token`` is the random part of the download link. ``purpose`` and
+    ``purpose_text`` are the stated purpose of exporting personal data (also in the
+    audit log)."""
 
     token = CharField(max_length=64, unique=True)
     consultation = ForeignKeyField(Consultation, backref="exports_jobs", on_delete="CASCADE")
@@ -25,7 +26,8 @@ class ExportsJob(BaseModel):
     # A moderator's export: the sessions it covers, comma-separated; None: all.
     session_ids = TextField(null=True)
     requested_by = ForeignKeyField(StaffUser, null=True, backref="+", on_delete="SET NULL")
-    purpose = TextField(default="")
+    purpose = CharField(max_length=40, default="")  # a key of downloads.PURPOSES
+    purpose_text = TextField(default="")
     status = CharField(max_length=20, default=QUEUED, index=True)
     rows_total = IntegerField(default=0)
     rows_done = IntegerField(default=0)

@@ -205,9 +205,12 @@ def test_a_personal_dataset_needs_a_purpose_and_is_audited(setting, personal):
     start(client, consultation, dataset=personal)
     with app.app_context():
         assert ExportsJob.select().count() == 0
-    start(client, consultation, dataset=personal, purpose_text="Evaluatie")
+    start(client, consultation, dataset=personal, purpose="other")  # "Other" needs its text
+    with app.app_context():
+        assert ExportsJob.select().count() == 0
+    start(client, consultation, dataset=personal, purpose="other", purpose_text="Evaluatie")
     job = the_job(app)
-    assert job.purpose == "Evaluatie"
+    assert (job.purpose, job.purpose_text) == ("other", "Evaluatie")
     assert run(app, job) == DONE
     with app.app_context():
         row = AuditLog.get(AuditLog.action == "export.download")
@@ -217,7 +220,7 @@ def test_a_personal_dataset_needs_a_purpose_and_is_audited(setting, personal):
         viewer = make_staff("viewer")
     other = app.test_client()
     login(other, viewer)
-    assert start(other, consultation, dataset=personal, purpose_text="x").status_code == 403
+    assert start(other, consultation, dataset=personal, purpose="attendance").status_code == 403
 
 
 def test_a_failure_leaves_no_file_and_no_personal_data(setting):

@@ -17,6 +17,7 @@ from flask_login import current_user
 from consultplatform.api import MixinBase, current_consultation_id, current_language, parse_id
 from consultplatform_exports import building, jobs, tasks
 from consultplatform_exports.catalogue import Offer, exporters
+from consultplatform_exports.downloads import PURPOSES
 from consultplatform_exports.models import DONE, FAILED, ExportsJob
 
 
@@ -55,7 +56,8 @@ class JobRoutes(MixinBase):
                   for job in jobs.recent_jobs(consultation.id, current_user.id)]
         return {"jobs": recent, "zip": building.zip_available(),
                 "formats": [(key, exporter.label) for key, exporter in exporters().items()],
-                "needs_purpose": any(offer.needs_purpose for offer in offers)}
+                "needs_purpose": any(offer.needs_purpose for offer in offers),
+                "purposes": PURPOSES}
 
     @expose("/job", methods=("POST",))
     def start_job(self) -> Any:
@@ -65,13 +67,11 @@ class JobRoutes(MixinBase):
             abort(404)
         sessions = {parse_id(raw) for raw in form.getlist("session")}
         session_ids = frozenset(i for i in sessions if i is not None) or None
-        purpose = " – ".join(part.strip() for part in (form.get("purpose", ""),
-                                                        form.get("purpose_text", ""))
-                             if part.strip())
         try:
             job = jobs.request_job(consultation_id, form.get("dataset", "")[:60],
                                    form.get("format", "")[:40], current_user.id,
-                                   current_language(), session_ids, purpose)
+                                   current_language(), session_ids,
+                                   form.get("purpose", "")[:40], form.get("purpose_text", ""))
         except jobs.JobError as exc:
             if exc.status in (403, 404):
                 abort(exc.status, description=str(exc))

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, StringField
 from wtforms.validators import InputRequired, Length
 
-from consultplatform.api import Consultation, current_language, plugin_registry
+from consultplatform.api import Consultation, current_language, options, plugin_registry
 
 NAME = "exports"
 CC0, CC_BY = "cc0", "cc-by"
@@ -29,7 +29,7 @@ class ExportsSettings(Form):
 
     licence = RadioField(
         _l("Licence of open data"), default=CC0, validators=[InputRequired()],
-        choices=list(LICENCE_LABELS.items()),
+        choices=options(LICENCE_LABELS.items()),
         description=_l("The licence of the datasets published on a consultation's public "
                        "page. The government's open-data guidance recommends CC0."))
     attribution = StringField(

@@ -17,6 +17,7 @@ from consultplatform.api import (
     AGGREGATE,
     PERSONAL,
     AuditLog,
+    Consultation,
     DatasetColumn,
     ExportDataset,
     PluginSetting,
@@ -204,8 +205,7 @@ def test_only_what_is_published_open_and_aggregate_is_served(app, admin_user, pa
     parent.save()
     assert visitor.get("/open-data/open-data/participation.tsv").status_code == 404
     # Switching the plugin off takes the downloads away too.
-    parent.status = "closed"
-    parent.save()
+    Consultation.update(status="closed").where(Consultation.id == parent.id).execute()
     assert visitor.get("/open-data/open-data/participation.tsv").status_code == 200
     with app.test_request_context():
         registry().set_enabled("exports", False)

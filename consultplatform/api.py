@@ -41,6 +41,7 @@ from consultplatform.contributions import (
     MemoSection,
     MigrationSource,
     PersonalDataHolder,
+    PublicBlock,
     SessionFormat,
     SessionFormPart,
     StepCheck,
@@ -89,6 +90,7 @@ from consultplatform.models import (
 from consultplatform.models.trajectory import QUOTE_MAX, TEXT_MAX
 from consultplatform.plugins import PluginError, default_settings
 from consultplatform.plugins import registry as plugin_registry
+from consultplatform.public.page_state import VISIBLE_STATUSES
 from consultplatform.public.signup_form import BaseSignUpForm
 from consultplatform.revisions import insights_scope, revision
 from consultplatform.seats import lock_session
@@ -172,7 +174,8 @@ __all__ = [  # sorted; ruff keeps it so
     "AGGREGATE", "ALREADY", "BOOLEAN", "CLOSED", "COLUMN_KINDS", "CONFIRMED", "DATE",
     "DATETIME", "DECIMAL", "DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "EXCEL_BOM", "INTEGER",
     "LOCAL_DATETIME", "OTHER_SECTORS", "PERSONAL", "PSEUDONYM", "PSEUDONYMOUS", "QUOTE_MAX",
-    "SENSITIVITIES", "STEP_ORDER", "TEXT", "TEXT_MAX", "WAITLISTED", "Action", "ActionError",
+    "SENSITIVITIES", "STEP_ORDER", "TEXT", "TEXT_MAX", "VISIBLE_STATUSES", "WAITLISTED",
+    "Action", "ActionError",
     "ActionInput", "AgendaDecision", "AgendaError", "AgendaItem", "AgendaItemAction",
     "AgendaItemInput", "AgendaItemVersion", "Applicant", "AuditLog", "BaseModel",
     "BaseSignUpForm", "CheckboxListField", "Choice", "ChoicesChangedError", "Consultation",
@@ -180,8 +183,9 @@ __all__ = [  # sorted; ruff keeps it so
     "ExportDataset", "ExportScope", "ExportTable", "Exporter", "Insight", "InsightAction",
     "InsightGoneError", "InsightInput", "InsightInputError", "InsightTheme", "MemoSection",
     "MigrationSource", "MixinBase", "OptionFilter", "OutboxMail", "Outcome", "Participant",
-    "PersonalDataHolder", "PluginError", "PluginSetting", "RecordFilter", "Registration",
-    "RegistrationError", "SafeForm", "Saved", "Sector", "SecureModelView", "SecureView",
+    "PersonalDataHolder", "PluginError", "PluginSetting", "PublicBlock", "RecordFilter",
+    "Registration", "RegistrationError", "SafeForm", "Saved", "Sector", "SecureModelView",
+    "SecureView",
     "SessionClosedError", "SessionFormPart", "SessionFormat", "SessionQuestion",
     "SessionStateError", "SignUp", "StaffUser", "StepCheck", "TemplateError", "TemplateKeys",
     "Theme", "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff", "audit",

@@ -145,6 +145,23 @@ class MemoSection:
 
 
 @dataclass(frozen=True)
+class PublicBlock:
+    """A block a plugin adds to a consultation's public page, below its sessions.
+
+    ``template`` (under ``templates/<plugin>/``) is included in the page's context with
+    ``block`` set to this item, so it reads its own values from ``block.context``; it
+    starts with an ``<h2>`` (the page's sections do). Blocks are shown by ``order``,
+    lowest first. The page is cached: what the block shows must come from tables that
+    renew the public revision (hook ``cp_content_revisions``) or from plugin settings.
+    """
+
+    key: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class MigrationSource:
     """Where a plugin's numbered migrations live (a package of ``mNNNN_*.py`` modules)."""
 

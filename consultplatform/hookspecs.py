@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         MemoSection,
         MigrationSource,
         PersonalDataHolder,
+        PublicBlock,
         SessionFormat,
         SessionFormPart,
         TrajectoryStep,
@@ -262,6 +263,19 @@ def cp_content_revisions() -> list[ContentWatch]:
     ``session_column`` / ``consultation_column``: the insights revision of that
     row's consultation, for the analyses). Tables must carry the plugin's prefix.
     Without it, a cached page showing the plugin's rows would stay as it was.
+    """
+
+
+@hookspec
+def cp_public_blocks(consultation: Consultation) -> list[PublicBlock]:
+    """Blocks this plugin adds to ``consultation``'s public page, below its sessions
+    (:class:`PublicBlock`: a template of the plugin's, its values, an order).
+
+    Called when the page is rendered (and on the staff preview); enabled plugins only.
+    The page is cached under the public content revision: show only what tables that
+    renew it (``cp_content_revisions``) or plugin settings hold. A fixed number of
+    queries, please; keys must carry the plugin's prefix and templates live under
+    ``templates/<plugin>/``.
     """
 
 

@@ -5,7 +5,8 @@ page or figure is made of changes, so a cache keyed by them is never stale.
 
 - ``public``: consultations, sessions, sectors and sign-up questions (a session's
   and a consultation's; what the public pages show, apart from the fill levels,
-  which are read from the seat counters, and the clock);
+  which are read from the seat counters, and the clock), and plugin settings
+  (a plugin's block on a consultation's page may show them: hook ``cp_public_blocks``);
 - ``insights:<consultation id>``: the insights of that consultation's sessions,
   their theme links, its themes, sectors and sessions (what the analyses count:
   a cancelled arena stops counting).
@@ -74,6 +75,7 @@ WATCHED: list[tuple[str, list[str]]] = [
     ("sector", [PUBLIC, _of_consultation("consultation_id")]),
     ("session_question", [PUBLIC]),
     ("consultation_question", [PUBLIC]),
+    ("plugin_setting", [PUBLIC]),
     ("theme", [_of_consultation("consultation_id")]),
     ("insight", [_of_session("session_id")]),
     ("insight_theme", [_OF_INSIGHT]),

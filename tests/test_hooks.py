@@ -18,7 +18,8 @@ from consultplatform.events import emit_after_commit
 from consultplatform.exporting import export_table
 from consultplatform.migrate import SchemaMigration, upgrade
 from consultplatform.models import Consultation, ConsultationSession, Registration
-from consultplatform.plugins import registry
+from consultplatform.plugins import PluginError, registry
+from consultplatform.public.blocks import public_blocks
 from consultplatform.testing import factories
 from tests.conftest import csrf_from, make_app
 from tests.forms import form_data
@@ -339,6 +340,26 @@ def test_hook_cp_merge_themes(app, admin_client):
     assert entry.object_id == str(keep.id)
     assert entry.details["merged"] == str(drop.id)
     assert entry.details["moved"]["fullhooks.calls"] == 1
+
+
+def test_hook_cp_public_blocks(app, client):
+    """The test plugin's block shows on its consultations' pages, in the cached page too
+    (its notes renew the public revision); a block without the plugin's prefix stops the
+    page; a switched-off plugin's block is gone."""
+    factories.consultation(slug="fullhooks-page")
+    factories.consultation(slug="other-page")
+    FullhooksNote.create(title="een")
+    assert "notes: 1" in client.get("/c/fullhooks-page").get_data(as_text=True)
+    assert "notes:" not in client.get("/c/other-page").get_data(as_text=True)
+    FullhooksNote.create(title="twee")
+    assert "notes: 2" in client.get("/c/fullhooks-page").get_data(as_text=True)
+    with app.test_request_context():
+        assert [b.key for b in public_blocks(Consultation.get(slug="fullhooks-page"))] == [
+            "fullhooks_notes"]
+        with pytest.raises(PluginError, match="must carry the plugin's name"):
+            public_blocks(factories.consultation(slug="fullhooks-wrong"))
+        registry().set_enabled("fullhooks", False)
+    assert "notes:" not in client.get("/c/fullhooks-page").get_data(as_text=True)
 
 
 def test_hook_cp_insight_vocabulary(app):

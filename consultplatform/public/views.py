@@ -20,6 +20,7 @@ from consultplatform.models import (
     Sector,
     SitePage,
 )
+from consultplatform.public.blocks import public_blocks
 from consultplatform.public.page_cache import cacheable, cached_page
 from consultplatform.public.page_state import VISIBLE_STATUSES, page_state
 from consultplatform.revisions import PUBLIC_SCOPE as PUBLIC
@@ -96,7 +97,7 @@ def _consultation_page(slug: str, invite: str, *, item: Consultation | None = No
     confirmed = confirmed_counts([s.id for s in sessions])
     return render_template("public/consultation.html", consultation=item, sessions=sessions,
                            confirmed=confirmed, invite=invite if sessions else "",
-                           preview=preview)
+                           preview=preview, public_blocks=public_blocks(item))
 
 
 def _site_page(slug: str):

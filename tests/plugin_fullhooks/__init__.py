@@ -17,6 +17,7 @@ from consultplatform.api import (
     MemoSection,
     MigrationSource,
     PersonalDataHolder,
+    PublicBlock,
     SecureModelView,
     SessionFormat,
     SessionFormPart,
@@ -163,6 +164,17 @@ def cp_export_datasets(consultation):
                           columns=[DatasetColumn("consultation", "Consultation"),
                                    DatasetColumn("notes", "Notes", kind="integer")],
                           rows=rows, count=lambda scope: 1)]
+
+
+@hookimpl
+def cp_public_blocks(consultation):
+    """The notes on the test plugin's own consultations' pages; "fullhooks-wrong" gets a
+    block without the plugin's prefix (the core refuses it)."""
+    if not consultation.slug.startswith("fullhooks-"):
+        return []
+    key = "notes" if consultation.slug == "fullhooks-wrong" else "fullhooks_notes"
+    return [PublicBlock(key=key, template="fullhooks/public_block.html", order=10,
+                        context={"notes": FullhooksNote.select().count()})]
 
 
 @hookimpl

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
-from consultplatform.api import Exporter, MigrationSource, hookimpl
+from consultplatform.api import ContentWatch, Exporter, MigrationSource, hookimpl
 
 if TYPE_CHECKING:
+    import wtforms
     from flask import Blueprint
     from flask_admin import BaseView
 
-    from consultplatform.api import BaseModel
+    from consultplatform.api import BaseModel, Consultation, PublicBlock
 
 NAME = "exports"
 
@@ -54,6 +55,26 @@ def cp_blueprints() -> list[Blueprint]:
     from consultplatform_exports.public import bp
 
     return [bp]
+
+
+@hookimpl
+def cp_settings_form() -> type[wtforms.Form]:
+    from consultplatform_exports.settings import ExportsSettings
+
+    return ExportsSettings
+
+
+@hookimpl
+def cp_content_revisions() -> list[ContentWatch]:
+    # What is published shows on the consultation's (cached) public page.
+    return [ContentWatch("exports_publication", public=True)]
+
+
+@hookimpl
+def cp_public_blocks(consultation: Consultation) -> list[PublicBlock]:
+    from consultplatform_exports.public import public_block
+
+    return public_block(consultation)
 
 
 # The worker's tasks are registered when the package is imported (docs/plugins.md,

@@ -58,6 +58,13 @@ def cp_blueprints() -> list[Blueprint]:
 
 
 @hookimpl
+def cp_demo_data(consultation: Consultation) -> dict[str, int]:
+    from consultplatform_exports.publishing import publish_demo
+
+    return {"open datasets": publish_demo(consultation)}
+
+
+@hookimpl
 def cp_settings_form() -> type[wtforms.Form]:
     from consultplatform_exports.settings import ExportsSettings
 

@@ -80,6 +80,8 @@ def dictionary(consultation: Consultation, offers: Sequence[Offer], exporter: Ex
         str(exporter.description),
         _("Ids of persons are pseudonyms, the same in every file of this ZIP and different "
           "in every other export: files of two exports cannot be joined."),
+        _("A text that a spreadsheet would run as a formula (it starts with =, +, -, @ or a "
+          "tab) starts with an apostrophe (') in these files, so it stays text."),
     ]
     for offer in offers:
         dataset = offer.dataset

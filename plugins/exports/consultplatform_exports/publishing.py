@@ -84,6 +84,26 @@ def publish(consultation_id: int, dataset_key: str, staff_id: int) -> bool:
     return True
 
 
+# What the demo consultation publishes: who took part, and what the arenas found.
+DEMO_OPEN_DATA = ("participation", "attendance", "themes", "expertarena_matrix")
+
+
+def publish_demo(consultation: Consultation) -> int:
+    """The demo's open data (``flask demo load``, inside its transaction): the datasets of
+    :data:`DEMO_OPEN_DATA` the consultation has, each checked like any publication; no
+    staff member and no audit row, as the demo is fiction. Returns how many."""
+    published = 0
+    for key in DEMO_OPEN_DATA:
+        try:
+            publishable(consultation, key)
+        except PublishError:  # a plugin of the demo not installed here
+            continue
+        if not _published(consultation.id, key).exists():
+            ExportsPublication.create(consultation=consultation.id, dataset=key)
+            published += 1
+    return published
+
+
 def unpublish(consultation_id: int, dataset_key: str, staff_id: int) -> bool:
     """Take dataset ``dataset_key`` off the public page (an audit row); False when it
     was not published. Works for any key: what is no longer a dataset can go too."""

@@ -12,8 +12,7 @@ seven sectors and seven themes, and bulk-loads N insights (executemany / COPY), 
 of them linked to a theme. Then, in the same run, side by side:
 
 - ours: ``flask --app consultplatform export run expertarena_insights --consultation
-  SLUG --format csv --output X``, a subprocess (until that command exists: a small
-  script doing what it will do, ``catalogue.offer_for`` + ``runner.write_dataset``);
+  SLUG --format csv --output X``, a subprocess;
 - plain: sqlite3 (psycopg) + the csv module writing the same columns from the same
   tables (session title, sector name and themes joined in the query, by id), the
   baseline.
@@ -69,42 +68,6 @@ TEXTS = [
 QUOTES = ["", "", "", "", "We willen wel, maar het loket is nergens te vinden.",
           "Een vaste contactpersoon zou enorm helpen"]
 BATCH = 50_000
-
-# What the CLI does, for as long as it is not there: the same offer, the same runner.
-OURS_SCRIPT = textwrap.dedent('''
-    import csv, io, sys
-    from consultplatform import create_app
-    from consultplatform.db import db
-    from consultplatform.models import Consultation
-
-    slug, key, fmt, out = sys.argv[1:5]
-    app = create_app()
-    with app.app_context(), db.connection_context():
-        from consultplatform_exports import catalogue, runner
-        consultation = Consultation.get(Consultation.slug == slug)
-        offer = catalogue.offer_for(consultation, key, None)
-        exporter = catalogue.exporters().get(fmt)
-        if exporter is None and fmt == "csv":
-            # FALLBACK, only until formats/csv.py lands: a minimal RFC 4180 writer.
-            from consultplatform.api import Exporter
-            def chunks(table):
-                buffer = io.StringIO()
-                writer = csv.writer(buffer, lineterminator="\\r\\n")
-                writer.writerow([c.key for c in table.dataset.columns])
-                for n, row in enumerate(table.rows):
-                    writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat")
-                                     else v for v in row])
-                    if n % 1000 == 999:
-                        yield buffer.getvalue().encode()
-                        buffer.seek(0); buffer.truncate()
-                yield buffer.getvalue().encode()
-            exporter = Exporter("csv", "CSV", "text/csv", "csv", chunks=chunks)
-            print("fallback-csv", file=sys.stderr)
-        if exporter is None:
-            sys.exit(3)
-        with open(out, "wb") as file:
-            runner.write_dataset(offer, exporter, file, "nl")
-''')
 
 PLAIN_SQLITE = textwrap.dedent('''
     import csv, sqlite3, sys
@@ -292,17 +255,9 @@ def load_postgres(url: str, n: int, ids: dict) -> None:
 # --- one run on one database ---------------------------------------------------------------
 
 
-def cli_exists(env: dict[str, str], code: Code) -> bool:
-    done = subprocess.run([str(code.bin / "flask"), "--app", "consultplatform", "export",
-                           "--help"], env=env, cwd=ROOT, capture_output=True, timeout=120)
-    return done.returncode == 0
-
-
-def ours_args(code: Code, cli: bool, fmt: str, out: str) -> list[str]:
-    if cli:
-        return [str(code.bin / "flask"), "--app", "consultplatform", "export", "run", DATASET,
-                "--consultation", SLUG, "--format", fmt, "--output", out]
-    return [code.python, "-c", OURS_SCRIPT, SLUG, DATASET, fmt, out]
+def ours_args(code: Code, fmt: str, out: str) -> list[str]:
+    return [str(code.bin / "flask"), "--app", "consultplatform", "export", "run", DATASET,
+            "--consultation", SLUG, "--format", fmt, "--output", out]
 
 
 def run_on(label: str, url: str, plain: list[str], n: int, code: Code, work: str) -> list[str]:
@@ -320,17 +275,15 @@ def run_on(label: str, url: str, plain: list[str], n: int, code: Code, work: str
     else:
         load_postgres(url, n, ids)
     print(f"[{label}] loaded in {time.perf_counter() - began:.1f} s", flush=True)
-    cli = cli_exists(env, code)
     ours_out, plain_out = os.path.join(work, "ours.csv"), os.path.join(work, "plain.csv")
     plain_s, plain_cpu, plain_mb, rc, err = measured([code.python, "-c", plain[0], plain[1], SLUG,
                                            plain_out], env)
     if rc:
         raise RuntimeError(f"plain export failed:\n{err}")
-    ours_s, ours_cpu, ours_mb, rc, err = measured(ours_args(code, cli, "csv", ours_out), env)
+    ours_s, ours_cpu, ours_mb, rc, err = measured(ours_args(code, "csv", ours_out), env)
     if rc:
         raise RuntimeError(f"our export failed:\n{err}")
-    how = "flask export run" if cli else ("runner script, FALLBACK csv writer"
-                                           if "fallback-csv" in err else "runner script")
+    how = "flask export run"
     rows_ours, rows_plain = records(ours_out), records(plain_out)
     check = "same rows" if rows_ours == rows_plain == n else \
         f"ROWS DIFFER: ours {rows_ours:,}, plain {rows_plain:,}, loaded {n:,}"
@@ -348,7 +301,7 @@ def run_on(label: str, url: str, plain: list[str], n: int, code: Code, work: str
                  f"{'met' if ours_mb < MEMORY_GOAL_MB else 'MISSED'})")
     for fmt in OTHER_FORMATS:
         out = os.path.join(work, f"ours.{fmt}")
-        seconds, cpu, mb, rc, err = measured(ours_args(code, cli, fmt, out), env)
+        seconds, cpu, mb, rc, err = measured(ours_args(code, fmt, out), env)
         if rc:
             last = (err.strip().splitlines() or ["no such format"])[-1][:100]
             lines.append(f"  {fmt:22} skipped ({last})")

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from consultplatform.api import EXCEL_BOM, Exporter, ExportTable, in_amsterdam
-from consultplatform_exports.formats.common import csv_chunks
+from consultplatform_exports.formats.common import Converter, converters, csv_chunks
 
 DELIMITER = ";"
 DATETIME_FORMAT = "%d-%m-%Y %H:%M"
@@ -26,25 +26,29 @@ def number(value: float | Decimal) -> str:
     return text.replace(".", ",")
 
 
-def chunks(table: ExportTable) -> Iterator[bytes]:
-    kinds = [column.kind for column in table.dataset.columns]
-    yes, no = _("yes"), _("no")
-
-    def cell(index: int, value: Any) -> str:
-        if value is None:
-            return ""
-        if value is True or value is False:
-            return yes if value else no
+def moment_of(kind: str) -> Converter:
+    def moment(value: Any) -> Any:
         if isinstance(value, dt.datetime):
-            return in_amsterdam(value, kinds[index]).strftime(DATETIME_FORMAT)
+            return in_amsterdam(value, kind).strftime(DATETIME_FORMAT)
         if isinstance(value, dt.date):
             return value.strftime(DATE_FORMAT)
-        if isinstance(value, float | Decimal):
-            return number(value)
-        return str(value)
+        return value
 
-    header = [str(column.label) for column in table.dataset.columns]
-    return csv_chunks(header, table.rows, cell, delimiter=DELIMITER, prefix=EXCEL_BOM)
+    return moment
+
+
+def decimal(value: Any) -> Any:
+    return number(value) if isinstance(value, float | Decimal) else value
+
+
+def chunks(table: ExportTable) -> Iterator[bytes]:
+    columns = table.dataset.columns
+    yes, no = _("yes"), _("no")
+    header = [str(column.label) for column in columns]
+    return csv_chunks(header, table.rows,
+                      converters([c.kind for c in columns], times=moment_of, decimal=decimal,
+                                 boolean=lambda value: yes if value else no),
+                      delimiter=DELIMITER, prefix=EXCEL_BOM)
 
 
 EXPORTER = Exporter(

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from consultplatform.api import Exporter, ExportTable, in_amsterdam
-from consultplatform_exports.formats.common import csv_chunks
+from consultplatform_exports.formats.common import Converter, converters, csv_chunks
 
 
 def iso(value: dt.datetime | dt.date, kind: str) -> str:
@@ -22,22 +22,24 @@ def iso(value: dt.datetime | dt.date, kind: str) -> str:
     return value.isoformat()
 
 
+def iso_of(kind: str) -> Converter:
+    return lambda value: iso(value, kind) if isinstance(value, dt.date) else value
+
+
+def decimal(value: Any) -> Any:
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+def boolean(value: Any) -> str:
+    return "true" if value else "false"
+
+
 def chunks(table: ExportTable) -> Iterator[bytes]:
-    kinds = [column.kind for column in table.dataset.columns]
-
-    def cell(index: int, value: Any) -> str:
-        if value is None:
-            return ""
-        if value is True or value is False:
-            return "true" if value else "false"
-        if isinstance(value, dt.date):
-            return iso(value, kinds[index])
-        if isinstance(value, Decimal):
-            return format(value, "f")
-        return str(value)
-
-    header = [column.key for column in table.dataset.columns]
-    return csv_chunks(header, table.rows, cell, delimiter=",")
+    columns = table.dataset.columns
+    header = [column.key for column in columns]
+    return csv_chunks(header, table.rows,
+                      converters([c.kind for c in columns], times=iso_of, decimal=decimal,
+                                 boolean=boolean), delimiter=",")
 
 
 EXPORTER = Exporter(

@@ -3,7 +3,6 @@ times, UTF-8 as it is, ``\\n`` line ends."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -12,8 +11,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from consultplatform.api import Exporter, ExportTable
-from consultplatform_exports.formats.common import ROWS_PER_CHUNK
-from consultplatform_exports.formats.csv_plain import iso
+from consultplatform_exports.formats.common import ROWS_PER_CHUNK, converted, converters
+from consultplatform_exports.formats.csv_plain import iso_of
 
 
 def chunks(table: ExportTable) -> Iterator[bytes]:
@@ -21,17 +20,15 @@ def chunks(table: ExportTable) -> Iterator[bytes]:
     keys = [column.key for column in columns]
     kinds = [column.kind for column in columns]
 
-    def plain(index: int, value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return iso(value, kinds[index])
-        if isinstance(value, Decimal):
-            return float(value)
-        return value
+    def number(value: Any) -> Any:
+        return float(value) if isinstance(value, Decimal) else value
 
+    # Booleans and whole numbers are JSON's own; times become ISO 8601 text.
+    plain = converters(kinds, times=iso_of, decimal=number, boolean=None)
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
     lines: list[str] = []
-    for row in table.rows:
-        record = {keys[i]: plain(i, value) for i, value in enumerate(row)}
-        lines.append(json.dumps(record, ensure_ascii=False, default=str))
+    for row in converted(table.rows, plain):
+        lines.append(encode(dict(zip(keys, row, strict=True))))
         if len(lines) == ROWS_PER_CHUNK:
             yield ("\n".join(lines) + "\n").encode("utf-8")
             lines.clear()

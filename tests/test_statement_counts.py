@@ -149,6 +149,14 @@ def _export_job(world: World, part: str, status: str) -> str:
     return f"/admin/export/job/{job.token}{part}"
 
 
+def _open_data(world: World) -> str:
+    """A dataset of the world's consultation published as open data: its public file."""
+    from consultplatform_exports.models import ExportsPublication
+
+    ExportsPublication.create(consultation=world.consultation, dataset="participation")
+    return f"/open-data/{world.consultation.slug}/participation.csv"
+
+
 # endpoint: (who asks, the URL in the world)
 STAFF_PAGES: dict[str, Callable[[World], str]] = {
     "admin.index": lambda w: "/admin/",
@@ -206,6 +214,7 @@ PUBLIC_PAGES: dict[str, Callable[[World], str]] = {
     # The code page without a right password first: back to the login.
     "auth.code": lambda w: "/auth/code",
     "fullhooks.ping": lambda w: "/fullhooks/ping",
+    "exports.download": _open_data,
 }
 # Pages that answer something else than 200 to this request, on purpose: no lookup
 # fields and no export on these views (404; the audit log's export is a 200), read-only

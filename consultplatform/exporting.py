@@ -44,7 +44,7 @@ FORMULA_FIRST_CHARACTERS = frozenset(FORMULA_STARTS)
 # (the Dutch list separator; the comma is the decimal one).
 EXCEL_BOM = "\ufeff"
 EXCEL_DELIMITER = ";"
-PAGE_SIZE = 5000
+PAGE_SIZE = 2000
 PSEUDONYM_LENGTH = 12  # hex digits: 48 bits, no collision among a consultation's rows
 
 
@@ -106,17 +106,23 @@ def in_amsterdam(value: dt.datetime, kind: str) -> dt.datetime:
 
 
 def keyset_rows(query: Query, key: Field, page_size: int = PAGE_SIZE,
-                key_index: int = 0) -> Iterator[tuple]:
+                key_index: int = 0, *, raw: bool = False) -> Iterator[tuple]:
     """The rows of ``query`` (a ``.tuples()`` select), page by page in ``key`` order:
     each page is one query starting after the last key seen, so memory stays at one
     page and no long transaction holds a cursor open. The key's value must be the
-    row's ``key_index``-th value and unique (a primary key)."""
+    row's ``key_index``-th value and unique (a primary key).
+
+    ``raw``: the rows as the database driver returns them, without peewee's row
+    objects and per-value conversion (a third of the time at a million rows); then
+    SQLite gives timestamps as text (``datetime.fromisoformat`` reads them)."""
     last = None
     while True:
         page_query = query.clone()
         if last is not None:
             page_query = page_query.where(key > last)
-        page = list(page_query.order_by(key).limit(page_size))
+        page_query = page_query.order_by(key).limit(page_size)
+        page = (page_query.model._meta.database.execute(page_query).fetchall() if raw
+                else list(page_query))
         yield from page
         if len(page) < page_size:
             return

@@ -257,10 +257,11 @@ def load_postgres(url: str, n: int, ids: dict) -> None:
 
 def ours_args(code: Code, fmt: str, out: str) -> list[str]:
     """The CLI's command line; the ZIP holds every dataset of the consultation (the
-    bench's consultation has its sessions, themes and a million insights)."""
-    return [str(code.bin / "flask"), "--app", "consultplatform", "export", "run",
-            "all" if fmt == "zip" else DATASET, "--consultation", SLUG, "--format", fmt,
-            "--output", out]
+    bench's consultation has its sessions, themes and a million insights), the
+    registrations too (personal: with a purpose)."""
+    zip_all = ["all", "--purpose", "accountability"] if fmt == "zip" else [DATASET]
+    return [str(code.bin / "flask"), "--app", "consultplatform", "export", "run", *zip_all,
+            "--consultation", SLUG, "--format", fmt, "--output", out]
 
 
 def run_on(label: str, url: str, plain: list[str], n: int, code: Code, work: str) -> list[str]:

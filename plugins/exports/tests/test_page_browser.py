@@ -53,4 +53,13 @@ def test_the_export_page_has_no_axe_violations(page, lang):  # noqa: F811 - the 
     expect(page.locator(f"#purpose-{helpers.PEOPLE} .alert-danger")).to_be_visible()
     expect(page.locator(f"#{helpers.PEOPLE}-purpose")).to_have_attribute("aria-invalid", "true")
     axe.check("export page, purpose missing")
+    # A workbook asked for: it waits for the worker (not running here), with its
+    # progress bar and live text on the page.
+    page.select_option("#cp-job-dataset", value="sessions")
+    page.select_option("#cp-job-format", value="xlsx")
+    with page.expect_navigation():
+        page.locator("#cp-jobs-title ~ form button[type=submit]").click()
+    expect(page.locator("li.cp-export-job progress")).to_be_visible()
+    expect(page.locator("li.cp-export-job .cp-job-text")).to_have_attribute("aria-live", "polite")
+    axe.check("export page, a file being made")
     axe.assert_clean()

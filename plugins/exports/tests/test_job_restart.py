@@ -28,7 +28,9 @@ from consultplatform_exports.models import DONE, QUEUED, RUNNING, ExportsJob
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 BIN = pathlib.Path(sys.executable).parent
-ROWS = 3000  # progress every 1000 rows: four pauses a run
+# Progress every 1000 rows, each with a pause: after the first report the export runs
+# at least four pauses more, time enough to kill it on a loaded machine.
+ROWS = 5000
 PAUSE = 0.8
 
 
@@ -110,7 +112,7 @@ def test_a_killed_worker_never_offers_half_a_file(app, migrated, tmp_path):
     worker.enqueue(job.id)
     second = worker.start()
     try:
-        done = wait_for(app, job.id, lambda j: j.status == DONE, second, log)
+        done = wait_for(app, job.id, lambda j: j.status == DONE, second, log, seconds=60)
     finally:
         second.terminate()
         second.wait(timeout=20)

@@ -4,15 +4,14 @@ again here, when the file is made: a role taken away meanwhile stops the export.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from types import ModuleType
 from typing import Any
 
 from consultplatform.api import ExportScope, write_transaction
 from consultplatform_exports import runner
 from consultplatform_exports.catalogue import Offer, exporters, offer_for, offers
+from consultplatform_exports.everything import write_zip
 from consultplatform_exports.models import ExportsJob
 
 ZIP = "zip"
@@ -32,16 +31,8 @@ class Built:
     personal: list[tuple[str, int]] = field(default_factory=list)  # (dataset, rows)
 
 
-def everything() -> ModuleType | None:
-    """The ZIP writer, when this version of the plugin has it."""
-    try:
-        return importlib.import_module("consultplatform_exports.everything")
-    except ModuleNotFoundError:
-        return None
-
-
 def zip_available() -> bool:
-    return everything() is not None and bool(exporters())
+    return bool(exporters())
 
 
 def extension(format_key: str) -> str:
@@ -106,15 +97,14 @@ def build(job: ExportsJob, path: str, progress: Callable[[int], Any]) -> Built:
             runner.write_dataset(offer, exporter, out, job.language, progress=counted)
         return Built(done[0], runner.file_name(consultation, offer.key, exporter.extension),
                      [(offer.key, done[0])] if offer.needs_purpose else [])
-    writer = everything()
     inner = exporters().get(ZIP_INNER_FORMAT) or next(iter(exporters().values()), None)
-    if writer is None or inner is None:
+    if inner is None:
         raise BuildError("format not available")
     chosen = [offer for offer in offers(consultation, staff)
               if job.purpose or not offer.needs_purpose]
     counts = {offer.key: offer.dataset.count(offer.scope) for offer in chosen}
     _set_total(job, sum(counts.values()))
     with open(path, "wb") as out:
-        writer.write_zip(consultation, chosen, inner, out, job.language, counted)
+        write_zip(consultation, chosen, inner, out, job.language, counted)
     return Built(sum(counts.values()), runner.file_name(consultation, "export", "zip"),
                  [(offer.key, counts[offer.key]) for offer in chosen if offer.needs_purpose])

@@ -17,7 +17,6 @@ from typing import Any
 
 from consultplatform.api import (
     PERSONAL,
-    PSEUDONYMOUS,
     Consultation,
     ConsultationSession,
     ExportDataset,
@@ -98,7 +97,3 @@ def offers(consultation: Consultation, staff: Any) -> list[Offer]:
 def offer_for(consultation: Consultation, key: str, staff: Any) -> Offer | None:
     """The offer of dataset ``key`` to ``staff``, or None: unknown or not theirs."""
     return next((offer for offer in offers(consultation, staff) if offer.key == key), None)
-
-
-def is_pseudonymous(dataset: ExportDataset) -> bool:
-    return dataset.sensitivity == PSEUDONYMOUS

@@ -17,12 +17,16 @@ import click
 from flask.cli import AppGroup
 
 from consultplatform.api import Consultation, plugin_registry
-from consultplatform_exports import catalogue, runner
+from consultplatform_exports import NAME, catalogue, runner
+from consultplatform_exports.building import ZIP
 from consultplatform_exports.catalogue import Offer
-from consultplatform_exports.downloads import PURPOSE_OTHER, PURPOSES, record_download
+from consultplatform_exports.downloads import (
+    PURPOSE_OTHER,
+    PURPOSES,
+    record_download,
+)
 from consultplatform_exports.everything import write_zip
 
-ZIP = "zip"
 ALL = "all"
 
 export = AppGroup("export", help="Export datasets as files (CSV, XLSX, JSON Lines, ZIP).")
@@ -33,7 +37,7 @@ def usage(message: str) -> click.UsageError:
 
 
 def consultation_of(slug: str) -> Consultation:
-    if not plugin_registry().is_enabled("exports"):
+    if not plugin_registry().is_enabled(NAME):
         raise click.ClickException("the exports plugin is switched off")
     found = Consultation.get_or_none(Consultation.slug == slug)
     if found is None:
@@ -54,11 +58,13 @@ def list_datasets(slug: str) -> None:
 
 
 @contextmanager
-def progress_bar(total: int) -> Iterator[Callable[[int], Any] | None]:
-    """A bar on stderr when it is a terminal; ``None`` (no reports) otherwise."""
+def progress_bar(offers: Sequence[Offer]) -> Iterator[Callable[[int], Any] | None]:
+    """A bar on stderr when it is a terminal (the rows are counted for it, a query per
+    dataset); ``None`` (no reports, no counting) otherwise."""
     if not sys.stderr.isatty():
         yield None
         return
+    total = sum(offer.dataset.count(offer.scope) for offer in offers)
     with click.progressbar(length=total, file=sys.stderr, label="Exporting") as bar:
         shown = 0
 
@@ -117,7 +123,7 @@ def run(dataset: str, slug: str, format_key: str, output: str, purpose: str,
                             rows.get(offer.key, 0))
         os.replace(output + ".part", output)
     except BaseException:
-        discard(output + ".part")
+        runner.remove_file(output + ".part")
         raise
     click.echo(f"{output}: {sum(rows.values())} rows", err=True)
 
@@ -125,11 +131,10 @@ def run(dataset: str, slug: str, format_key: str, output: str, purpose: str,
 def write_file(consultation: Consultation, offers: Sequence[Offer], exporter: Any,
                output: str, language: str, *, whole_zip: bool) -> dict[str, int]:
     """The file at ``output + '.part'`` (removed again on failure); rows per dataset."""
-    total = sum(offer.dataset.count(offer.scope) for offer in offers)
     partial = output + ".part"
     rows: dict[str, int] = {}
     try:
-        with progress_bar(total) as progress, open(partial, "wb") as out:
+        with progress_bar(offers) as progress, open(partial, "wb") as out:
             if whole_zip:
                 rows = write_zip(consultation, offers, exporter, out, language, progress)
             else:
@@ -142,11 +147,7 @@ def write_file(consultation: Consultation, offers: Sequence[Offer], exporter: An
 
                 runner.write_dataset(offer, exporter, out, language, progress=tally)
     except BaseException:
-        discard(partial)
+        runner.remove_file(partial)
         raise
     return rows
 
-
-def discard(path: str) -> None:
-    if os.path.exists(path):
-        os.unlink(path)

@@ -105,14 +105,13 @@ def listing(consultation: Consultation, staff: Any) -> list[DatasetRow]:
             for offer in offers(consultation, staff)]
 
 
-def find_download(consultation_id: int, key: str, format_key: str, staff: Any, *,
-                  streaming: bool = True) -> Download:
+def find_download(consultation_id: int, key: str, format_key: str, staff: Any) -> Download:
     """The file ``staff`` asks for. Raises :class:`DownloadNotFoundError` for what does not
-    exist (a non-streaming format too, when ``streaming``) and :class:`DownloadRefusedError` for
+    exist (a non-streaming format too) and :class:`DownloadRefusedError` for
     a dataset that exists but is not offered to them."""
     consultation = Consultation.get_or_none(Consultation.id == consultation_id)
     exporter = exporters().get(format_key)
-    if consultation is None or exporter is None or (streaming and not exporter.streams):
+    if consultation is None or exporter is None or not exporter.streams:
         raise DownloadNotFoundError(key)
     offer = offer_for(consultation, key, staff)
     if offer is not None:

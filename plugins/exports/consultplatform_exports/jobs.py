@@ -12,7 +12,6 @@ Files are removed by :func:`clean_up` (the periodic ``clean_exports``).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import glob
 import os
@@ -30,7 +29,7 @@ from consultplatform.api import (
     utcnow,
     write_transaction,
 )
-from consultplatform_exports import building
+from consultplatform_exports import building, runner
 from consultplatform_exports.catalogue import exporters, offer_for, offers
 from consultplatform_exports.downloads import audit_download, purpose_problem
 from consultplatform_exports.models import DONE, EXPIRED, FAILED, QUEUED, RUNNING, ExportsJob
@@ -71,12 +70,7 @@ def part_path(job: ExportsJob) -> str:
 
 def remove_parts(job: ExportsJob) -> None:
     for path in glob.glob(os.path.join(folder(), f"{glob.escape(job.token)}-*.part")):
-        _remove(path)
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(path)
+        runner.remove_file(path)
 
 
 def _session_text(ids: frozenset[int] | None) -> str | None:
@@ -240,10 +234,10 @@ def run_job(job_id: int) -> str | None:
                                job.purpose_text, rows, actor=job.requested_by)
         return DONE
     except SupersededError:
-        _remove(part)
+        runner.remove_file(part)
         return None
     except Exception as exc:
-        _remove(part)
+        runner.remove_file(part)
         with write_transaction():
             ExportsJob.update(status=FAILED, finished_at=utcnow(),
                               error=building.short_error(exc)).where(_mine(job)).execute()
@@ -297,6 +291,6 @@ def clean_up(now: dt.datetime | None = None) -> int:
     for name in names:  # the folder is this plugin's own: whatever no live job owns goes
         path = os.path.join(folder(), name)
         if name not in keep and os.path.isfile(path):
-            _remove(path)
+            runner.remove_file(path)
             removed += 1
     return removed

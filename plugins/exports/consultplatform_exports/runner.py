@@ -9,8 +9,8 @@ a file made by the worker reads like one downloaded from the page.
 
 from __future__ import annotations
 
-import datetime as dt
-import secrets
+import contextlib
+import os
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
@@ -37,8 +37,7 @@ def counting(rows: Iterator[list[Any]], progress: Progress | None) -> Iterator[l
 
 def table_for(offer: Offer, language: str, *, pseudonym_key: bytes | None = None,
               progress: Progress | None = None) -> ExportTable:
-    table = export_table(offer.dataset, offer.scope, language,
-                         pseudonym_key=pseudonym_key or secrets.token_bytes(32))
+    table = export_table(offer.dataset, offer.scope, language, pseudonym_key=pseudonym_key)
     table.rows = counting(table.rows, progress)
     return table
 
@@ -57,8 +56,12 @@ def dataset_chunks(offer: Offer, exporter: Exporter, language: str) -> Iterator[
         yield from exporter.chunks(table_for(offer, language))
 
 
-def file_name(consultation: Consultation, what: str, extension: str,
-              today: dt.date | None = None) -> str:
+def file_name(consultation: Consultation, what: str, extension: str) -> str:
     """``<consultation>-<dataset>-<yyyy-mm-dd>.<ext>``: ASCII only (slugs and keys are)."""
-    day = (today or now_local().date()).isoformat()
-    return f"{consultation.slug}-{what}-{day}.{extension}"
+    return f"{consultation.slug}-{what}-{now_local().date().isoformat()}.{extension}"
+
+
+def remove_file(path: str) -> None:
+    """Delete an unfinished or expired export file, if it is there."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)

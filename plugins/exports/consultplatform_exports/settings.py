@@ -15,8 +15,8 @@ from wtforms import Form, RadioField, StringField
 from wtforms.validators import InputRequired, Length
 
 from consultplatform.api import Consultation, current_language, options, plugin_registry
+from consultplatform_exports import NAME
 
-NAME = "exports"
 CC0, CC_BY = "cc0", "cc-by"
 # The licence deeds, in the reader's language.
 LICENCES = {CC0: "https://creativecommons.org/publicdomain/zero/1.0/deed.{language}",

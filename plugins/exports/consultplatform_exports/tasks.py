@@ -6,10 +6,8 @@ from __future__ import annotations
 from huey import crontab
 
 from consultplatform.api import enqueue_task, huey, plugin_registry, run_in_app
-from consultplatform_exports import jobs
+from consultplatform_exports import NAME, jobs
 from consultplatform_exports.models import ExportsJob
-
-NAME = "exports"
 
 
 def _enabled() -> bool:

@@ -13,10 +13,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consultplatform.api import EXCEL_BOM, Exporter, ExportTable, in_amsterdam
+from consultplatform.api import EXCEL_BOM, EXCEL_DELIMITER, Exporter, ExportTable, in_amsterdam
 from consultplatform_exports.formats.common import Converter, converters, csv_chunks
 
-DELIMITER = ";"
 DATETIME_FORMAT = "%d-%m-%Y %H:%M"
 DATE_FORMAT = "%d-%m-%Y"
 
@@ -48,7 +47,7 @@ def chunks(table: ExportTable) -> Iterator[bytes]:
     return csv_chunks(header, table.rows,
                       converters([c.kind for c in columns], times=moment_of, decimal=decimal,
                                  boolean=lambda value: yes if value else no),
-                      delimiter=DELIMITER, prefix=EXCEL_BOM)
+                      delimiter=EXCEL_DELIMITER, prefix=EXCEL_BOM)
 
 
 EXPORTER = Exporter(

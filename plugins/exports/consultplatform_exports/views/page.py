@@ -22,7 +22,6 @@ from consultplatform.api import (
     current_language,
     is_admin,
 )
-from consultplatform_exports.catalogue import exporters
 from consultplatform_exports.downloads import (
     Download,
     DownloadNotFoundError,
@@ -97,6 +96,6 @@ class ExportView(JobRoutes, PublishRoutes, SecureView):
             forms[failed[0]] = failed[1]
         return self.render(
             "exports/page.html", consultation=consultation, rows=rows,
-            offers=[row.offer for row in rows], counts={row.key: row.count for row in rows},
-            exporters=exporters(), forms=forms, failed=failed[0] if failed else None,
+            offers=[row.offer for row in rows], forms=forms,
+            failed=failed[0] if failed else None,
             moderator=current_user.role == "moderator", number=format_number), status

@@ -23,6 +23,7 @@ from consultplatform_exports.catalogue import Offer
 from consultplatform_exports.downloads import (
     PURPOSE_OTHER,
     PURPOSES,
+    purpose_problem,
     record_download,
 )
 from consultplatform_exports.everything import write_zip
@@ -113,11 +114,15 @@ def run(dataset: str, slug: str, format_key: str, output: str, purpose: str,
     if personal and not purpose:
         names = ", ".join(offer.key for offer in personal)
         raise usage(f"{names}: personal data; say why with --purpose")
+    # One of the page's purposes by its key, or in the operator's own words; checked
+    # as the page checks it, before anything is written.
+    choice, text = ((purpose, "") if purpose in dict(PURPOSES) else (PURPOSE_OTHER, purpose))
+    problem = purpose_problem(choice, text) if personal else None
+    if problem is not None:
+        raise usage(f"--purpose: {problem[1]}")
     rows = write_file(consultation, offers, exporter, output, language,
                       whole_zip=format_key == ZIP)
     try:
-        # One of the page's purposes by its key, or in the operator's own words.
-        choice, text = ((purpose, "") if purpose in dict(PURPOSES) else (PURPOSE_OTHER, purpose))
         for offer in personal:
             record_download(consultation.id, offer, format_key, choice, text,
                             rows.get(offer.key, 0))

@@ -74,6 +74,14 @@ def test_a_personal_dataset_is_refused_without_a_purpose(app, tmp_path):
     assert list(tmp_path.iterdir()) == [] and audit_rows(app) == []
 
 
+def test_a_purpose_the_page_would_refuse_is_refused_before_writing(app, tmp_path):
+    output = tmp_path / "people.csv"
+    result = run(app, "run", "sample_people", "--consultation", "haven", "--format",
+                 "csv-excel", "--output", str(output), "--purpose", "x" * 501)
+    assert result.exit_code == 2 and "500" in result.output
+    assert list(tmp_path.iterdir()) == [] and audit_rows(app) == []
+
+
 def test_a_personal_dataset_with_a_purpose_is_written_and_audited(app, tmp_path):
     output = tmp_path / "people.jsonl"
     result = run(app, "run", "sample_people", "--consultation", "haven", "--format", "jsonl",

@@ -56,6 +56,7 @@ from consultplatform.exporting import (
     counted,
     export_table,
     in_amsterdam,
+    keyset_pages,
     keyset_rows,
     neutralise,
 )
@@ -194,8 +195,8 @@ __all__ = [  # sorted; ruff keeps it so
     "default_settings", "delete_insight", "edit_agenda_item", "emit_after_commit",
     "emit_event", "enqueue_task", "export_table", "fate_of", "find_or_add_theme", "hookimpl",
     "huey", "in_amsterdam", "insight_vocabulary", "insights_scope", "is_admin", "is_postgres",
-    "is_staff", "keyset_rows", "limiter", "link_insights", "load_demo", "lock_session",
-    "mark_attendance", "merge_themes", "moderated_session_ids", "moderates",
+    "is_staff", "keyset_pages", "keyset_rows", "limiter", "link_insights", "load_demo",
+    "lock_session", "mark_attendance", "merge_themes", "moderated_session_ids", "moderates",
     "move_in_waiting_list", "neutralise", "new_token", "now_local", "open_by_sector",
     "options", "parse_choices", "parse_id", "plugin_registry", "promote", "promote_by_staff",
     "public_url", "record_decision", "record_insight", "registrations_url", "remembered",

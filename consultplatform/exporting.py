@@ -105,12 +105,12 @@ def in_amsterdam(value: dt.datetime, kind: str) -> dt.datetime:
     return value.astimezone(AMSTERDAM)
 
 
-def keyset_rows(query: Query, key: Field, page_size: int = PAGE_SIZE,
-                key_index: int = 0, *, raw: bool = False) -> Iterator[tuple]:
-    """The rows of ``query`` (a ``.tuples()`` select), page by page in ``key`` order:
-    each page is one query starting after the last key seen, so memory stays at one
-    page and no long transaction holds a cursor open. The key's value must be the
-    row's ``key_index``-th value and unique (a primary key).
+def keyset_pages(query: Query, key: Field, page_size: int = PAGE_SIZE,
+                 key_index: int = 0, *, raw: bool = False) -> Iterator[list[tuple]]:
+    """The rows of ``query`` (a ``.tuples()`` select) as pages in ``key`` order: each
+    page is one query starting after the last key seen, so memory stays at one page
+    and no long transaction holds a cursor open. The key's value must be the row's
+    ``key_index``-th value and unique (a primary key).
 
     ``raw``: the rows as the database driver returns them, without peewee's row
     objects and per-value conversion (a third of the time at a million rows); then
@@ -123,10 +123,18 @@ def keyset_rows(query: Query, key: Field, page_size: int = PAGE_SIZE,
         page_query = page_query.order_by(key).limit(page_size)
         page = (page_query.model._meta.database.execute(page_query).fetchall() if raw
                 else list(page_query))
-        yield from page
+        if page:
+            yield page
         if len(page) < page_size:
             return
         last = page[-1][key_index]
+
+
+def keyset_rows(query: Query, key: Field, page_size: int = PAGE_SIZE,
+                key_index: int = 0, *, raw: bool = False) -> Iterator[tuple]:
+    """The rows of :func:`keyset_pages`, one by one."""
+    for page in keyset_pages(query, key, page_size, key_index, raw=raw):
+        yield from page
 
 
 def counted(rows: Callable[[ExportScope], Iterable[Sequence[Any]]]) -> Callable[[ExportScope], int]:

@@ -34,7 +34,7 @@ from consultplatform.api import (
     choices,
     counted,
     current_language,
-    keyset_rows,
+    keyset_pages,
     now_local,
 )
 from consultplatform_expertarena.analysis import (
@@ -85,36 +85,29 @@ def _insight_rows(consultation: Consultation, scope: ExportScope) -> Iterator[li
     sectors = dict(Sector.select(Sector.id, Sector.name)
                    .where(Sector.consultation == consultation).tuples())
     categories = {c.code: settings.category_label(c.code, language) for c in settings.categories}
+    actors: dict[str, str] = {}  # who-should-act codes and their labels, as they come
     # The rows as the drivers return them (peewee's row objects and conversions are a
     # third of the export's time at a million rows); SQLite's text timestamps are read
-    # in _insight_page.
-    # ``session + 0``: the page is read along the primary key from the last id, the
-    # session only filtered; by the session's index SQLite would sort every remaining
-    # row of the arenas for each page of 2,000 (quadratic at a million rows).
+    # in _insight_page. ``session + 0``: SQLite reads each page along the primary key
+    # from the last id and filters the session, instead of taking the session's index
+    # and sorting the arenas' remaining rows for every page.
     query = (Insight.select(Insight.id, Insight.session, Insight.sector, Insight.category,
                             Insight.actor, Insight.weight, Insight.text, Insight.quote,
                             Insight.created_at)
              .where((Insight.session + 0).in_(_arena_ids(consultation, scope))).tuples())
-    page: list[tuple] = []
-    for row in keyset_rows(query, Insight.id, PAGE_SIZE, raw=True):
-        page.append(row)
-        if len(page) == PAGE_SIZE:
-            yield from _insight_page(page, titles, sectors, categories, settings, language)
-            page = []
-    yield from _insight_page(page, titles, sectors, categories, settings, language)
+    for page in keyset_pages(query, Insight.id, PAGE_SIZE, raw=True):
+        yield from _insight_page(page, titles, sectors, categories, actors, settings,
+                                 language)
 
 
 def _insight_page(page: list[tuple], titles: dict, sectors: dict, categories: dict,
-                  settings, language: str) -> Iterator[list]:
-    if not page:
-        return
+                  actors: dict, settings, language: str) -> Iterator[list]:
     themes: dict[int, list[str]] = {}
     for insight_id, name in (InsightTheme.select(InsightTheme.insight, Theme.name)
                              .join(Theme)
                              .where(InsightTheme.insight.between(page[0][0], page[-1][0]))
                              .order_by(Theme.position, Theme.name).tuples()):
         themes.setdefault(insight_id, []).append(name)
-    actors: dict[str, str] = {}
     for (insight_id, session_id, sector_id, category, actor, weight, text, quote,
          created_at) in page:
         if actor not in actors:

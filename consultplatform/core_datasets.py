@@ -69,13 +69,16 @@ def fill_level(capacity: int | None, confirmed: int) -> tuple[Decimal | None, in
     return percentage, max(capacity - confirmed, 0)
 
 
+def _session_query(consultation: Consultation, scope: ExportScope):
+    return _in_scope(ConsultationSession.select()
+                     .where(ConsultationSession.consultation == consultation),
+                     scope, ConsultationSession.id)
+
+
 def session_rows(consultation: Consultation, scope: ExportScope) -> list[list]:
     """Sessions are few (dozens): one query for them, one for their counts."""
-    query = _in_scope(ConsultationSession.select()
-                      .where(ConsultationSession.consultation == consultation)
-                      .order_by(ConsultationSession.starts_at, ConsultationSession.id),
-                      scope, ConsultationSession.id)
-    sessions = list(query)
+    sessions = list(_session_query(consultation, scope)
+                    .order_by(ConsultationSession.starts_at, ConsultationSession.id))
     counts = status_counts([s.id for s in sessions])
     rows = []
     for session in sessions:
@@ -286,7 +289,8 @@ def core_datasets(consultation: Consultation) -> list[ExportDataset]:
             key="sessions", label=_l("Sessions with fill levels"),
             description=_l("Every session with its time, place, capacity, how many people "
                            "are registered or on the waiting list, and how full it is."),
-            columns=SESSION_COLUMNS, rows=sessions, count=counted(sessions), by_session=True),
+            columns=SESSION_COLUMNS, rows=sessions,
+            count=lambda scope: _session_query(consultation, scope).count(), by_session=True),
         ExportDataset(
             key="registrations", label=_l("Registrations (personal data)"),
             description=_l("Every registration with the participant's name and contact "

@@ -9,6 +9,13 @@ What is listed in ``__all__`` is the stable surface, documented in
 from __future__ import annotations
 
 from consultplatform import audit
+from consultplatform.action_vocabulary import (
+    DEFAULT_ACTION_HORIZONS,
+    DEFAULT_ACTION_KINDS,
+    DEFAULT_ACTION_OWNERS,
+    ActionVocabulary,
+    action_vocabulary,
+)
 from consultplatform.admin.base import SecureModelView, SecureView
 from consultplatform.admin.filters import OptionFilter, RecordFilter
 from consultplatform.admin.form_fields import CheckboxListField
@@ -99,6 +106,7 @@ from consultplatform.seats import lock_session
 from consultplatform.services.actions import (
     ActionError,
     ActionInput,
+    StaleActionError,
     create_action,
     link_insights,
     unlink_insights,
@@ -132,6 +140,7 @@ from consultplatform.services.registrations import (
     move_in_waiting_list,
     promote_by_staff,
 )
+from consultplatform.services.reshaping import SplitPart, merge_actions, split_action
 from consultplatform.services.sessions import (
     SessionStateError,
     close_session,
@@ -172,35 +181,37 @@ from consultplatform.workspace import (
     scope_to,
 )
 
-__all__ = [  # sorted; ruff keeps it so
+__all__ = [
     "AGGREGATE", "ALREADY", "BOOLEAN", "CLOSED", "COLUMN_KINDS", "CONFIRMED", "DATE",
-    "DATETIME", "DECIMAL", "DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "EXCEL_BOM",
+    "DATETIME", "DECIMAL", "DEFAULT_ACTION_HORIZONS", "DEFAULT_ACTION_KINDS",
+    "DEFAULT_ACTION_OWNERS", "DEFAULT_ACTORS", "DEFAULT_CATEGORIES", "EXCEL_BOM",
     "EXCEL_DELIMITER", "INTEGER", "LOCAL_DATETIME", "OTHER_SECTORS", "PERSONAL", "PSEUDONYM",
     "PSEUDONYMOUS", "QUOTE_MAX", "SENSITIVITIES", "STEP_ORDER", "TEXT", "TEXT_MAX",
-    "VISIBLE_STATUSES", "WAITLISTED", "Action", "ActionError", "ActionInput", "AgendaDecision",
-    "AgendaError", "AgendaItem", "AgendaItemAction", "AgendaItemInput", "AgendaItemVersion",
-    "Applicant", "AuditLog", "BaseModel", "BaseSignUpForm", "CheckboxListField", "Choice",
-    "ChoicesChangedError", "Consultation", "ConsultationSession", "ContentWatch",
-    "CoreModelView", "DatasetColumn", "EventSpec", "ExportDataset", "ExportScope",
-    "ExportTable", "Exporter", "Insight", "InsightAction", "InsightGoneError", "InsightInput",
-    "InsightInputError", "InsightTheme", "MemoSection", "MigrationSource", "MixinBase",
-    "OptionFilter", "OutboxMail", "Outcome", "Participant", "PersonalDataHolder",
-    "PluginError", "PluginSetting", "PublicBlock", "RecordFilter", "Registration",
-    "RegistrationError", "SafeForm", "Saved", "Sector", "SecureModelView", "SecureView",
-    "SessionClosedError", "SessionFormPart", "SessionFormat", "SessionQuestion",
-    "SessionStateError", "SignUp", "StaffUser", "StepCheck", "TemplateError", "TemplateKeys",
-    "Theme", "ThemeMergeError", "TrajectoryStep", "Vocabulary", "add_by_staff", "audit",
-    "cancel", "cancel_by_staff", "choices", "close_session", "counted", "create_action",
-    "create_agenda_item", "current_consultation_id", "current_language", "db",
-    "default_settings", "delete_insight", "edit_agenda_item", "emit_after_commit",
-    "emit_event", "enqueue_task", "export_table", "fate_of", "find_or_add_theme", "hookimpl",
-    "huey", "in_amsterdam", "insight_vocabulary", "insights_scope", "is_admin", "is_postgres",
-    "is_staff", "keyset_pages", "keyset_rows", "limiter", "link_insights", "load_demo",
-    "lock_session", "mark_attendance", "merge_themes", "moderated_session_ids", "moderates",
+    "VISIBLE_STATUSES", "WAITLISTED", "Action", "ActionError", "ActionInput",
+    "ActionVocabulary", "AgendaDecision", "AgendaError", "AgendaItem", "AgendaItemAction",
+    "AgendaItemInput", "AgendaItemVersion", "Applicant", "AuditLog", "BaseModel",
+    "BaseSignUpForm", "CheckboxListField", "Choice", "ChoicesChangedError", "Consultation",
+    "ConsultationSession", "ContentWatch", "CoreModelView", "DatasetColumn", "EventSpec",
+    "ExportDataset", "ExportScope", "ExportTable", "Exporter", "Insight", "InsightAction",
+    "InsightGoneError", "InsightInput", "InsightInputError", "InsightTheme", "MemoSection",
+    "MigrationSource", "MixinBase", "OptionFilter", "OutboxMail", "Outcome", "Participant",
+    "PersonalDataHolder", "PluginError", "PluginSetting", "PublicBlock", "RecordFilter",
+    "Registration", "RegistrationError", "SafeForm", "Saved", "Sector", "SecureModelView",
+    "SecureView", "SessionClosedError", "SessionFormPart", "SessionFormat", "SessionQuestion",
+    "SessionStateError", "SignUp", "SplitPart", "StaffUser", "StaleActionError", "StepCheck",
+    "TemplateError", "TemplateKeys", "Theme", "ThemeMergeError", "TrajectoryStep",
+    "Vocabulary", "action_vocabulary", "add_by_staff", "audit", "cancel", "cancel_by_staff",
+    "choices", "close_session", "counted", "create_action", "create_agenda_item",
+    "current_consultation_id", "current_language", "db", "default_settings", "delete_insight",
+    "edit_agenda_item", "emit_after_commit", "emit_event", "enqueue_task", "export_table",
+    "fate_of", "find_or_add_theme", "hookimpl", "huey", "in_amsterdam", "insight_vocabulary",
+    "insights_scope", "is_admin", "is_postgres", "is_staff", "keyset_pages", "keyset_rows",
+    "limiter", "link_insights", "load_demo", "lock_session", "mark_attendance",
+    "merge_actions", "merge_themes", "moderated_session_ids", "moderates",
     "move_in_waiting_list", "neutralise", "new_token", "now_local", "open_by_sector",
     "options", "parse_choices", "parse_id", "plugin_registry", "promote", "promote_by_staff",
     "public_url", "record_decision", "record_insight", "registrations_url", "remembered",
     "reopen_session", "revision", "run_in_app", "same_token", "scope_to", "session_counts",
-    "set_aside", "sign_up", "slugify", "strip", "unanswered_insights", "unlink_insights",
-    "update_action", "update_insight", "utcnow", "write_transaction",
+    "set_aside", "sign_up", "slugify", "split_action", "strip", "unanswered_insights",
+    "unlink_insights", "update_action", "update_insight", "utcnow", "write_transaction",
 ]

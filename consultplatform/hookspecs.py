@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from flask_admin import BaseView
 
+    from consultplatform.action_vocabulary import ActionVocabulary
     from consultplatform.contributions import (
         ContentWatch,
         EventSpec,
@@ -287,6 +288,17 @@ def cp_insight_vocabulary(consultation: Consultation) -> Vocabulary | None:
     (the Expertarena does). The first answer counts; with none the case's four
     categories and four actors apply (``consultplatform.vocabulary``). The insight
     service refuses a code that is not in the list.
+    """
+
+
+@hookspec(firstresult=True)
+def cp_action_vocabulary(consultation: Consultation) -> ActionVocabulary | None:
+    """The kind, owner and horizon lists ``consultation``'s actions use.
+
+    The core owns actions; the plugin whose settings hold these lists answers (the
+    workshops do). The first answer counts; with none the case's lists apply
+    (``consultplatform.action_vocabulary``). The action service refuses a code that
+    is not in the list.
     """
 
 

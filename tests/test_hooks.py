@@ -362,6 +362,25 @@ def test_hook_cp_public_blocks(app, client):
     assert "notes:" not in client.get("/c/fullhooks-page").get_data(as_text=True)
 
 
+def test_hook_cp_action_vocabulary(app):
+    """The first plugin that answers gives the action lists; the action service refuses
+    other codes; other consultations keep the defaults."""
+    from consultplatform.action_vocabulary import action_vocabulary
+    from consultplatform.services.actions import ActionError, ActionInput, create_action
+
+    ours = factories.consultation(slug="fullhooks-actions")
+    other = factories.consultation()
+    with app.test_request_context():
+        assert action_vocabulary(ours).codes("kind") == {"plan"}
+        assert action_vocabulary(ours).label("owner", "wij", "en") == "Us"
+        assert action_vocabulary(other).codes("kind") >= {"action", "proposal", "governance"}
+        made = create_action(ours.id, ActionInput(title="Loket", kind="plan", owner="wij"))
+        assert (made.kind, made.owner) == ("plan", "wij")
+        with pytest.raises(ActionError) as refused:
+            create_action(ours.id, ActionInput(title="Loket", kind="action", owner="wij"))
+        assert refused.value.field == "kind"
+
+
 def test_hook_cp_insight_vocabulary(app):
     """The first plugin that answers gives the lists; the insight service refuses other
     codes; without an answer (or for other consultations) the case's defaults apply."""

@@ -122,9 +122,12 @@ def test_old_insights_move_up_past_insights_the_core_already_has(empty_database_
             module = importlib.import_module("consultplatform.migrations.m0005_trajectory")
             module.up(SchemaMigrator.from_database(database), database)
             SchemaMigration.create(namespace="core", name="m0005_trajectory")
-        existing = Insight.create(id=5, session=4, text="Uit een werkplaats", category="ambities",
-                                  set_aside_reason="")
-        InsightTheme.create(id=21, insight=existing, theme=12)
+        # Written with the columns of m0005 (the model has grown since).
+        database.execute_sql(
+            "INSERT INTO insight (id, session_id, text, category, actor, quote, weight, "
+            "created_at, updated_at, set_aside_reason) VALUES (5, 4, 'Uit een werkplaats', "
+            "'ambities', '', '', 1, '2026-01-01', '2026-01-01', '')")
+        InsightTheme.create(id=21, insight=5, theme=12)
         assert sorted(upgrade(registry())) == sorted([*core_since("m0006_seat_tally"),
                                                       "expertarena:m0002_insights_to_core",
                                                       "exports:m0001_initial",

@@ -89,12 +89,13 @@ ACTION_STATUSES = (
     ("in_progress", _l("In progress")),
     ("done", _l("Done")),
     ("dropped", _l("Dropped")),
+    ("merged", _l("Merged into another action")),
 )
 # How an action relates to an insight it takes up.
 LINK_KINDS = (
     ("answers", _l("Answers")),
-    ("merges", _l("Merges (with other insights)")),
-    ("splits", _l("Splits (one part of it)")),
+    ("merges", _l("Merged (came with a merged action)")),
+    ("splits", _l("Split (one part of a split action)")),
 )
 DECISIONS = (
     ("proposed", _l("Proposed")),

@@ -22,9 +22,6 @@ from peewee import (
 
 from consultplatform.db import BaseModel, utcnow
 from consultplatform.models.choices import (
-    ACTION_HORIZONS,
-    ACTION_KINDS,
-    ACTION_OWNERS,
     ACTION_STATUSES,
     DECISIONS,
     LINK_KINDS,
@@ -63,6 +60,8 @@ class Insight(BaseModel):
     set_aside_reason = TextField(default="")
     set_aside_at = DateTimeField(null=True)
     set_aside_by = ForeignKeyField(StaffUser, null=True, backref="+", on_delete="SET NULL")
+    # What the reason (often a code of a list of reasons) does not say.
+    set_aside_note = TextField(default="")
 
     class Meta:
         table_name = "insight"
@@ -83,15 +82,26 @@ class InsightTheme(BaseModel):
 
 
 class Action(BaseModel):
-    """What the municipality (or a partner) will do or proposes."""
+    """What the municipality (or a partner) will do or proposes.
+
+    ``kind``, ``owner`` and ``horizon`` hold codes of the consultation's action
+    vocabulary (consultplatform.action_vocabulary). ``version`` grows with every
+    change: a save that names an older version is refused, nobody's edit is lost.
+    A merged action stays, with status "merged" and the action it went into.
+    """
 
     consultation = ForeignKeyField(Consultation, backref="actions", on_delete="CASCADE")
     title = CharField(max_length=200)
     description = TextField(default="")
-    kind = CharField(max_length=20, choices=ACTION_KINDS, default="action")
-    owner = CharField(max_length=20, choices=ACTION_OWNERS, default="municipality")
-    horizon = CharField(max_length=20, choices=ACTION_HORIZONS, default="short")
+    kind = CharField(max_length=40, default="action")
+    owner = CharField(max_length=40, default="municipality")
+    horizon = CharField(max_length=40, default="short")
     status = CharField(max_length=20, choices=ACTION_STATUSES, default="draft")
+    # The department (or partner organisation) that carries it out; free text.
+    department = CharField(max_length=120, default="")
+    version = IntegerField(default=1)
+    merged_into = ForeignKeyField("self", null=True, backref="merged_from",
+                                  on_delete="SET NULL")
     created_by = ForeignKeyField(StaffUser, null=True, backref="+", on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
@@ -110,6 +120,7 @@ class InsightAction(BaseModel):
     action = ForeignKeyField(Action, backref="insight_links", on_delete="CASCADE")
     kind = CharField(max_length=20, choices=LINK_KINDS, default="answers")
     created_at = DateTimeField(default=utcnow)
+    created_by = ForeignKeyField(StaffUser, null=True, backref="+", on_delete="SET NULL")
 
     class Meta:
         table_name = "insight_action"

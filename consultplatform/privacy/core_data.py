@@ -79,7 +79,7 @@ def _free_text(consultation_id: int) -> list[tuple[Any, tuple[str, ...], Any]]:
     sessions = ConsultationSession.select(ConsultationSession.id).where(
         ConsultationSession.consultation == consultation_id)
     items = AgendaItem.select(AgendaItem.id).where(AgendaItem.consultation == consultation_id)
-    return [(Insight, ("text", "quote", "set_aside_reason"), Insight.session.in_(sessions)),
+    return [(Insight, ("text", "quote", "set_aside_reason", "set_aside_note"), Insight.session.in_(sessions)),
             (Action, ("title", "description"), Action.consultation == consultation_id),
             (AgendaItem, ("title", "text"), AgendaItem.consultation == consultation_id),
             (AgendaItemVersion, ("title", "text", "note"), AgendaItemVersion.item.in_(items)),

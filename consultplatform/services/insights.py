@@ -199,22 +199,27 @@ def delete_insight(insight_id: int, *, allow_closed: bool = False) -> None:
         insight.delete_instance()
 
 
-def set_aside(insight_id: int, reason: str) -> Insight:
-    """Give an insight no action takes up its fate: set aside, with the reason.
+def set_aside(insight_id: int, reason: str, note: str = "") -> Insight:
+    """Give an insight no action takes up its fate: set aside, with the reason (a
+    code of the workshops' list of reasons, or a text) and a note beside it.
 
     An empty reason takes the setting aside back (the insight is open again)."""
     reason = " ".join(reason.split())
-    if len(reason) > QUOTE_MAX:
-        raise InsightInputError("reason", str(_l("Keep it to %(max)d characters.",
-                                                 max=QUOTE_MAX)))
+    note = note.strip()
+    for field_name, value in (("reason", reason), ("note", note)):
+        if len(value) > QUOTE_MAX:
+            raise InsightInputError(field_name, str(_l("Keep it to %(max)d characters.",
+                                                       max=QUOTE_MAX)))
     with write_transaction():
         insight = _existing(insight_id)
         insight.set_aside_reason = reason
+        insight.set_aside_note = note if reason else ""
         insight.set_aside_at = utcnow() if reason else None
         insight.set_aside_by = acting_staff_id() if reason else None
-        insight.save(only=[Insight.set_aside_reason, Insight.set_aside_at, Insight.set_aside_by])
+        insight.save(only=[Insight.set_aside_reason, Insight.set_aside_note,
+                           Insight.set_aside_at, Insight.set_aside_by])
         audit.record("set_aside" if reason else "reopen", insight,
-                     details={"fields": ["set_aside_reason"]})
+                     details={"fields": ["set_aside_reason", "set_aside_note"]})
     return insight
 
 

@@ -7,6 +7,8 @@ from wtforms import Form, IntegerField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from consultplatform.api import (
+    DEFAULT_ACTION_HORIZONS,
+    ActionVocabulary,
     ConsultationSession,
     ContentWatch,
     DatasetColumn,
@@ -268,6 +270,14 @@ def cp_insight_vocabulary(consultation):
         return None
     return Vocabulary(parse_choices("kans | Kans | Opportunity\nzorg | Zorg | Worry"),
                       parse_choices("wij | Wij | Us"))
+
+
+@hookimpl
+def cp_action_vocabulary(consultation):
+    if not consultation.slug.startswith("fullhooks-"):
+        return None
+    return ActionVocabulary(parse_choices("plan | Plan | Plan"), parse_choices("wij | Wij | Us"),
+                            parse_choices(DEFAULT_ACTION_HORIZONS))
 
 
 NOTE_PUBLISHED = "fullhooks.note_published"

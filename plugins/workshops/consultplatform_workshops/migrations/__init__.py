@@ -1,0 +1,1 @@
+"""Numbered migrations of the plugin (mNNNN_what.py, each with up(migrator, db))."""

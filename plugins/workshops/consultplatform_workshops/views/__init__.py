@@ -1,0 +1,1 @@
+"""The workshops plugin's staff pages (Flask-Admin views)."""

@@ -98,7 +98,8 @@ def create_action(consultation_id: int, data: ActionInput,
                                **values)
         audit.record("create", action, details={"fields": sorted(values)})
         if insight_ids:
-            link_insights(action.id, insight_ids)
+            # Links made with the action are part of its first version.
+            link_insights(action.id, insight_ids, _new=True)
     return action
 
 
@@ -142,7 +143,8 @@ def insights_of(consultation_id: int, ids: list[int]) -> dict[int, Insight]:
     return found
 
 
-def link_insights(action_id: int, insight_ids: Iterable[int], kind: str = "answers") -> int:
+def link_insights(action_id: int, insight_ids: Iterable[int], kind: str = "answers", *,
+                  _new: bool = False) -> int:
     """Link insights of the action's consultation to it (a link that exists gets the
     new kind); returns how many links were added or changed. An insight that was
     set aside is open again once an action takes it up."""
@@ -173,7 +175,7 @@ def link_insights(action_id: int, insight_ids: Iterable[int], kind: str = "answe
         if reopened:
             Insight.update(set_aside_reason="", set_aside_note="", set_aside_at=None,
                            set_aside_by=None).where(Insight.id.in_(reopened)).execute()
-        if changed:
+        if changed and not _new:
             bump_version(action.id)
         audit.record("link", action, details={"insights": [str(i) for i in ids], "kind": kind})
     return changed

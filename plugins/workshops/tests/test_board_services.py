@@ -19,9 +19,9 @@ def test_draft_edit_merge_split_keep_every_link(app, setting):
         first = board.draft_action(ws, ActionInput(title="Banenloket"), [one, three])
         second = board.draft_action(ws, ActionInput(title="Huisvesting", kind="proposal"), [two])
         board.save_action(ws, first, ActionInput(title="Banenloket regio",
-                                                 department="Economische zaken"), 2)
+                                                 department="Economische zaken"), 1)
         with pytest.raises(StaleActionError):
-            board.save_action(ws, first, ActionInput(title="Oud"), 2)
+            board.save_action(ws, first, ActionInput(title="Oud"), 1)
         board.merge(ws, first, second)
         links = sorted(InsightAction.select(InsightAction.insight, InsightAction.kind)
                        .where(InsightAction.action == first).tuples())

@@ -39,7 +39,8 @@ def test_upgrade_on_a_fresh_database_then_again(tmp_path):
         assert sorted(first[len(core):]) == ["expertarena:m0001_initial",
                                      "expertarena:m0002_insights_to_core",
                                      "exports:m0001_initial",
-                                     "fullhooks:m0001_initial", "fullhooks:m0002_contact"]
+                                     "fullhooks:m0001_initial", "fullhooks:m0002_contact",
+                                     "workshops:m0001_initial"]
         assert upgrade(registry()) == []
         assert {p.slug for p in SitePage.select()} == {"toegankelijkheid", "privacy"}
         assert StaffUser.select().count() == 0

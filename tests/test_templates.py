@@ -184,7 +184,7 @@ def _tampered(raw: bytes) -> list[tuple[bytes, str]]:
     variant(lambda d: d["sessions"][0].update(capacity=-5), "sessions/0/capacity")
     variant(lambda d: d["sessions"][0].update(format="bestaat_niet"), "bestaat_niet")
     variant(lambda d: d["sessions"][0].update(sector="sector-999"), "sector-999")
-    variant(lambda d: d["plugin_settings"].update(workshops={}), "workshops")
+    variant(lambda d: d["plugin_settings"].update(roundtable={}), "roundtable")
     variant(lambda d: d["sectors"].append(dict(d["sectors"][0])), "twee keer")
     variant(lambda d: d["sessions"].append(dict(d["sessions"][0])), "bijeenkomstsleutel")
     variant(lambda d: d["plugins"].update(fullhooks={"panels": ["session-999"]}),

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.api import Action, ActionInput, InsightAction, StaleActionError
+from consultplatform.api import (
+    Action,
+    ActionInput,
+    InsightAction,
+    StaleActionError,
+    close_session,
+)
 from consultplatform_workshops import board_services as board
 from consultplatform_workshops.board import BoardFilters, load_board
 from consultplatform_workshops.models import WorkshopsDot
@@ -77,8 +83,7 @@ def test_refuses_what_is_not_on_the_board(app, setting):
         with pytest.raises(WorkshopError) as refused:
             board.set_insight_aside(ws, setting["insights"][1].id, "nonsense")
         assert refused.value.field == "reason"
-        setting["workshop"].status = "closed"
-        setting["workshop"].save()
+        close_session(ws)
         with pytest.raises(WorkshopError) as refused:
             board.draft_action(ws, ActionInput(title="X"), [setting["insights"][1].id])
         assert refused.value.status == 409

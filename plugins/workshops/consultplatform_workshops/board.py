@@ -131,8 +131,10 @@ def load_board(session: ConsultationSession, filters: BoardFilters,
             .from_(ranked)
             .where(shown)
             .order_by(ranked.c.column, ranked.c.rank).tuples())
-    totals = dict(base.select(fn.COALESCE(InsightTheme.theme, 0), fn.COUNT(Insight.id))
-                  .group_by(fn.COALESCE(InsightTheme.theme, 0)).tuples())
+    # Grouped by the column itself: PostgreSQL would not match two COALESCE(.., $n).
+    totals = {theme or 0: count for theme, count in
+              base.select(InsightTheme.theme, fn.COUNT(Insight.id))
+              .group_by(InsightTheme.theme).tuples()}
     themes = (Theme.select().where((Theme.consultation == session.consultation_id)
                                    & (Theme.active == True))  # noqa: E712
               .order_by(Theme.position, Theme.name))

@@ -32,6 +32,7 @@ from consultplatform.api import (
     action_vocabulary,
     current_consultation_id,
     current_language,
+    options,
     parse_id,
     strip,
 )
@@ -117,7 +118,8 @@ class ItemForm(SafeForm):
 
 
 class DecisionForm(SafeForm):
-    decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=False)
+    decision = SelectField(_l("Decision"), choices=options(DECISION_CHOICES),
+                           validate_choice=False)
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)],
                            description=_l("Needed when the item is amended or dropped: the "
                                           "memo reports it."))
@@ -263,9 +265,10 @@ class AgendaView(PluginTemplates, SecureView):
 
     def _choices(self, form: ItemForm, consultation_id: int) -> list:
         themes = ranked_themes(consultation_id)
-        form.theme.choices = [("", _("No theme"))] + [(str(t.id), t.name) for t in themes]
+        form.theme.choices = options([("", _("No theme"))]
+                                     + [(str(t.id), t.name) for t in themes])
         actions = action_choices(consultation_id)
-        form.actions.choices = [(str(a.id), a.title) for a in actions]
+        form.actions.choices = options((str(a.id), a.title) for a in actions)
         return actions
 
     def _index(self, form: ItemForm, *, problem: str | None = None, status: int = 200) -> Any:

@@ -173,3 +173,34 @@ def open_insights(consultation_id: int, *, theme_id: int | None = None,
                              .order_by(Theme.position, Theme.name).tuples()):
         result.themes.setdefault(insight_id, []).append(name)
     return result
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One theme x sector cell, for an export; theme_id NO_THEME and sector_id None
+    are "without theme" and "no sector" (their names empty)."""
+
+    theme_id: int
+    theme: str
+    sector_id: int | None
+    sector: str
+    answered: int
+    set_aside: int
+    open: int
+
+
+def coverage_rows(consultation_id: int) -> list[CoverageRow]:
+    """The cells that hold insights, themes in the agenda's order (leading first,
+    "without theme" last), sectors in their order (six statements)."""
+    from consultplatform_workshops.leading import ranked_themes
+
+    coverage = load_coverage(consultation_id)
+    themes = [(theme.id, theme.name) for theme in ranked_themes(consultation_id)]
+    rows = []
+    for theme_id, theme in [*themes, (NO_THEME, "")]:
+        for sector_id, sector in coverage.sectors:
+            cell = coverage.cells.get((theme_id, sector_id))
+            if cell is not None and cell.total:
+                rows.append(CoverageRow(theme_id, theme, sector_id, sector, cell.answered,
+                                        cell.set_aside, cell.open))
+    return rows

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from consultplatform.testing import choose_consultation, login, make_staff
-from consultplatform_workshops.coverage import ALL, NO_THEME, load_coverage, open_insights
+from consultplatform_workshops.coverage import (
+    ALL,
+    NO_THEME,
+    coverage_rows,
+    load_coverage,
+    open_insights,
+)
 
 from . import agenda_world
 
@@ -82,3 +88,13 @@ def test_bad_filters_are_400_with_a_message(app, world, query):
     response = client.get(f"/admin/coverage/?{query}")
     assert response.status_code == 400
     assert "of this consultation" in response.get_data(as_text=True)
+
+
+def test_coverage_rows_for_an_export(app, world):
+    with app.test_request_context():
+        rows = coverage_rows(world.consultation.id)
+    assert [(r.theme, r.sector, r.answered, r.set_aside, r.open) for r in rows] == [
+        ("Arbeidsmarkt", "Landbouw", 1, 0, 0), ("Arbeidsmarkt", "Detailhandel", 2, 0, 0),
+        ("Arbeidsmarkt", "Zorg", 1, 0, 0), ("Huisvesting", "Landbouw", 1, 0, 0),
+        ("Huisvesting", "Detailhandel", 1, 0, 0), ("Mobiliteit", "Zorg", 0, 1, 0),
+        ("", "", 0, 0, 1)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from consultplatform.api import (
     Action,
@@ -103,7 +103,8 @@ def _state_sums() -> list:
 def load_coverage(consultation_id: int) -> Coverage:
     """The counts (five statements)."""
     cells: dict[tuple[int, int | None], Cell] = {}
-    theme = fn.COALESCE(InsightTheme.theme, NO_THEME)
+    # An inlined 0, not a parameter: PostgreSQL must see the GROUP BY expression as the same.
+    theme = fn.COALESCE(InsightTheme.theme, SQL(str(NO_THEME)))
     per_theme = (_of(consultation_id).select(theme, Insight.sector, *_state_sums())
                  .join(InsightTheme, JOIN.LEFT_OUTER, on=(InsightTheme.insight == Insight.id))
                  .group_by(theme, Insight.sector).tuples())
@@ -130,7 +131,8 @@ def owner_counts(consultation_id: int) -> dict[tuple[str, int], int]:
     """(owner code, theme key) -> actions, and (owner code, ALL) -> actions once;
     merged actions left out (two statements)."""
     live = (Action.consultation == consultation_id) & (Action.status != "merged")
-    theme = fn.COALESCE(InsightTheme.theme, NO_THEME)
+    # An inlined 0, not a parameter: PostgreSQL must see the GROUP BY expression as the same.
+    theme = fn.COALESCE(InsightTheme.theme, SQL(str(NO_THEME)))
     rows = (Action.select(Action.owner, theme, fn.COUNT(Action.id.distinct()))
             .join(InsightAction, JOIN.LEFT_OUTER, on=(InsightAction.action == Action.id))
             .join(InsightTheme, JOIN.LEFT_OUTER,

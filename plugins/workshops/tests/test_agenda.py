@@ -81,6 +81,12 @@ def test_the_page_for_a_viewer_and_without_consultation(app, world):
     response = client.post(PAGE + "items", data={"csrf_token": token, "title": "Nee"})
     assert response.status_code == 403
     assert not AgendaItem.select().where(AgendaItem.title == "Nee").exists()
+    assert client.get(f"{PAGE}item/{world.items['work'].id}/edit").status_code == 403
+    for url in (f"{PAGE}item/{world.items['work'].id}/move",
+                f"{PAGE}item/{world.items['work'].id}/decision"):
+        assert client.post(url, data={"csrf_token": token, "action": "1",
+                                      "direction": "up", "decision": "adopted"}).status_code == 403
+    assert AgendaItem.get_by_id(world.items["work"].id).decision == "proposed"
 
 
 def test_add_change_move_and_decide_through_the_page(app, world):
@@ -147,6 +153,11 @@ def test_a_stale_form_keeps_what_was_typed(app, world):
     ({"theme": "999999"}, 422, "Choose a theme of this consultation"),
     ({"actions": ["abc"]}, 422, "Choose from the actions shown"),
     ({"actions": ["999999"]}, 400, "Choose actions of this consultation only"),
+    ({"actions": ["9223372036854775807"]}, 400, "Choose actions of this consultation only"),
+    ({"actions": ["99999999999999999999999"]}, 422, "Choose from the actions shown"),
+    ({"theme": "9223372036854775807"}, 422, "Choose a theme of this consultation"),
+    ({"position": "99999999999"}, 422, "Order within its theme"),
+    ({"title": "Mijn\u202epunt"}, 422, "control characters"),
     ({"position": "-4"}, 422, "Order within its theme"),
     ({"position": "veel"}, 422, "Order within its theme"),
     ({"text": "x" * 20_001}, 422, "Field cannot be longer than 20000 characters"),

@@ -135,7 +135,8 @@ def test_an_item_of_another_consultation_is_404(app, world):
         response = client.get(url)
         assert response.status_code == 404
         assert "not in the consultation you work on" in response.get_data(as_text=True)
-    assert client.get("/admin/draft-agenda/item/abc/").status_code == 404
+    for junk in ("abc", "-1", "9223372036854775807", "99999999999999999999999", "1%00"):
+        assert client.get(f"/admin/draft-agenda/item/{junk}/").status_code == 404
 
 
 def test_provenance_rows_for_an_export(app, world):

@@ -169,12 +169,10 @@ class AgendaView(PluginTemplates, SecureView):
 
     @expose("/item/<id:item_id>/edit", methods=("GET", "POST"))
     def edit(self, item_id: int) -> Any:
-        if request.method == "POST":
-            consultation = self._writable()
-        else:
-            consultation = self._consultation_or_404()
-            if not may_edit():
-                self.deny("edit agenda item")
+        if not may_edit():
+            self.deny("change draft agenda")
+        consultation = (self._writable() if request.method == "POST"
+                        else self._consultation_or_404())
         item = self._item(consultation.id, item_id)
         if request.method == "GET":
             form = ItemForm(formdata=None, title=item.title, text=item.text,

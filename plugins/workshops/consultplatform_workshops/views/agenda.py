@@ -96,8 +96,10 @@ class ItemForm(SafeForm):
                             validators=[Optional(), NumberRange(0, POSITION_MAX)],
                             description=_l("Items with a lower number come first."))
     actions = SelectMultipleField(_l("Actions"), validate_choice=False,
-                                  description=_l("Actions already under the item keep their "
-                                                 "order; new ones are added at the end."))
+                                  description=_l("The actions the item takes up. Actions an "
+                                                 "item already has keep their order, newly "
+                                                 "ticked ones go at the end; “Move up” and "
+                                                 "“Move down” on the agenda change the order."))
     seen = HiddenField()
 
     def item_input(self) -> ItemInput | None:

@@ -10,11 +10,17 @@ from __future__ import annotations
 import pytest
 
 from consultplatform.testing import make_staff
-from tests.browser.conftest import browser, live_server, page  # noqa: F401 - fixtures
-from tests.browser.helpers import PASSWORD, Axe, keyboard_login, switch_language
 
 from . import agenda_world
 
+# The core's browser fixtures live in the repository's tests/ (on the path when pytest
+# runs from the repository root, as `make test` does; this plugin's own pytest
+# settings do not put it there).
+_fixtures = pytest.importorskip("tests.browser.conftest", reason="run from the repository root")
+_helpers = pytest.importorskip("tests.browser.helpers")
+browser, live_server, page = _fixtures.browser, _fixtures.live_server, _fixtures.page
+PASSWORD, Axe = _helpers.PASSWORD, _helpers.Axe
+keyboard_login, switch_language = _helpers.keyboard_login, _helpers.switch_language
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
@@ -24,7 +30,7 @@ AGENDA, COVERAGE = "/admin/draft-agenda/", "/admin/coverage/"
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_agenda_provenance_and_coverage_have_no_axe_violations(app, page, lang):  # noqa: F811
+def test_agenda_provenance_and_coverage_have_no_axe_violations(app, page, lang):
     with app.test_request_context():
         world = agenda_world.build()
     user = make_staff("admin", password=PASSWORD)

@@ -225,3 +225,18 @@ def test_a_post_without_csrf_or_without_consultation(app, world):
     assert response.status_code == 400
     assert "Choose a consultation" in response.get_data(as_text=True)
     assert client.get(f"{PAGE}item/{world.items['work'].id}/").status_code == 404
+
+
+def test_switching_the_plugin_off_hides_the_pages_and_keeps_the_agenda(app, world):
+    from consultplatform.api import plugin_registry
+
+    client = client_of(app, world, "admin")
+    urls = [PAGE, f"{PAGE}item/{world.items['work'].id}/", "/admin/coverage/"]
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    with app.test_request_context():
+        plugin_registry().set_enabled("workshops", False)
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    assert AgendaItem.select().where(AgendaItem.consultation == world.consultation).count() == 2
+    with app.test_request_context():
+        plugin_registry().set_enabled("workshops", True)
+    assert "Banenloket" in client.get(PAGE).get_data(as_text=True)

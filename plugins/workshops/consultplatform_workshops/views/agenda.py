@@ -127,6 +127,14 @@ class DecisionForm(SafeForm):
                                           "memo reports it."))
 
 
+def item_form(item: AgendaItem) -> ItemForm:
+    """The edit form as the item is now (with the stamp it was opened on)."""
+    form = ItemForm(formdata=None, title=item.title, text=item.text,
+                    theme=str(item.theme_id or ""), position=item.position, seen=stamp(item))
+    form.actions.data = [str(ident) for ident in action_order(item.id)]
+    return form
+
+
 def put_error(form: SafeForm, exc: AgendaError | WorkshopError) -> str | None:
     """The service's refusal on its field; the message for the page when no field fits."""
     target = getattr(form, exc.field, None)
@@ -177,11 +185,8 @@ class AgendaView(PluginTemplates, SecureView):
                         else self._consultation_or_404())
         item = self._item(consultation.id, item_id)
         if request.method == "GET":
-            form = ItemForm(formdata=None, title=item.title, text=item.text,
-                            theme=str(item.theme_id or ""), position=item.position,
-                            seen=stamp(item))
-            form.actions.data = [str(i) for i in action_order(item.id)]
-            return self._edit_page(consultation, item, form, DecisionForm(formdata=None))
+            return self._edit_page(consultation, item, item_form(item),
+                                   DecisionForm(formdata=None))
         form = ItemForm()
         problem, status = None, 422
         data = form.item_input() if form.validate() else None
@@ -218,11 +223,7 @@ class AgendaView(PluginTemplates, SecureView):
             else:
                 flash(_("The decision was recorded."), "success")
                 return redirect(url_for(".item", item_id=item.id), code=303)
-        edit_form = ItemForm(formdata=None, title=item.title, text=item.text,
-                             theme=str(item.theme_id or ""), position=item.position,
-                             seen=stamp(item))
-        edit_form.actions.data = [str(i) for i in action_order(item.id)]
-        return self._edit_page(consultation, item, edit_form, form, status=422)
+        return self._edit_page(consultation, item, item_form(item), form, status=422)
 
     @expose("/item/<id:item_id>/move", methods=("POST",))
     def move(self, item_id: int) -> Any:

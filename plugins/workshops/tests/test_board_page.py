@@ -103,6 +103,11 @@ def test_every_form_on_the_board_works(app, setting):
         "Banenloket regio", "proposal", "together", "medium")
     # A second action, merged into the first: the links of both stay, typed.
     second = draft(setting, "Kamers", (3,))
+    page = setting["client"].get(board_url(setting)).get_data(as_text=True)
+    merge_select = page.split(f'id="merge-{first}-other"')[1].split("</select>")[0]
+    assert f'value="{second}"' in merge_select and f'value="{first}"' not in merge_select
+    linking = setting["client"].get(board_url(setting, f"?link={second}")).get_data(as_text=True)
+    assert f'<option value="{second}" selected>' in linking
     response = post(setting, f"action/{first}/merge", {"other": str(second)})
     assert response.status_code == 303
     assert links_of(first) == [(one, "answers"), (three, "answers"), (four, "merges")]
@@ -247,6 +252,20 @@ def test_a_closed_workshop_is_read_only(app, setting):
                          (f"action/{first}/dot", {"op": "add"}),
                          (f"insight/{setting['insights'][1].id}/reopen", {})):
         refused(post(setting, suffix, data), 409, "This workshop is closed")
+
+
+def test_the_region_is_the_board_without_the_page(app, setting):
+    first = draft(setting, "Alleen het bord")
+    region = setting["client"].get(board_url(setting, "region?state=answered"))
+    html = region.get_data(as_text=True)
+    assert region.status_code == 200
+    assert html.lstrip().startswith("{#") is False and 'id="board-region"' in html
+    assert f'id="action-{first}"' in html and "<html" not in html
+    assert "Stages sluiten niet aan" in html and "Woningen voor" not in html  # the filter
+    # The region takes no flashed message: the next page still shows it.
+    post(setting, f"action/{first}/dot", {"op": "add"})
+    setting["client"].get(board_url(setting, "region"))
+    assert "Dot added." in setting["client"].get(board_url(setting)).get_data(as_text=True)
 
 
 def test_the_state_has_an_etag_and_answers_304(app, setting):

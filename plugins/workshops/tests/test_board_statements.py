@@ -1,6 +1,7 @@
-"""The board page and its state endpoint run as many SQL statements with 10,000
-insights as with 100: the columns come from one windowed query, the actions'
-links and dots from one query each, never a query per card or per action."""
+"""The board page, its region (what the script swaps in) and its state endpoint run
+as many SQL statements with 10,000 insights as with 100: the columns come from one
+windowed query, the actions' links and dots from one query each, never a query per
+card or per action."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def grow(setting):
 @pytest.mark.parametrize("query", ["", "?state=open", "?category=barrieres"])
 def test_the_board_is_flat(hundred, query):
     url = f"/admin/workshop-board/{hundred['workshop'].id}/{query}"
+    assert_flat_statements(hundred["client"], url, grow(hundred))
+
+
+def test_the_region_is_flat(hundred):
+    url = f"/admin/workshop-board/{hundred['workshop'].id}/region?state=open"
     assert_flat_statements(hundred["client"], url, grow(hundred))
 
 

@@ -1,6 +1,6 @@
 /* The workshop board, live: every 2.5 s ask /state for the board's revision (with
    the ETag, so an unchanged board costs a 304); when it moved, fetch the board and
-   swap #board-region in place. Kept across the swap: the keyboard focus (by element
+   swap #board-region in place (from /region: the changing part alone). Kept across the swap: the keyboard focus (by element
    id, with the caret), the open disclosures, and every form someone has typed in
    (all its fields, the hidden version too, so a save still meets the version check).
    Without this script the board is the same page, reloaded by its forms. */
@@ -10,11 +10,12 @@
   if (!region || !window.fetch || !window.DOMParser) { return; }
   var live = document.getElementById("board-live");
   var stateUrl = region.getAttribute("data-state-url");
-  var boardUrl = region.getAttribute("data-board-url");
+  var regionUrl = region.getAttribute("data-region-url");
   var revision = region.getAttribute("data-revision");
   var etag = null;
   var touched = {};  // ids of forms someone typed in, since the page loaded
   var busy = false;
+  var leaving = false;  // a form was sent: the next page is on its way
   var INTERVAL = 2500;
 
   function formOf(el) {
@@ -29,9 +30,8 @@
     var form = formOf(event.target);
     if (form && form.id) { touched[form.id] = true; }
   });
-  document.addEventListener("submit", function (event) {
-    if (event.target && event.target.id) { delete touched[event.target.id]; }
-  });
+  document.addEventListener("submit", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
 
   function fieldsOf(root, formId) {
     var form = root.querySelector("#" + CSS.escape(formId));
@@ -124,7 +124,7 @@
   }
 
   function poll() {
-    if (busy || document.hidden) { return; }
+    if (busy || leaving || document.hidden) { return; }
     busy = true;
     var headers = {"Accept": "application/json"};
     if (etag) { headers["If-None-Match"] = etag; }
@@ -136,10 +136,10 @@
       })
       .then(function (state) {
         if (!state || String(state.revision) === String(revision)) { return null; }
-        return fetch(boardUrl, {credentials: "same-origin", cache: "no-store"})
+        return fetch(regionUrl, {credentials: "same-origin", cache: "no-store"})
           .then(function (response) { return response.ok ? response.text() : null; })
           .then(function (html) {
-            if (html && swap(html)) { announce(); }
+            if (html && !leaving && swap(html)) { announce(); }
           });
       })
       .catch(function () { /* the next poll tries again */ })

@@ -10,11 +10,13 @@ The POST routes live in :mod:`.board_posts`; what they share in :mod:`.board_com
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 
-from consultplatform.api import ConsultationSession, SecureView, current_language
+from consultplatform.api import ConsultationSession, SecureView, current_language, parse_id
 from consultplatform_workshops.board import PER_COLUMN, board_revision, load_board
 from consultplatform_workshops.settings import WorkshopSettings, workshop_settings
 from consultplatform_workshops.views.board_common import (
@@ -44,6 +46,13 @@ class BoardView(BoardPostRoutes, SecureView):
         session = board_session(session_id)
         return self.board_page(session)
 
+    @expose("/<id:session_id>/region")
+    def region(self, session_id: int):
+        """The changing part of the board alone, for the script's swap: no page around
+        it, so it takes no flashed message meant for the next page."""
+        session = board_session(session_id)
+        return self.render("workshops/board_region.html", **self._context(session, Kept()))
+
     @expose("/<id:session_id>/state")
     def state(self, session_id: int):
         """The board's revision for the poll: 304 when the browser has it already."""
@@ -59,6 +68,9 @@ class BoardView(BoardPostRoutes, SecureView):
     def board_page(self, session: ConsultationSession, *, status: int = 200,
                    kept: Kept | None = None):
         """The board, or the board with a refused form sent back (``status`` 4xx)."""
+        return self.render("workshops/board.html", **self._context(session, kept)), status
+
+    def _context(self, session: ConsultationSession, kept: Kept | None) -> dict[str, Any]:
         choices = filter_choices(session)
         filters = parse_filters(request.args, choices)
         revision = board_revision(session.id)  # before the read: a change in between shows
@@ -75,22 +87,22 @@ class BoardView(BoardPostRoutes, SecureView):
         for column in board.columns:
             for card in column.cards:
                 first_column.setdefault(card.id, column.theme_id)
-        body = self.render(
-            "workshops/board.html", session=session, board=board, workshop=board.workshop,
+        return dict(
+            session=session, board=board, workshop=board.workshop,
             revision=revision, filters=filters, args=args, choices=choices,
             settings=settings, vocabulary=settings.vocabulary(), lang=language,
             closed=session.status != "planned", kept=kept, selected=selected,
             per_column=PER_COLUMN, split_parts=SPLIT_PARTS, texts=board.texts,
             options=_options(choices, settings, language), first_column=first_column,
             action_options=[(str(e.action.id), e.action.title) for e in board.actions],
+            link_target=str(parse_id(request.args.get("link", "")) or ""),
             state_labels=state_labels(), link_labels=link_labels(),
             without_expand={k: v for k, v in args.items() if k != "expand"},
             category_label=_labeller(choices.categories, language),
             actor_label=_labeller(choices.actors, language),
             reason_label=lambda code: settings.reason_label(code, language),
-            board_url=url_for(".board", session_id=session.id, **args),
+            region_url=url_for(".region", session_id=session.id, **args),
             state_url=url_for(".state", session_id=session.id))
-        return body, status
 
 
 def _voter_id() -> int | None:

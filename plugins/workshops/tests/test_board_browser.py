@@ -1,7 +1,8 @@
 """The workshop board in a real browser (Debian's Chromium through Playwright),
 driven by the keyboard alone: a facilitator selects two insights and drafts an
 action from them; a second participant, in another browser context, sees it
-appear within five seconds without reloading; both put a dot on it; the
+appear within five seconds without reloading (and what they are typing stays
+when the board changes under them); both put a dot on it; the
 facilitator merges another action into it, and the links of both survive.
 And axe-core finds no WCAG 2.1 A/AA violation on the board, in Dutch and English.
 The fixtures (browser, live server with the demo data) come from tests/browser/conftest.py."""
@@ -126,11 +127,24 @@ def test_two_people_work_on_one_board_by_keyboard(app, browser, live_server):  #
         # The other participant sees it without reloading, within five seconds.
         expect(second.locator(f"#action-{made.id}")).to_be_visible(timeout=5_000)
         assert time.monotonic() - drafted_at < 5
-        # Both put a dot on it.
-        for page in (lead, second):
-            tab_to_id(page, f"dot-add-{made.id}")
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
+        # The second participant starts editing the other action; the facilitator's dot
+        # changes the board under them: what they typed and their focus stay.
+        tab_to_id(second, f"edit-{other}-toggle")
+        second.keyboard.press("Enter")
+        tab_to_id(second, f"edit-{other}-title")
+        second.keyboard.press("End")
+        second.keyboard.type(" en meer")
+        tab_to_id(lead, f"dot-add-{made.id}")
+        with lead.expect_navigation():
+            lead.keyboard.press("Enter")
+        expect(second.locator(f"#dots-{made.id}")).to_contain_text("1", timeout=5_000)
+        expect(second.locator("#board-live")).not_to_be_empty()
+        assert focused(second)["id"] == f"edit-{other}-title"
+        assert focused(second)["value"] == "Bestaande actie en meer"
+        # Then they put their own dot on the new action.
+        tab_to_id(second, f"dot-add-{made.id}")
+        with second.expect_navigation():
+            second.keyboard.press("Enter")
         dots = {(d.voter_id, d.dots) for d in WorkshopsDot.select().where(
             WorkshopsDot.action == made.id)}
         assert dots == {(facilitator.id, 1), (member.id, 1)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.api import Action, ActionInput, InsightAction
+from consultplatform.api import Action, ActionInput, AuditLog, InsightAction
 from consultplatform.testing import csrf_from, login, make_staff
 from consultplatform_workshops import board_services as services
 from consultplatform_workshops.models import WorkshopsDot, WorkshopsWorkshop
@@ -50,17 +50,21 @@ def links_of(action_id: int) -> list[tuple[int, str]]:
                   .where(InsightAction.action == action_id).tuples())
 
 
-def test_a_stranger_gets_404_and_a_member_can_work(app, setting):
+def test_a_stranger_gets_404_or_403_and_a_member_can_work(app, setting):
     stranger = english_client(app.test_client())
     login(stranger, make_staff("moderator"))
     for url in (board_url(setting), board_url(setting, "state")):
         assert stranger.get(url).status_code == 404
+    # A write is refused with a 403 and an audit row, as everywhere in the admin, for
+    # this board as for one that does not exist (nothing learnt about it either way).
     token = csrf_from(stranger.get("/admin/").get_data(as_text=True))
-    refused = stranger.post(board_url(setting, "draft"),
-                            data={"csrf_token": token, "title": "X",
-                                  "insight": [str(setting["insights"][0].id)]})
-    assert refused.status_code == 404
+    for url in (board_url(setting, "draft"), "/admin/workshop-board/999999/draft"):
+        refused = stranger.post(url, data={"csrf_token": token, "title": "X",
+                                           "insight": [str(setting["insights"][0].id)]})
+        assert refused.status_code == 403
     assert Action.select().count() == 0
+    denied = AuditLog.select().where(AuditLog.result == "denied").count()
+    assert denied == 2
     member = english_client(app.test_client())
     login(member, setting["member"])
     page = member.get(board_url(setting))

@@ -1,11 +1,12 @@
 """The board's POST routes: each parses its form, calls one board service, flashes
 and goes back to the board (303) with the filters kept and the changed thing as
 the anchor. A refusal answers the board again with the status the service gave
-(400, 404, 409), the message flashed and at the field, and the form as typed."""
+(400, 404, 409), the message flashed and at the field, and the form as typed.
+Whoever may not work on the board gets a 403, like every refused write in the admin."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import flash, redirect, request
 from flask_admin import expose
@@ -23,8 +24,8 @@ from consultplatform.api import (
     parse_id,
 )
 from consultplatform_workshops import board_services as services
-from consultplatform_workshops.views.board_common import Kept, back_to_board, board_session
-from consultplatform_workshops.workshops import WorkshopError
+from consultplatform_workshops.views.board_common import Kept, back_to_board
+from consultplatform_workshops.workshops import WorkshopError, may_work, workshop_session
 
 # Longest value a text field of the board takes before the service sees it (the
 # service has its own, smaller limits and says so).
@@ -69,6 +70,23 @@ class BoardPostRoutes(MixinBase):
         def board_page(self, session: ConsultationSession, *, status: int = 200,
                        kept: Kept | None = None) -> Any: ...
 
+        def deny(self, view: str, obj: Any = None, *, object_type: str | None = None,
+                 description: str | None = None) -> NoReturn: ...
+
+    def _writable(self, session_id: int) -> ConsultationSession:
+        """The workshop, for someone who may work on it. Anyone else gets a 403 written
+        to the audit log (as every refused write in the admin), whether or not the
+        workshop exists: the answer tells a stranger nothing about it."""
+        try:
+            session: ConsultationSession | None = workshop_session(session_id)
+        except WorkshopError:
+            session = None
+        if session is None or not may_work(current_user, session):
+            self.deny(request.endpoint or "board", session, description=_(
+                "Only the workshop's facilitator, its members and administrators may change "
+                "its board."))
+        return session
+
     def _refused(self, session: ConsultationSession, form: str,
                  refused: WorkshopError | ActionError):
         status = getattr(refused, "status", 400)
@@ -87,7 +105,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/draft", methods=("POST",))
     def draft(self, session_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             made = services.draft_action(session.id, _action_input(), _ids("insight"))
         except (WorkshopError, ActionError) as refused:
@@ -96,7 +114,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/link-selected", methods=("POST",))
     def link_selected(self, session_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             target = _one_id("target", _("Choose the action to link the insights to."))
             services.link(session.id, target, _ids("insight"))
@@ -106,7 +124,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/action/<id:action_id>/save", methods=("POST",))
     def save(self, session_id: int, action_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         form = f"edit-{action_id}"
         current = Action.get_or_none(Action.id == action_id)
         status = current.status if current is not None and current.status != "merged" \
@@ -121,7 +139,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/action/<id:action_id>/unlink", methods=("POST",))
     def unlink(self, session_id: int, action_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             removed = services.unlink(session.id, action_id, _ids("insight"))
         except (WorkshopError, ActionError) as refused:
@@ -133,7 +151,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/action/<id:action_id>/merge", methods=("POST",))
     def merge(self, session_id: int, action_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             other = _one_id("other", _("Choose the action to merge with."))
             services.merge(session.id, action_id, other)
@@ -144,7 +162,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/action/<id:action_id>/split", methods=("POST",))
     def split(self, session_id: int, action_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             version = _one_id("version", _("The form is incomplete. Reload the board and "
                                            "try again."))
@@ -167,7 +185,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/action/<id:action_id>/dot", methods=("POST",))
     def dot(self, session_id: int, action_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             operation = request.form.get("op", "")
             if operation == "add":
@@ -184,7 +202,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/insight/<id:insight_id>/aside", methods=("POST",))
     def aside(self, session_id: int, insight_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             services.set_insight_aside(session.id, insight_id, _text("reason"), _text("note"))
         except (WorkshopError, ActionError) as refused:
@@ -193,7 +211,7 @@ class BoardPostRoutes(MixinBase):
 
     @expose("/<id:session_id>/insight/<id:insight_id>/reopen", methods=("POST",))
     def reopen(self, session_id: int, insight_id: int):
-        session = board_session(session_id)
+        session = self._writable(session_id)
         try:
             services.reopen_insight(session.id, insight_id)
         except (WorkshopError, ActionError) as refused:

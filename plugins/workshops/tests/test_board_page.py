@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.api import Action, ActionInput, AuditLog, InsightAction
+from consultplatform.api import Action, ActionInput, AuditLog, InsightAction, close_session
 from consultplatform.testing import csrf_from, login, make_staff
 from consultplatform_workshops import board_services as services
 from consultplatform_workshops.models import WorkshopsDot, WorkshopsWorkshop
@@ -245,9 +245,8 @@ def test_a_stale_save_is_a_409_with_both_versions_and_the_typed_text(app, settin
 
 def test_a_closed_workshop_is_read_only(app, setting):
     first = draft(setting)
-    workshop = setting["workshop"]
-    workshop.status = "closed"
-    workshop.save()
+    with app.test_request_context():
+        close_session(setting["workshop"].id)
     page = setting["client"].get(board_url(setting))
     assert page.status_code == 200
     html = page.get_data(as_text=True)

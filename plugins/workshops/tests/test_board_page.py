@@ -184,6 +184,14 @@ def test_bad_input_gets_a_4xx_and_a_message(app, setting):
             400, "Choose a reason")
     refused(post(setting, f"insight/{setting['insights'][1].id}/aside", {"reason": "other"}),
             400, "Say what the other reason is")
+    html = refused(post(setting, f"insight/{setting['insights'][1].id}/aside",
+                        {"reason": "other", "note": "lang " * 1000}), 400, "Keep it to")
+    assert "lang lang" in html  # the note as typed, in its form
+    html = refused(post(setting, f"action/{first}/save", {
+        "version": "2", "title": "t" * 300, "kind": "action", "owner": "municipality",
+        "horizon": "short"}), 400, "Give a title (at most 200 characters)")
+    assert "t" * 300 in html
+    refused(post(setting, "draft", {"title": "x" * 20_000, "insight": ["1"]}), 400, "Keep it to")
     refused(post(setting, f"insight/{setting['insights'][0].id}/aside",
                  {"reason": "already_done"}), 409, "unlink it first")
     refused(post(setting, f"action/{first}/split", {"version": "1", "part-1-title": "Een"}), 400,

@@ -18,6 +18,8 @@ from consultplatform.api import (
     ActionError,
     ActionInput,
     ConsultationSession,
+    InsightGoneError,
+    InsightInputError,
     MixinBase,
     SplitPart,
     StaleActionError,
@@ -26,6 +28,9 @@ from consultplatform.api import (
 from consultplatform_workshops import board_services as services
 from consultplatform_workshops.views.board_common import Kept, back_to_board
 from consultplatform_workshops.workshops import WorkshopError, may_work, workshop_session
+
+# What the services refuse with a message for the user (anything else is a bug).
+REFUSED = (WorkshopError, ActionError, InsightInputError, InsightGoneError)
 
 # Longest value a text field of the board takes before the service sees it (the
 # service has its own, smaller limits and says so).
@@ -87,17 +92,20 @@ class BoardPostRoutes(MixinBase):
                 "its board."))
         return session
 
-    def _refused(self, session: ConsultationSession, form: str,
-                 refused: WorkshopError | ActionError):
+    def _refused(self, session: ConsultationSession, form: str, refused: Exception):
         status = getattr(refused, "status", 400)
+        field_name = getattr(refused, "field", "insight")
+        message = str(refused)
         theirs = None
         if isinstance(refused, StaleActionError):
             status, theirs = 409, refused.current
         elif isinstance(refused, ActionError) and refused.field == "action":
             status = 404
-        flash(str(refused), "error")
+        elif isinstance(refused, InsightGoneError):
+            status, message = 404, _("This insight no longer exists.")
+        flash(message, "error")
         return self.board_page(session, status=status, kept=Kept(
-            form, request.form.copy(), {refused.field: str(refused)}, theirs))
+            form, request.form.copy(), {field_name: message}, theirs))
 
     def _done(self, session: ConsultationSession, message: str, anchor: str | None):
         flash(message, "success")
@@ -108,7 +116,7 @@ class BoardPostRoutes(MixinBase):
         session = self._writable(session_id)
         try:
             made = services.draft_action(session.id, _action_input(), _ids("insight"))
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, "selection", refused)
         return self._done(session, _("Action drafted."), f"action-{made}")
 
@@ -118,7 +126,7 @@ class BoardPostRoutes(MixinBase):
         try:
             target = _one_id("target", _("Choose the action to link the insights to."))
             services.link(session.id, target, _ids("insight"))
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, "selection", refused)
         return self._done(session, _("Insights linked."), f"action-{target}")
 
@@ -133,7 +141,7 @@ class BoardPostRoutes(MixinBase):
             version = _one_id("version", _("The form is incomplete. Reload the board and "
                                            "try again."))
             services.save_action(session.id, action_id, _action_input(status), version)
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, form, refused)
         return self._done(session, _("Action saved."), f"action-{action_id}")
 
@@ -142,7 +150,7 @@ class BoardPostRoutes(MixinBase):
         session = self._writable(session_id)
         try:
             removed = services.unlink(session.id, action_id, _ids("insight"))
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, f"unlink-{action_id}", refused)
         if not removed:
             flash(_("This insight was no longer linked to the action."), "info")
@@ -155,7 +163,7 @@ class BoardPostRoutes(MixinBase):
         try:
             other = _one_id("other", _("Choose the action to merge with."))
             services.merge(session.id, action_id, other)
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, f"merge-{action_id}", refused)
         return self._done(session, _("Actions merged: the links of both are on this one."),
                           f"action-{action_id}")
@@ -168,7 +176,7 @@ class BoardPostRoutes(MixinBase):
                                            "try again."))
             parts = self._parts()
             services.split(session.id, action_id, parts, expected_version=version)
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, f"split-{action_id}", refused)
         return self._done(session, _("Action split."), f"action-{action_id}")
 
@@ -196,7 +204,7 @@ class BoardPostRoutes(MixinBase):
                 message = _("Dot taken back.")
             else:
                 raise WorkshopError("op", _("Use the buttons on the board to vote."))
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, f"dot-{action_id}", refused)
         return self._done(session, message, f"action-{action_id}")
 
@@ -205,7 +213,7 @@ class BoardPostRoutes(MixinBase):
         session = self._writable(session_id)
         try:
             services.set_insight_aside(session.id, insight_id, _text("reason"), _text("note"))
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, f"aside-{insight_id}", refused)
         return self._done(session, _("Insight set aside."), f"card-{insight_id}")
 
@@ -214,6 +222,6 @@ class BoardPostRoutes(MixinBase):
         session = self._writable(session_id)
         try:
             services.reopen_insight(session.id, insight_id)
-        except (WorkshopError, ActionError) as refused:
+        except REFUSED as refused:
             return self._refused(session, f"reopen-{insight_id}", refused)
         return self._done(session, _("Insight open again."), f"card-{insight_id}")

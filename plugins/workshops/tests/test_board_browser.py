@@ -124,6 +124,7 @@ def test_two_people_work_on_one_board_by_keyboard(app, browser, live_server):  #
         drafted_at = time.monotonic()
         assert links_of(made.id) == {int(value) for value in picked}
         assert lead.url.endswith(f"#action-{made.id}")
+        assert focused(lead)["id"] == f"action-{made.id}"  # the keyboard goes on from there
         # The other participant sees it without reloading, within five seconds.
         expect(second.locator(f"#action-{made.id}")).to_be_visible(timeout=5_000)
         assert time.monotonic() - drafted_at < 5
@@ -202,5 +203,37 @@ def test_the_board_has_no_axe_violations(app, browser, live_server, lang):  # no
         expect(page.locator("#selection-insight-error")).to_be_visible()
         axe.check("board, a refused draft")
         axe.assert_clean()
+    finally:
+        context.close()
+
+
+def test_the_board_works_without_javascript(app, browser, live_server):  # noqa: F811
+    """The same forms, sent by the keyboard with the script off: the page comes back
+    with the message and the new action, the filters kept."""
+    facilitator = make_staff("moderator", password=PASSWORD)
+    member = make_staff("viewer", password=PASSWORD)
+    with app.app_context():
+        workshop, _insights, _other = a_workshop(facilitator, member)
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        log_in(page, facilitator)
+        page.goto(f"/admin/workshop-board/{workshop.id}/?state=open")
+        box = tab_to(page, lambda el: el["id"].startswith("pick-"))
+        page.keyboard.press("Space")
+        tab_to_id(page, "selection-title-field")
+        page.keyboard.type("Zonder script")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        made = Action.get(Action.title == "Zonder script")
+        assert links_of(made.id) == {int(box["value"])}
+        assert "state=open" in page.url
+        expect(page.locator(".cp-messages .alert-success")).to_have_count(1)
+        expect(page.locator(f"#action-{made.id}")).to_be_visible()
+        tab_to_id(page, f"dot-add-{made.id}")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator(f"#dots-{made.id}")).to_contain_text("1")
     finally:
         context.close()

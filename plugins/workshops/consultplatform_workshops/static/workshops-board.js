@@ -146,6 +146,13 @@
       .then(function () { busy = false; });
   }
 
+  // Back from a form: the changed action or card (the address's anchor) takes the
+  // focus, so the keyboard goes on from there, unless a refused form claims it.
+  if (location.hash && !document.querySelector("[autofocus]")) {
+    var landed = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (landed && landed.tabIndex === -1) { landed.focus(); }
+  }
+
   window.setInterval(poll, INTERVAL);
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) { poll(); }

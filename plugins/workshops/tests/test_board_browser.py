@@ -150,7 +150,12 @@ def test_two_people_work_on_one_board_by_keyboard(app, browser, live_server):  #
             WorkshopsDot.action == made.id)}
         assert dots == {(facilitator.id, 1), (member.id, 1)}
         expect(lead.locator(f"#dots-{made.id}")).to_contain_text("2")
-        # The facilitator merges the other action into it.
+        # The second participant starts editing the other action again...
+        tab_to_id(second, f"edit-{other}-toggle")
+        second.keyboard.press("Enter")
+        tab_to_id(second, f"edit-{other}-title")
+        second.keyboard.type("Mijn ")
+        # ...and the facilitator merges the other action into the new one.
         before = links_of(made.id) | links_of(other)
         tab_to_id(lead, f"merge-{made.id}-toggle")
         lead.keyboard.press("Enter")
@@ -166,7 +171,14 @@ def test_two_people_work_on_one_board_by_keyboard(app, browser, live_server):  #
             InsightAction.action == made.id)}
         assert {kinds[int(v)] for v in picked} == {"answers"}
         assert Action.get_by_id(other).status == "merged"
-        expect(second.locator(f"#action-{other}")).to_have_count(0, timeout=5_000)
+        # The second participant's board waits, says why, and keeps what they typed.
+        gone = second.locator("#board-region").get_attribute("data-gone")
+        expect(second.locator("#board-live")).to_have_text(gone, timeout=5_000)
+        assert focused(second)["value"].startswith("Mijn ")
+        # Once they leave (reload), the merged action is gone from their board.
+        second.reload()
+        expect(second.locator(f"#action-{other}")).to_have_count(0)
+        expect(second.locator(f"#action-{made.id}")).to_be_visible()
     finally:
         first_context.close()
         second_context.close()

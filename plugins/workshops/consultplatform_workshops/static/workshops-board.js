@@ -106,6 +106,15 @@
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.getElementById("board-region");
     if (!fresh) { return false; }
+    // A form someone typed in that the new board no longer has (its action was merged
+    // or removed meanwhile): keep this board, and say why, so nothing typed is lost.
+    var gone = Object.keys(touched).filter(function (formId) {
+      return region.querySelector("#" + CSS.escape(formId)) && !fresh.querySelector("#" + CSS.escape(formId));
+    });
+    if (gone.length) {
+      if (live) { live.textContent = region.getAttribute("data-gone") || ""; }
+      return false;
+    }
     var saved = remember();
     // autofocus in the new part would pull the focus away from where the user is
     fresh.querySelectorAll("[autofocus]").forEach(function (el) { el.removeAttribute("autofocus"); });

@@ -299,3 +299,21 @@ def test_the_state_has_an_etag_and_answers_304(app, setting):
 def test_posts_without_a_token_are_refused(app, setting, suffix):
     response = setting["client"].post(board_url(setting, suffix), data={"title": "x"})
     assert 400 <= response.status_code < 500
+
+
+def test_a_column_shows_its_first_cards_and_all_on_asking(app, setting):
+    labour = setting["labour"]
+    helpers.many_insights(setting["arenas"][0], setting["farm"], [labour], 45)
+    html = setting["client"].get(board_url(setting)).get_data(as_text=True)
+    column = html.split(f'id="column-{labour.id}"')[1].split("</section>")[0]
+    assert column.count('class="cp-card ') == 40
+    assert f"expand={labour.id}" in column and "Show all 48" in column
+    html = setting["client"].get(board_url(setting, f"?expand={labour.id}&state=open")) \
+        .get_data(as_text=True)
+    column = html.split(f'id="column-{labour.id}"')[1].split("</section>")[0]
+    assert column.count('class="cp-card ') == 48 and "Show fewer" in column
+    assert f'name="expand" value="{labour.id}"' in html  # the filter form keeps it
+    # Filtered by sector: the shop's two insights only, in their columns.
+    html = setting["client"].get(board_url(setting, f"?sector={setting['shop'].id}")) \
+        .get_data(as_text=True)
+    assert "Stages sluiten niet aan" in html and "Te weinig vakmensen" not in html

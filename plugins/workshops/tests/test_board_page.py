@@ -65,6 +65,12 @@ def test_a_stranger_gets_404_or_403_and_a_member_can_work(app, setting):
     assert Action.select().count() == 0
     denied = AuditLog.select().where(AuditLog.result == "denied").count()
     assert denied == 2
+    # An administrator may work on every board: for them a missing one is a 404.
+    admin = english_client(app.test_client())
+    login(admin, make_staff("admin"))
+    token = csrf_from(admin.get(board_url(setting)).get_data(as_text=True))
+    assert admin.post("/admin/workshop-board/999999/draft",
+                      data={"csrf_token": token, "title": "X"}).status_code == 404
     member = english_client(app.test_client())
     login(member, setting["member"])
     page = member.get(board_url(setting))

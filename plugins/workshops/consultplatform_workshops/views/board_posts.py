@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from flask import flash, redirect, request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,6 +23,7 @@ from consultplatform.api import (
     MixinBase,
     SplitPart,
     StaleActionError,
+    is_admin,
     parse_id,
 )
 from consultplatform_workshops import board_services as services
@@ -81,10 +82,13 @@ class BoardPostRoutes(MixinBase):
     def _writable(self, session_id: int) -> ConsultationSession:
         """The workshop, for someone who may work on it. Anyone else gets a 403 written
         to the audit log (as every refused write in the admin), whether or not the
-        workshop exists: the answer tells a stranger nothing about it."""
+        workshop exists: the answer tells a stranger nothing about it. An administrator
+        may work on every board, so for them the only refusal is a 404."""
         try:
             session: ConsultationSession | None = workshop_session(session_id)
-        except WorkshopError:
+        except WorkshopError as missing:
+            if is_admin():
+                abort(404, description=str(missing))
             session = None
         if session is None or not may_work(current_user, session):
             self.deny(request.endpoint or "board", session, description=_(

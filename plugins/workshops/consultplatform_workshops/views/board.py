@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, abort, jsonify, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 
@@ -37,9 +37,8 @@ class BoardView(BoardPostRoutes, SecureView):
     @expose("/")
     def index(self):
         """The board is always one workshop's: the list of workshops is elsewhere."""
-        from flask import abort
-
-        abort(404)
+        abort(404, description=_("Choose a workshop in the list of workshops to open its "
+                                 "board."))
 
     @expose("/<id:session_id>/")
     def board(self, session_id: int):

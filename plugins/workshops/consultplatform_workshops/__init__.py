@@ -19,6 +19,7 @@ from consultplatform_workshops.workshops import FORMAT_KEY
 
 if TYPE_CHECKING:
     import wtforms
+    from flask import Blueprint
     from flask_admin import BaseView
 
     from consultplatform.api import (
@@ -69,6 +70,14 @@ def cp_admin_views() -> list[BaseView]:
         CoverageView(name=_l("Coverage"), endpoint="workshops_coverage",
                      url="/admin/coverage", category=category),
     ]
+
+
+@hookimpl(specname="cp_blueprints")
+def cp_board_blueprints() -> list[Blueprint]:
+    """The board's templates and static files (named apart from other blueprints)."""
+    from consultplatform_workshops.views.board_assets import bp
+
+    return [bp]
 
 
 @hookimpl

@@ -131,10 +131,12 @@ def load_board(session: ConsultationSession, filters: BoardFilters,
             .from_(ranked)
             .where(shown)
             .order_by(ranked.c.column, ranked.c.rank).tuples())
-    # Grouped by the column itself: PostgreSQL would not match two COALESCE(.., $n).
-    totals = {theme or 0: count for theme, count in
-              base.select(InsightTheme.theme, fn.COUNT(Insight.id))
-              .group_by(InsightTheme.theme).tuples()}
+    # Grouped by the bare column: PostgreSQL takes COALESCE(theme, $1) in the select and
+    # COALESCE(theme, $2) in the GROUP BY for different expressions.
+    totals: dict[int, int] = {}
+    for theme_id, count in (base.select(InsightTheme.theme, fn.COUNT(Insight.id))
+                            .group_by(InsightTheme.theme).tuples()):
+        totals[theme_id or 0] = totals.get(theme_id or 0, 0) + count
     themes = (Theme.select().where((Theme.consultation == session.consultation_id)
                                    & (Theme.active == True))  # noqa: E712
               .order_by(Theme.position, Theme.name))

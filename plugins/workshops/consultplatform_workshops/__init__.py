@@ -72,9 +72,9 @@ def cp_admin_views() -> list[BaseView]:
     ]
 
 
-@hookimpl(specname="cp_blueprints")
-def cp_board_blueprints() -> list[Blueprint]:
-    """The board's templates and static files (named apart from other blueprints)."""
+@hookimpl
+def cp_blueprints() -> list[Blueprint]:
+    """The plugin's templates and the board's static files (no pages of its own)."""
     from consultplatform_workshops.views.board_assets import bp
 
     return [bp]

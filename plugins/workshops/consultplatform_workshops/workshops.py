@@ -136,8 +136,10 @@ def bump(session_id: int) -> None:
 
 
 def prepare_workshop(session_id: int, plan: WorkshopPlan) -> WorkshopsWorkshop:
-    """Set the workshop's question, scope and members (all of its consultation)."""
+    """Set the workshop's question, scope and members (all of its consultation); a
+    closed workshop is read only (409)."""
     session = workshop_session(session_id)
+    ensure_open(session)
     question = plan.question.strip()
     if len(question) > QUESTION_MAX:
         raise WorkshopError("question", str(_l("Keep it to %(max)d characters.",

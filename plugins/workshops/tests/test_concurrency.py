@@ -1,0 +1,196 @@
+"""The board under real concurrency, on SQLite and on PostgreSQL: every caller is a
+thread of its own with its own database connection, released together by a
+barrier. Nothing is mocked; the rows are counted once every thread has finished.
+
+- Two people save the same action from the same version: exactly one wins, the
+  other gets StaleActionError carrying the winner's version, and can save what
+  they typed again on top of it.
+- Fifty dots at once (ten voters, three actions) keep the per-person and the
+  per-action limit of the consultation's settings.
+- Two merges of the same pair at once (either direction) do not deadlock and
+  leave one live action with every link, the other merged into it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from consultplatform.api import (
+    Action,
+    ActionError,
+    ActionInput,
+    InsightAction,
+    PluginSetting,
+    StaffUser,
+    StaleActionError,
+    db,
+)
+from consultplatform_workshops import board_services as board
+from consultplatform_workshops.models import WorkshopsAction, WorkshopsDot
+from consultplatform_workshops.workshops import WorkshopError
+
+BARRIER_TIMEOUT = 60
+DOTS_PER_PERSON = 3
+DOTS_PER_ACTION = 2
+VOTERS = 10
+ATTEMPTS_EACH = 5  # 10 x 5 = 50 dots at once
+_seq = itertools.count(1)
+
+
+def race(app, calls: Sequence[Callable[[], Any]]) -> list[tuple[str, Any]]:
+    """Run ``calls`` at the same moment, each in its own thread, request context and
+    database connection (opened after the barrier: the pool may be smaller than the
+    crowd). Returns ("ok", result) or ("error", exception) per call, in order."""
+    barrier = threading.Barrier(len(calls), timeout=BARRIER_TIMEOUT)
+    lock = threading.Lock()
+    in_flight = most = 0
+
+    def one(call: Callable[[], Any]) -> tuple[str, Any]:
+        nonlocal in_flight, most
+        with app.test_request_context():
+            barrier.wait()
+            with lock:
+                in_flight += 1
+                most = max(most, in_flight)
+            try:
+                return "ok", call()
+            except (WorkshopError, ActionError) as refused:
+                return "error", refused
+            finally:
+                with lock:
+                    in_flight -= 1
+                if not db.is_closed():
+                    db.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        results = list(pool.map(one, calls))
+    # The barrier let them go together: most calls were under way at the same time.
+    assert most >= max(2, len(calls) // 2), f"only {most} of {len(calls)} calls overlapped"
+    return results
+
+
+def draft(app, setting, title: str, insights: Sequence[int]) -> Action:
+    with app.test_request_context():
+        ident = board.draft_action(setting["workshop"].id, ActionInput(title=title), insights)
+    return Action.get_by_id(ident)
+
+
+def test_two_saves_from_one_version_one_wins_the_other_keeps_its_text(app, setting):
+    ws = setting["workshop"].id
+    one, two = setting["insights"][0].id, setting["insights"][1].id
+    for round_ in range(5):
+        action = draft(app, setting, f"Banenloket {round_}", [one, two])
+        start = action.version
+        typed = {"first": ActionInput(title=f"Regionaal banenloket {round_}",
+                                      description="Eén loket voor werkgevers.",
+                                      department="Economische zaken"),
+                 "second": ActionInput(title=f"Stageloket {round_}", kind="proposal",
+                                       owner="education", description="Met het mbo.")}
+        results = race(app, [lambda data=data, ident=action.id, version=start:
+                             board.save_action(ws, ident, data, version)
+                             for data in typed.values()])
+        outcomes = [kind for kind, _ in results]
+        assert sorted(outcomes) == ["error", "ok"], results
+        winner, loser = (("first", "second") if outcomes[0] == "ok" else ("second", "first"))
+        refused = results[list(typed).index(loser)][1]
+        assert isinstance(refused, StaleActionError)
+        assert refused.field == "version"
+        # The error carries the winner's version: the page shows it beside the form.
+        assert refused.current.id == action.id
+        assert refused.current.version == start + 1
+        assert refused.current.title == typed[winner].title
+        stored = Action.get_by_id(action.id)
+        assert (stored.title, stored.version) == (typed[winner].title, start + 1)
+        # The loser's text was not lost: they save it again on the new version.
+        with app.test_request_context():
+            board.save_action(ws, action.id, typed[loser], refused.current.version)
+        stored = Action.get_by_id(action.id)
+        assert (stored.title, stored.description, stored.kind, stored.owner,
+                stored.version) == (typed[loser].title, typed[loser].description,
+                                    typed[loser].kind, typed[loser].owner, start + 2)
+        # The links were untouched by both saves.
+        assert sorted(i for (i,) in InsightAction.select(InsightAction.insight)
+                      .where(InsightAction.action == action.id).tuples()) == sorted([one, two])
+
+
+def voters(count: int) -> list[StaffUser]:
+    """Staff accounts to vote with (rows only: nobody logs in)."""
+    return [StaffUser.create(email=f"stemmer{next(_seq)}@example.org", name=f"Stemmer {n}",
+                             password_hash="-", role="viewer") for n in range(count)]
+
+
+def test_fifty_dots_at_once_keep_both_limits(app, setting):
+    ws = setting["workshop"]
+    PluginSetting.create(plugin="workshops", consultation=setting["consultation"],
+                         data={"dots_per_person": DOTS_PER_PERSON,
+                               "dots_per_action": DOTS_PER_ACTION})
+    actions = [draft(app, setting, f"Actie {n}", [setting["insights"][n].id]).id
+               for n in range(3)]
+    people = voters(VOTERS)
+    # Each voter tries three dots on one action and two on the next: at most two
+    # fit on one action and three in all, so exactly three of the five go in.
+    calls, plan = [], []
+    for n, voter in enumerate(people):
+        first, second = actions[n % 3], actions[(n + 1) % 3]
+        for action_id in (first, first, first, second, second):
+            plan.append((voter.id, action_id))
+            calls.append(lambda v=voter.id, a=action_id: board.add_dot(ws.id, v, a))
+    assert len(calls) == VOTERS * ATTEMPTS_EACH == 50
+    results = race(app, calls)
+
+    refused = [value for kind, value in results if kind == "error"]
+    assert all(isinstance(e, WorkshopError) and e.status == 409 and e.field == "dots"
+               for e in refused), refused
+    assert len(refused) == VOTERS * (ATTEMPTS_EACH - DOTS_PER_PERSON)
+    per_person: Counter[int] = Counter()
+    per_pair: Counter[tuple[int, int]] = Counter()
+    rows = list(WorkshopsDot.select().where(WorkshopsDot.session == ws.id))
+    for row in rows:
+        per_person[row.voter_id] += row.dots
+        per_pair[(row.voter_id, row.action_id)] += row.dots
+    assert per_person == dict.fromkeys([p.id for p in people], DOTS_PER_PERSON)
+    assert max(per_pair.values()) <= DOTS_PER_ACTION
+    # One row per voter and action (the unique index held), and only planned pairs.
+    assert len(rows) == len(per_pair)
+    assert set(per_pair) <= set(plan)
+    assert sum(per_pair.values()) == sum(1 for kind, _ in results if kind == "ok")
+    with app.test_request_context():
+        assert board.dot_totals(ws.id) == {
+            action: sum(d for (_, a), d in per_pair.items() if a == action)
+            for action in actions if any(a == action for _, a in per_pair)}
+
+
+@pytest.mark.parametrize("opposite", [False, True], ids=["same-direction", "opposite"])
+def test_two_merges_of_one_pair_at_once(app, setting, opposite):
+    ws = setting["workshop"].id
+    insight_ids = [i.id for i in setting["insights"]]
+    for round_ in range(4):
+        left = draft(app, setting, f"Links {round_}", insight_ids[:2]).id
+        right = draft(app, setting, f"Rechts {round_}", insight_ids[1:]).id
+        pairs = [(left, right), (right, left) if opposite else (left, right)]
+        results = race(app, [lambda t=t, s=s: board.merge(ws, t, s) for t, s in pairs])
+        outcomes = [kind for kind, _ in results]
+        assert sorted(outcomes) == ["error", "ok"], results
+        won = outcomes.index("ok")
+        target, source = pairs[won]
+        refused = results[1 - won][1]
+        assert isinstance(refused, WorkshopError | ActionError)
+        assert refused.field == "action" or getattr(refused, "status", 400) == 404
+        kept, merged = Action.get_by_id(target), Action.get_by_id(source)
+        assert kept.status != "merged"
+        assert (merged.status, merged.merged_into_id) == ("merged", target)
+        # Every insight either of them answered is linked to the kept one, once.
+        links = list(InsightAction.select(InsightAction.insight)
+                     .where(InsightAction.action == target).tuples())
+        assert sorted(i for (i,) in links) == sorted(insight_ids)
+        assert not InsightAction.select().where(InsightAction.action == source).exists()
+        on_board = {a for (a,) in WorkshopsAction.select(WorkshopsAction.action)
+                    .where(WorkshopsAction.action.in_([left, right])).tuples()}
+        assert on_board == {target}

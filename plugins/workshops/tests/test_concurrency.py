@@ -36,7 +36,7 @@ from consultplatform.api import (
     StaleActionError,
     db,
 )
-from consultplatform.testing import admin_dsn
+from consultplatform.testing import admin_dsn, get_csrf, login
 from consultplatform_workshops import board_services as board
 from consultplatform_workshops.models import WorkshopsAction, WorkshopsDot
 from consultplatform_workshops.workshops import WorkshopError
@@ -71,18 +71,20 @@ class Gate:
         self.conn.close()
 
 
-def race(app, calls: Sequence[Callable[[], Any]]) -> list[tuple[str, Any]]:
+def race(app, calls: Sequence[Callable[[], Any]], *,
+         in_context: bool = True) -> list[tuple[str, Any]]:
     """Run ``calls`` at the same moment, each in its own thread, request context and
     database connection (opened after the barrier: the pool may be smaller than the
     crowd). A :class:`Gate` holds the writes back until every call is under way.
-    Returns ("ok", result) or ("error", exception) per call, in order."""
+    HTTP calls (``in_context=False``) bring their own request context. Returns
+    ("ok", result) or ("error", exception) per call, in order."""
     barrier = threading.Barrier(len(calls), timeout=BARRIER_TIMEOUT)
     lock = threading.Lock()
     entered = in_flight = most = 0
 
     def one(call: Callable[[], Any]) -> tuple[str, Any]:
         nonlocal entered, in_flight, most
-        with app.test_request_context():
+        with app.test_request_context() if in_context else contextlib.nullcontext():
             barrier.wait()
             with lock:
                 entered += 1
@@ -234,3 +236,32 @@ def test_two_merges_of_one_pair_at_once(app, setting, opposite):
         on_board = {a for (a,) in WorkshopsAction.select(WorkshopsAction.action)
                     .where(WorkshopsAction.action.in_([left, right])).tuples()}
         assert on_board == {target}
+
+
+def test_two_saves_over_http_one_gets_409_with_both_versions(app, setting):
+    """The same race through the board's save form (once the board's pages exist):
+    one 303, one 409 whose page holds what the loser typed and the winner's title."""
+    if "workshops_board.save" not in app.view_functions:
+        pytest.skip("the board's pages are not registered in this build")
+    ws = setting["workshop"].id
+    action = draft(app, setting, "Banenloket", [setting["insights"][0].id])
+    clients = [setting["client"], app.test_client()]
+    login(clients[1], setting["member"])
+    titles = ["Regionaal banenloket", "Stageloket met het mbo"]
+    url = f"/admin/workshop-board/{ws}/action/{action.id}/save"
+    forms = []
+    for client, title in zip(clients, titles, strict=True):
+        client.set_cookie("lang", "en")
+        forms.append({"csrf_token": get_csrf(client, "/admin/"), "version": str(action.version),
+                      "title": title, "description": f"Uitleg bij {title}", "kind": "action",
+                      "owner": "municipality", "horizon": "short", "department": ""})
+    results = race(app, [lambda c=c, f=f: c.post(url, data=f)
+                         for c, f in zip(clients, forms, strict=True)], in_context=False)
+    codes = [response.status_code for _, response in results]
+    assert sorted(codes) == [303, 409], codes
+    winner, loser = (0, 1) if codes[0] == 303 else (1, 0)
+    page = results[loser][1].get_data(as_text=True)
+    assert titles[loser] in page and f"Uitleg bij {titles[loser]}" in page  # kept
+    assert titles[winner] in page  # theirs, to compare
+    stored = Action.get_by_id(action.id)
+    assert (stored.title, stored.version) == (titles[winner], action.version + 1)

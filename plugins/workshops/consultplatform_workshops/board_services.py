@@ -23,6 +23,7 @@ from consultplatform.api import (
     SplitPart,
     StaleActionError,
     create_action,
+    is_postgres,
     link_insights,
     lock_session,
     merge_actions,
@@ -154,6 +155,7 @@ def set_insight_aside(session_id: int, insight_id: int, reason: str, note: str =
     if reason == "other" and not note:
         raise WorkshopError("note", str(_l("Say what the other reason is.")))
     with write_transaction():
+        _lock_insight(insight_id)  # a concurrent link waits, or is seen below
         if _answered(insight_id):
             raise WorkshopError("insight", str(_l(
                 "An action answers this insight: unlink it first to set it aside.")), 409)
@@ -167,6 +169,14 @@ def reopen_insight(session_id: int, insight_id: int) -> None:
     with write_transaction():
         set_aside(insight_id, "")
         bump(session_id)
+
+
+def _lock_insight(insight_id: int) -> None:
+    """Lock the insight's row until the transaction ends (PostgreSQL; SQLite's write
+    lock is held already), the lock ``link_insights`` takes before linking it."""
+    if is_postgres():
+        (Insight.select(Insight.id).where(Insight.id == insight_id)
+         .for_update("FOR NO KEY UPDATE").execute())
 
 
 def _answered(insight_id: int) -> bool:

@@ -30,6 +30,7 @@ from consultplatform.api import (
     Action,
     ActionError,
     ActionInput,
+    Insight,
     InsightAction,
     PluginSetting,
     StaffUser,
@@ -40,6 +41,8 @@ from consultplatform.testing import admin_dsn, get_csrf, login
 from consultplatform_workshops import board_services as board
 from consultplatform_workshops.models import WorkshopsAction, WorkshopsDot
 from consultplatform_workshops.workshops import WorkshopError
+
+from . import helpers
 
 BARRIER_TIMEOUT = 60
 DOTS_PER_PERSON = 3
@@ -265,3 +268,24 @@ def test_two_saves_over_http_one_gets_409_with_both_versions(app, setting):
     assert titles[winner] in page  # theirs, to compare
     stored = Action.get_by_id(action.id)
     assert (stored.title, stored.version) == (titles[winner], action.version + 1)
+
+
+def test_setting_aside_while_an_action_takes_the_insight_up(app, setting):
+    """An insight is answered or set aside, never both: whichever comes second sees the
+    first (the set-aside is refused, or the link opens the insight again)."""
+    ws = setting["workshop"]
+    arena, farm = setting["arenas"][0], setting["farm"]
+    for round_ in range(4):
+        insight = helpers.insight(arena, farm, "barrieres", [setting["labour"]], 1,
+                                  f"Tegelijk {round_}").id
+        calls = [lambda i=insight: board.set_insight_aside(ws.id, i, "already_done"),
+                 lambda i=insight: board.draft_action(ws.id, ActionInput(title="Pakt het op"),
+                                                      [i])]
+        results = race(app, calls)
+        assert results[1][0] == "ok", results
+        if results[0][0] == "error":
+            assert isinstance(results[0][1], WorkshopError) and results[0][1].status == 409
+        stored = Insight.get_by_id(insight)
+        assert InsightAction.select().where(InsightAction.insight == insight).exists()
+        assert (stored.set_aside_reason, stored.set_aside_note) == ("", ""), (
+            f"round {round_}: answered and set aside at once ({results[0][0]} first)")

@@ -118,11 +118,14 @@ def unlink(session_id: int, action_id: int, insight_ids: Sequence[int]) -> int:
 def merge(session_id: int, target_id: int, source_id: int, *,
           target_version: int | None = None, source_version: int | None = None) -> None:
     """Merge ``source`` into ``target`` (both on the board). The dots on the merged
-    action go back to their voters: on the target they could break the limit."""
+    action go back to their voters: on the target they could break the limit. The
+    workshop is locked as for a dot, so a dot racing the merge lands before it (and
+    goes back) or sees the action gone."""
     _open(session_id)
     _on_board(session_id, target_id)
     _on_board(session_id, source_id)
     with write_transaction():
+        lock_session(session_id)
         merge_actions(target_id, source_id, target_version=target_version,
                       source_version=source_version)
         WorkshopsDot.delete().where(WorkshopsDot.action == source_id).execute()
@@ -193,6 +196,7 @@ def add_dot(session_id: int, voter_id: int, action_id: int) -> int:
     limits = workshop_settings(session.consultation)
     with write_transaction():
         lock_session(session_id)  # SQLite: the write lock is already held
+        _on_board(session_id, action_id)  # again: a merge may have taken it off meanwhile
         mine = dict(WorkshopsDot.select(WorkshopsDot.action, WorkshopsDot.dots)
                     .where((WorkshopsDot.session == session_id)
                            & (WorkshopsDot.voter == voter_id)).tuples())

@@ -289,3 +289,25 @@ def test_setting_aside_while_an_action_takes_the_insight_up(app, setting):
         assert InsightAction.select().where(InsightAction.insight == insight).exists()
         assert (stored.set_aside_reason, stored.set_aside_note) == ("", ""), (
             f"round {round_}: answered and set aside at once ({results[0][0]} first)")
+
+
+def test_a_dot_racing_a_merge_never_lands_on_the_merged_action(app, setting):
+    """A dot put on the action being merged away either lands before the merge (and
+    goes back to its voter with the merge) or is refused: no dot is left on an action
+    that is no longer on the board, where it would still count against its voter."""
+    ws = setting["workshop"].id
+    (voter,) = voters(1)
+    insight_ids = [i.id for i in setting["insights"]]
+    for round_ in range(4):
+        kept = draft(app, setting, f"Blijft {round_}", insight_ids[:1]).id
+        merged = draft(app, setting, f"Gaat op {round_}", insight_ids[1:2]).id
+        results = race(app, [lambda k=kept, m=merged: board.merge(ws, k, m),
+                             lambda m=merged: board.add_dot(ws, voter.id, m)])
+        assert results[0][0] == "ok", results
+        if results[1][0] == "error":
+            assert isinstance(results[1][1], WorkshopError | ActionError)
+        on_board = {a for (a,) in WorkshopsAction.select(WorkshopsAction.action)
+                    .where(WorkshopsAction.session == ws).tuples()}
+        stray = [(d.action_id, d.dots) for d in WorkshopsDot.select()
+                 if d.action_id not in on_board]
+        assert not stray, f"round {round_}: dots left on merged actions: {stray}"

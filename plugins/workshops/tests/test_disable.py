@@ -41,6 +41,11 @@ def test_disabling_hides_everything_and_enabling_brings_it_back(app, setting):
     login(admin, make_staff("admin"))
     choose_consultation(admin, setting["consultation"])
     prepare = f"/admin/workshops/{ws.id}/voorbereiden"
+    # The board itself, once its pages are in the build.
+    has_board = "workshops_board.board" in app.view_functions
+    own_board = [f"/admin/workshop-board/{ws.id}/"] if has_board else []
+    for url in own_board:
+        assert "Banenloket" in admin.get(url).get_data(as_text=True)
     assert admin.get("/admin/workshops/").status_code == 200
     assert admin.get(prepare).status_code == 200
     assert actions_cell(admin.get("/admin/workshops/").get_data(as_text=True)) == "1"
@@ -51,7 +56,7 @@ def test_disabling_hides_everything_and_enabling_brings_it_back(app, setting):
 
     assert toggle(admin, False).status_code == 303
     assert AuditLog.select().where(AuditLog.action == "disable").count() == 1
-    for url in [*PAGES, prepare]:
+    for url in [*PAGES, prepare, *own_board]:
         assert admin.get(url).status_code == 404, url
     token = csrf_from(admin.get("/admin/").get_data(as_text=True))
     assert admin.post(prepare, data={"csrf_token": token, "question": "Uit"}).status_code == 404
@@ -62,19 +67,27 @@ def test_disabling_hides_everything_and_enabling_brings_it_back(app, setting):
         assert "workshop" in plugin_registry().formats(only_enabled=False)
     # The facilitator, too, finds nothing.
     facilitator = setting["client"]
-    for url in [*PAGES, prepare]:
+    for url in [*PAGES, prepare, *own_board]:
         assert facilitator.get(url).status_code == 404, url
+    if has_board:
+        drafted = facilitator.post(f"/admin/workshop-board/{ws.id}/draft", data={
+            "csrf_token": csrf_from(facilitator.get("/admin/").get_data(as_text=True)),
+            "title": "Uit", "insight": str(one)})
+        assert drafted.status_code == 404
     # The results stay in the core's tables, untouched.
     stored = Action.get_by_id(action)
     assert (stored.title, stored.status) == ("Banenloket", "draft")
     assert sorted(InsightAction.select(InsightAction.insight, InsightAction.kind)
                   .where(InsightAction.action == action).tuples()) == links
+    assert Action.select().count() == 1
     assert WorkshopsAction.select().count() == 1
     assert WorkshopsScope.select().count() == 0
 
     assert toggle(admin, True).status_code == 303
     assert admin.get("/admin/workshops/").status_code == 200
     assert actions_cell(admin.get("/admin/workshops/").get_data(as_text=True)) == "1"
+    for url in own_board:
+        assert "Banenloket" in admin.get(url).get_data(as_text=True)
     page = admin.get(prepare).get_data(as_text=True)
     assert "Wat doen we aan de krapte?" in page
     assert re.search(rf'name="members"[^>]*value="{setting["member"].id}" checked', page)

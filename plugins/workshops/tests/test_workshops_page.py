@@ -178,3 +178,13 @@ def test_who_may_prepare(app, setting):
     assert admin.get("/admin/workshops/99999999/voorbereiden").status_code == 404
     assert WorkshopsWorkshop.get(WorkshopsWorkshop.session == ws.id).question == \
         "Door de beheerder"
+
+
+def test_a_member_whose_account_was_switched_off_stays_listed(setting):
+    client, ws, member = english(setting["client"]), setting["workshop"], setting["member"]
+    member.active = False
+    member.save()
+    page = client.get(prepare_url(ws)).get_data(as_text=True)
+    assert checked(page, "members") == {str(member.id)}
+    assert post_plan(client, ws, members=[str(member.id)]).status_code == 303
+    assert [m.staff_id for m in WorkshopsMember.select()] == [member.id]

@@ -199,8 +199,13 @@ def _choices(session: ConsultationSession) -> dict[str, list[tuple[str, str]]]:
               .where((ConsultationSession.consultation == consultation_id)
                      & (ConsultationSession.format_key != FORMAT_KEY))
               .order_by(ConsultationSession.starts_at, ConsultationSession.id))
+    # Active accounts, and the members chosen before (an account switched off since
+    # stays listed, so saving the page never drops a member unseen).
+    chosen = WorkshopsMember.select(WorkshopsMember.staff).where(
+        WorkshopsMember.session == session.id)
     staff = (StaffUser.select(StaffUser.id, StaffUser.name)
-             .where(StaffUser.active & (StaffUser.id != (session.moderator_id or 0)))
+             .where((StaffUser.active | StaffUser.id.in_(chosen))
+                    & (StaffUser.id != (session.moderator_id or 0)))
              .order_by(StaffUser.name, StaffUser.id))
     vocabulary = insight_vocabulary(session.consultation)
     return {"themes": [(str(t.id), t.name) for t in themes],

@@ -39,7 +39,7 @@ from consultplatform.api import (
 )
 from consultplatform.testing import admin_dsn, get_csrf, login
 from consultplatform_workshops import board_services as board
-from consultplatform_workshops.models import WorkshopsAction, WorkshopsDot
+from consultplatform_workshops.models import WorkshopsAction, WorkshopsDot, WorkshopsWorkshop
 from consultplatform_workshops.workshops import WorkshopError
 
 from . import helpers
@@ -311,3 +311,16 @@ def test_a_dot_racing_a_merge_never_lands_on_the_merged_action(app, setting):
         stray = [(d.action_id, d.dots) for d in WorkshopsDot.select()
                  if d.action_id not in on_board]
         assert not stray, f"round {round_}: dots left on merged actions: {stray}"
+
+
+def test_the_first_changes_on_a_new_board_at_once(app, setting):
+    """Two first drafts on a workshop whose board was never opened: both saved, the
+    board's revision raised twice (its row made once, not refused the second time)."""
+    fresh = helpers.workshop(setting["consultation"], setting["facilitator"], title="Nieuw")
+    insights = [i.id for i in setting["insights"]]  # different ones: no lock in common
+    results = race(app, [lambda n=n: board.draft_action(fresh.id, ActionInput(title=f"Eerste {n}"),
+                                                        [insights[n]]) for n in range(2)])
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    assert WorkshopsAction.select().where(WorkshopsAction.session == fresh.id).count() == 2
+    row = WorkshopsWorkshop.get(WorkshopsWorkshop.session == fresh.id)
+    assert row.revision == 3  # made at 1, raised by each of the two

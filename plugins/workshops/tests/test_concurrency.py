@@ -39,8 +39,14 @@ from consultplatform.api import (
 )
 from consultplatform.testing import admin_dsn, get_csrf, login
 from consultplatform_workshops import board_services as board
-from consultplatform_workshops.models import WorkshopsAction, WorkshopsDot, WorkshopsWorkshop
-from consultplatform_workshops.workshops import WorkshopError
+from consultplatform_workshops.models import (
+    WorkshopsAction,
+    WorkshopsDot,
+    WorkshopsMember,
+    WorkshopsScope,
+    WorkshopsWorkshop,
+)
+from consultplatform_workshops.workshops import WorkshopError, WorkshopPlan, prepare_workshop
 
 from . import helpers
 
@@ -324,3 +330,22 @@ def test_the_first_changes_on_a_new_board_at_once(app, setting):
     assert WorkshopsAction.select().where(WorkshopsAction.session == fresh.id).count() == 2
     row = WorkshopsWorkshop.get(WorkshopsWorkshop.session == fresh.id)
     assert row.revision == 3  # made at 1, raised by each of the two
+
+
+def test_two_preparations_at_once(app, setting):
+    """The facilitator and an administrator save the preparation at the same moment:
+    one of the two plans is stored whole (never a mix, never a refused duplicate)."""
+    ws = setting["workshop"].id
+    plans = [WorkshopPlan(question=f"Vraag {n}", theme_ids=[setting["labour"].id],
+                          sector_ids=[setting["farm"].id, setting["shop"].id][: n + 1],
+                          member_ids=[setting["member"].id]) for n in range(2)]
+    for _round in range(3):
+        results = race(app, [lambda p=p: prepare_workshop(ws, p) for p in plans])
+        assert [kind for kind, _ in results] == ["ok", "ok"], results
+        question = WorkshopsWorkshop.get(WorkshopsWorkshop.session == ws).question
+        plan = plans[int(question[-1])]
+        assert sorted(WorkshopsScope.select(WorkshopsScope.kind, WorkshopsScope.value)
+                      .where(WorkshopsScope.session == ws).tuples()) == sorted(
+            [("theme", str(setting["labour"].id))]
+            + [("sector", str(i)) for i in plan.sector_ids])
+        assert [m.staff_id for m in WorkshopsMember.select()] == [setting["member"].id]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from consultplatform.api import ActionInput, Theme
+from consultplatform.api import ActionInput, Theme, close_session
 from consultplatform.testing import choose_consultation, csrf_from, login, make_staff
 from consultplatform_workshops import board_services as board
 from consultplatform_workshops.models import WorkshopsMember, WorkshopsScope, WorkshopsWorkshop
@@ -29,6 +29,12 @@ def english(client):
 
 def post_plan(client, session, **values):
     token = csrf_from(client.get(prepare_url(session)).get_data(as_text=True))
+    return client.post(prepare_url(session), data={"csrf_token": token, **values})
+
+
+def post_plan_as(client, session, **values):
+    """A POST by ``client`` with its own token (read on a page it may see)."""
+    token = csrf_from(client.get(LIST).get_data(as_text=True))
     return client.post(prepare_url(session), data={"csrf_token": token, **values})
 
 
@@ -144,11 +150,11 @@ def test_without_csrf_nothing_is_stored(setting):
         .exists()
 
 
-def test_a_closed_workshop_cannot_be_prepared(setting):
+def test_a_closed_workshop_cannot_be_prepared(app, setting):
     client, ws = english(setting["client"]), setting["workshop"]
     token = csrf_from(client.get(prepare_url(ws)).get_data(as_text=True))
-    ws.status = "closed"
-    ws.save()
+    with app.test_request_context():
+        close_session(ws.id)
     response = client.post(prepare_url(ws), data={"csrf_token": token, "question": "Later"})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -164,9 +170,15 @@ def test_who_may_prepare(app, setting):
     assert post_plan(admin, ws, question="Door de beheerder",
                      members=[str(setting["member"].id)]).status_code == 303
     member = app.test_client()
-    login(member, setting["member"])
+    login(member, setting["member"])  # a viewer: never prepares, whatever the workshop
     assert member.get(prepare_url(ws)).status_code == 403
-    assert member.post(prepare_url(ws), data={"question": "x"}).status_code in (400, 403)
+    assert member.get("/admin/workshops/99999999/voorbereiden").status_code == 403
+    assert post_plan_as(member, ws, question="x").status_code == 403
+    co_member = app.test_client()
+    moderator = make_staff("moderator")
+    WorkshopsMember.create(session=ws, staff=moderator)
+    login(co_member, moderator)  # a moderator on the board, not its facilitator
+    assert co_member.get(prepare_url(ws)).status_code == 403
     stranger = app.test_client()
     login(stranger, make_staff("moderator"))
     assert stranger.get(prepare_url(ws)).status_code == 404

@@ -47,6 +47,9 @@ from consultplatform_workshops.workshops import (
 
 # The plugin's templates (it has no blueprint of its own to carry them).
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+# Roles that may prepare a workshop at all: administrators, and moderators for the
+# workshops they facilitate.
+PREPARING_ROLES = ("admin", "moderator")
 # The form's lists, in the order the page shows them; each is a WorkshopError's field.
 ID_LISTS = ("themes", "sectors", "arenas", "members")
 
@@ -148,6 +151,9 @@ class WorkshopsView(SecureView):
 
     @expose("/<id:session_id>/voorbereiden", methods=("GET", "POST"))
     def prepare(self, session_id: int):
+        if current_user.role not in PREPARING_ROLES:  # a viewer never writes (403)
+            self.deny("prepare", object_type="ConsultationSession", description=_(
+                "Only the workshop's facilitator and administrators may prepare it."))
         try:
             session = workshop_session(session_id)
         except WorkshopError:

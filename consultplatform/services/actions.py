@@ -133,11 +133,18 @@ def bump_version(action_id: int) -> None:
 
 
 def insights_of(consultation_id: int, ids: list[int]) -> dict[int, Insight]:
-    """The insights among ``ids`` of the consultation, or ActionError when one is not."""
-    found = {row.id: row for row in Insight.select(Insight.id, Insight.set_aside_reason)
-             .join(ConsultationSession)
+    """The insights among ``ids`` of the consultation, or ActionError when one is not.
+
+    On PostgreSQL their rows are locked (in id order) until the transaction ends: a
+    concurrent set-aside either comes first (its reason is read here and cleared) or
+    waits and then sees the link, so no insight ends up answered and set aside."""
+    query = (Insight.select(Insight.id, Insight.set_aside_reason).join(ConsultationSession)
              .where(Insight.id.in_(ids or [0])
-                    & (ConsultationSession.consultation == consultation_id))}
+                    & (ConsultationSession.consultation == consultation_id))
+             .order_by(Insight.id))
+    if is_postgres():
+        query = query.for_update("FOR NO KEY UPDATE", of=Insight)
+    found = {row.id: row for row in query}
     if len(found) != len(ids):
         raise ActionError("insights", str(_l("Choose insights of this consultation only.")))
     return found

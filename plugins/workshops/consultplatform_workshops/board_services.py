@@ -23,6 +23,7 @@ from consultplatform.api import (
     SplitPart,
     StaleActionError,
     create_action,
+    is_postgres,
     link_insights,
     lock_session,
     merge_actions,
@@ -117,11 +118,14 @@ def unlink(session_id: int, action_id: int, insight_ids: Sequence[int]) -> int:
 def merge(session_id: int, target_id: int, source_id: int, *,
           target_version: int | None = None, source_version: int | None = None) -> None:
     """Merge ``source`` into ``target`` (both on the board). The dots on the merged
-    action go back to their voters: on the target they could break the limit."""
+    action go back to their voters: on the target they could break the limit. The
+    workshop is locked as for a dot, so a dot racing the merge lands before it (and
+    goes back) or sees the action gone."""
     _open(session_id)
     _on_board(session_id, target_id)
     _on_board(session_id, source_id)
     with write_transaction():
+        lock_session(session_id)
         merge_actions(target_id, source_id, target_version=target_version,
                       source_version=source_version)
         WorkshopsDot.delete().where(WorkshopsDot.action == source_id).execute()
@@ -154,6 +158,7 @@ def set_insight_aside(session_id: int, insight_id: int, reason: str, note: str =
     if reason == "other" and not note:
         raise WorkshopError("note", str(_l("Say what the other reason is.")))
     with write_transaction():
+        _lock_insight(insight_id)  # a concurrent link waits, or is seen below
         if _answered(insight_id):
             raise WorkshopError("insight", str(_l(
                 "An action answers this insight: unlink it first to set it aside.")), 409)
@@ -167,6 +172,14 @@ def reopen_insight(session_id: int, insight_id: int) -> None:
     with write_transaction():
         set_aside(insight_id, "")
         bump(session_id)
+
+
+def _lock_insight(insight_id: int) -> None:
+    """Lock the insight's row until the transaction ends (PostgreSQL; SQLite's write
+    lock is held already), the lock ``link_insights`` takes before linking it."""
+    if is_postgres():
+        (Insight.select(Insight.id).where(Insight.id == insight_id)
+         .for_update("FOR NO KEY UPDATE").execute())
 
 
 def _answered(insight_id: int) -> bool:
@@ -183,6 +196,7 @@ def add_dot(session_id: int, voter_id: int, action_id: int) -> int:
     limits = workshop_settings(session.consultation)
     with write_transaction():
         lock_session(session_id)  # SQLite: the write lock is already held
+        _on_board(session_id, action_id)  # again: a merge may have taken it off meanwhile
         mine = dict(WorkshopsDot.select(WorkshopsDot.action, WorkshopsDot.dots)
                     .where((WorkshopsDot.session == session_id)
                            & (WorkshopsDot.voter == voter_id)).tuples())

@@ -127,17 +127,20 @@ def scope_of(session_id: int) -> Scope:
 
 
 def bump(session_id: int) -> None:
-    """A change on the board (inside the writing transaction): the poll sees it."""
-    updated = (WorkshopsWorkshop.update(revision=WorkshopsWorkshop.revision + 1,
-                                        updated_at=utcnow())
-               .where(WorkshopsWorkshop.session == session_id).execute())
-    if not updated:
-        WorkshopsWorkshop.create(session=session_id, revision=2)
+    """A change on the board (inside the writing transaction): the poll sees it. One
+    upsert: two first changes at once on a board without its row both count."""
+    (WorkshopsWorkshop.insert(session=session_id, revision=2, updated_at=utcnow())
+     .on_conflict(conflict_target=[WorkshopsWorkshop.session],
+                  update={WorkshopsWorkshop.revision: WorkshopsWorkshop.revision + 1,
+                          WorkshopsWorkshop.updated_at: utcnow()})
+     .execute())
 
 
 def prepare_workshop(session_id: int, plan: WorkshopPlan) -> WorkshopsWorkshop:
-    """Set the workshop's question, scope and members (all of its consultation)."""
+    """Set the workshop's question, scope and members (all of its consultation); a
+    closed workshop is read only (409)."""
     session = workshop_session(session_id)
+    ensure_open(session)
     question = plan.question.strip()
     if len(question) > QUESTION_MAX:
         raise WorkshopError("question", str(_l("Keep it to %(max)d characters.",

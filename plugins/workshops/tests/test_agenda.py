@@ -72,7 +72,7 @@ def test_agenda_groups_leading_themes_first(app, world):
 def test_the_page_for_a_viewer_and_without_consultation(app, world):
     client = app.test_client()
     login(client, make_staff("viewer"))
-    assert "Choose a consultation" in client.get(PAGE).get_data(as_text=True)
+    assert "Kies een consultatie" in client.get(PAGE).get_data(as_text=True)
     choose_consultation(client, world.consultation)
     html = client.get(PAGE).get_data(as_text=True)
     assert html.index("Arbeidsmarkt") < html.index("Mobiliteit")
@@ -194,7 +194,7 @@ def test_merged_and_foreign_actions_are_refused(app, world):
             (f"{PAGE}item/999999/move", {"action": "1", "direction": "up"})]:
         response = client.post(url, data={"csrf_token": token, **data})
         assert response.status_code == 404, url
-        assert "not in the consultation you work on" in response.get_data(as_text=True)
+        assert "hoort niet bij de consultatie waaraan u werkt" in response.get_data(as_text=True)
     assert AgendaItem.get_by_id(elsewhere.items["work"].id).decision == "proposed"
 
 
@@ -223,7 +223,7 @@ def test_a_post_without_csrf_or_without_consultation(app, world):
     response = client.post(PAGE + "items", data={"csrf_token": get_csrf(client, PAGE),
                                                  "title": "Zonder consultatie"})
     assert response.status_code == 400
-    assert "Choose a consultation" in response.get_data(as_text=True)
+    assert "consultatie in de keuzelijst" in response.get_data(as_text=True)
     assert client.get(f"{PAGE}item/{world.items['work'].id}/").status_code == 404
 
 

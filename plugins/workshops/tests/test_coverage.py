@@ -70,7 +70,7 @@ def test_open_list_is_limited_and_counted(app, world):
 def test_coverage_page(app, world):
     client = app.test_client()
     login(client, make_staff("viewer"))
-    assert "Choose a consultation" in client.get("/admin/coverage/").get_data(as_text=True)
+    assert "Kies een consultatie" in client.get("/admin/coverage/").get_data(as_text=True)
     choose_consultation(client, world.consultation)
     html = client.get("/admin/coverage/").get_data(as_text=True)
     assert "Vergrijzing" in html and "(1)" in html
@@ -87,7 +87,7 @@ def test_bad_filters_are_400_with_a_message(app, world, query):
     choose_consultation(client, world.consultation)
     response = client.get(f"/admin/coverage/?{query}")
     assert response.status_code == 400
-    assert "of this consultation" in response.get_data(as_text=True)
+    assert "van deze consultatie" in response.get_data(as_text=True)
 
 
 def test_coverage_rows_for_an_export(app, world):

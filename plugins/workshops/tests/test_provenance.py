@@ -134,7 +134,10 @@ def test_an_item_of_another_consultation_is_404(app, world):
                 "/admin/draft-agenda/item/999999/"):
         response = client.get(url)
         assert response.status_code == 404
-        assert "not in the consultation you work on" in response.get_data(as_text=True)
+        # The error page speaks the visitor's language (this one's browser asks none).
+        text = response.get_data(as_text=True)
+        assert ("hoort niet bij de consultatie waaraan u werkt" in text
+                or "not in the consultation you work on" in text)
     for junk in ("abc", "-1", "9223372036854775807", "99999999999999999999999", "1%00"):
         assert client.get(f"/admin/draft-agenda/item/{junk}/").status_code == 404
 

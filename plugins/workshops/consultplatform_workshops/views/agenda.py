@@ -11,7 +11,6 @@ token, 303 after success, the form sent back (4xx) with what was typed on error.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -26,7 +25,6 @@ from consultplatform.api import (
     AgendaError,
     AgendaItem,
     Consultation,
-    MixinBase,
     SafeForm,
     SecureView,
     action_vocabulary,
@@ -53,7 +51,6 @@ from consultplatform_workshops.draft_agenda import action_choices, load_agenda
 from consultplatform_workshops.leading import ranked_themes
 from consultplatform_workshops.provenance import PER_ACTION, SIDES, load_provenance
 
-PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EDIT_ROLES = ("admin", "moderator")
 DECISION_CHOICES = (("adopted", _l("Adopted")), ("amended", _l("Amended")),
                     ("dropped", _l("Dropped")), ("proposed", _l("Proposed")))
@@ -61,17 +58,6 @@ SIDE_LABELS = {"entrepreneur": _l("Entrepreneur"), "government": _l("Government"
                "education": _l("Education"), "other": _l("Other")}
 LINK_LABELS = {"answers": _l("Answers"), "merges": _l("Merged (came with a merged action)"),
                "splits": _l("Split (one part of a split action)")}
-
-
-class PluginTemplates(MixinBase):
-    """Flask-Admin gives a view's blueprint its own templates only; the plugin's
-    pages find theirs (templates/workshops/) through this."""
-
-    def create_blueprint(self, admin: Any) -> Any:
-        blueprint = super().create_blueprint(admin)
-        blueprint.root_path = PLUGIN_ROOT
-        blueprint.template_folder = "templates"
-        return blueprint
 
 
 def chosen_consultation() -> Consultation | None:
@@ -144,7 +130,7 @@ def put_error(form: SafeForm, exc: AgendaError | WorkshopError) -> str | None:
     return str(exc)
 
 
-class AgendaView(PluginTemplates, SecureView):
+class AgendaView(SecureView):
     @expose("/")
     def index(self) -> Any:
         return self._index(ItemForm(formdata=None))

@@ -22,13 +22,13 @@ from consultplatform_workshops.coverage import (
 )
 from consultplatform_workshops.leading import ranked_themes
 from consultplatform_workshops.settings import workshop_settings
-from consultplatform_workshops.views.agenda import PluginTemplates, chosen_consultation
+from consultplatform_workshops.views.agenda import chosen_consultation
 
 # ?sector=none: the insights without a sector.
 NONE = "none"
 
 
-class CoverageView(PluginTemplates, SecureView):
+class CoverageView(SecureView):
     @expose("/")
     def index(self) -> Any:
         consultation = chosen_consultation()

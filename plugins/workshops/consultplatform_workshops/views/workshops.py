@@ -8,7 +8,6 @@ moderator); a member of the board gets 403, anyone else 404.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -46,7 +45,6 @@ from consultplatform_workshops.workshops import (
 )
 
 # The plugin's templates (it has no blueprint of its own to carry them).
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Roles that may prepare a workshop at all: administrators, and moderators for the
 # workshops they facilitate.
 PREPARING_ROLES = ("admin", "moderator")
@@ -134,13 +132,6 @@ def workshop_rows(consultation_id: int) -> list[dict[str, Any]]:
 
 class WorkshopsView(SecureView):
     """The workshops of the chosen consultation, and preparing one."""
-
-    def create_blueprint(self, admin: Any) -> Any:
-        """This view's blueprint also serves the plugin's templates (Flask looks in
-        every blueprint's folder), so its pages find ``workshops/*.html``."""
-        blueprint = super().create_blueprint(admin)
-        blueprint.template_folder = str(TEMPLATES)
-        return blueprint
 
     @expose("/")
     def index(self):

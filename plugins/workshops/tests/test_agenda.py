@@ -194,7 +194,7 @@ def test_merged_and_foreign_actions_are_refused(app, world):
             (f"{PAGE}item/999999/move", {"action": "1", "direction": "up"})]:
         response = client.post(url, data={"csrf_token": token, **data})
         assert response.status_code == 404, url
-        assert "hoort niet bij de consultatie waaraan u werkt" in response.get_data(as_text=True)
+        assert "not in the consultation you work on" in response.get_data(as_text=True)
     assert AgendaItem.get_by_id(elsewhere.items["work"].id).decision == "proposed"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from peewee import fn
 from werkzeug.routing import BuildError
 
@@ -67,13 +68,16 @@ def workshops_steps(consultation: Consultation) -> list[TrajectoryStep]:
                                        title=workshop.title),
                                     _url("workshops_board.board", session_id=workshop.id)))
     if workshops and still_open:
-        checks.append(StepCheck(_l("%(num)d insights still open", num=still_open),
+        checks.append(StepCheck(lazy_ngettext("%(num)d insight still open",
+                                              "%(num)d insights still open", still_open),
                                 _url("workshops_coverage.index")))
     if actions and not items:
         checks.append(StepCheck(_l("No items on the draft agenda yet"),
                                 _url("workshops_agenda.index")))
     elif items and off_agenda:
-        checks.append(StepCheck(_l("%(num)d actions not on the draft agenda yet", num=off_agenda),
+        checks.append(StepCheck(lazy_ngettext("%(num)d action not on the draft agenda yet",
+                                              "%(num)d actions not on the draft agenda yet",
+                                              off_agenda),
                                 _url("workshops_agenda.index")))
     if not workshops or not (actions or aside):
         state = "not_started"

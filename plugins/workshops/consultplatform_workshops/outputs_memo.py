@@ -14,7 +14,6 @@ from peewee import Case, fn
 from consultplatform.api import (
     Action,
     AgendaItem,
-    AgendaItemAction,
     Consultation,
     ConsultationSession,
     Insight,
@@ -33,23 +32,17 @@ MEMO_ORDER = 50
 GONE = ("merged", "dropped")
 
 
-def action_themes(consultation: Consultation, action_ids: list[int]) -> dict[int, set[int]]:
-    """Each action's themes: its agenda items' themes, or, for an action not (yet) on
-    the agenda under a theme, the themes of the insights it takes up (two queries)."""
-    on_agenda: dict[int, set[int]] = {}
-    for action_id, theme_id in (AgendaItemAction.select(AgendaItemAction.action, AgendaItem.theme)
-                                .join(AgendaItem)
-                                .where((AgendaItem.consultation == consultation.id)
-                                       & AgendaItem.theme.is_null(False)).tuples()):
-        on_agenda.setdefault(action_id, set()).add(theme_id)
-    by_insights: dict[int, set[int]] = {}
+def action_themes(action_ids: list[int]) -> dict[int, set[int]]:
+    """Each action's themes: those of the insights it takes up (one query), as the
+    coverage view counts them; an action without insights has none."""
+    found: dict[int, set[int]] = {ident: set() for ident in action_ids}
     for action_id, theme_id in (InsightAction.select(InsightAction.action, InsightTheme.theme)
                                 .join(InsightTheme,
                                       on=(InsightTheme.insight == InsightAction.insight))
                                 .where(InsightAction.action.in_(action_ids or [0]))
                                 .distinct().tuples()):
-        by_insights.setdefault(action_id, set()).add(theme_id)
-    return {ident: on_agenda.get(ident) or by_insights.get(ident, set()) for ident in action_ids}
+        found.setdefault(action_id, set()).add(theme_id)
+    return found
 
 
 def fates(consultation: Consultation) -> tuple[int, int, int, dict[str, int]]:
@@ -119,11 +112,12 @@ def _in_list_order(counts: dict[str, int], order: list[str]) -> list[tuple[str, 
 
 
 def _table(consultation: Consultation, actions: list[tuple], language: str) -> list[list]:
-    """Theme x owner: how many actions (an action with two themes counts under each)."""
+    """Theme x owner: how many actions (an action counts under every theme of the
+    insights it takes up; the last row counts each action once)."""
     vocabulary = workshop_settings(consultation).vocabulary()
     owners = [code for code, _n in _in_list_order(
         {owner: 1 for _id, _kind, owner in actions}, [c.code for c in vocabulary.owners])]
-    themes = action_themes(consultation, [row[0] for row in actions])
+    themes = action_themes([row[0] for row in actions])
     names = list(Theme.select(Theme.id, Theme.name)
                  .where(Theme.consultation == consultation.id)
                  .order_by(Theme.position, Theme.name).tuples())

@@ -28,6 +28,7 @@ from consultplatform.api import (
     StaffUser,
     Theme,
     create_agenda_item,
+    now_local,
 )
 from consultplatform_workshops import board_services
 from consultplatform_workshops.demo_case import (
@@ -111,9 +112,13 @@ def load(consultation: Consultation) -> dict[str, int] | None:
     facilitator = StaffUser.get_or_none(StaffUser.email == "moderator@example.org")
     members = [_member(email, name) for email, name in MEMBERS]
     themes = {t.name: t.id for t in Theme.select().where(Theme.consultation == consultation.id)}
+    # Staff work in a workshop; nobody signs up for it (its registration is closed).
+    closed_now = now_local().replace(second=0, microsecond=0)
     for session, (question, scope) in zip(sessions[:len(WORKSHOPS)], WORKSHOPS, strict=True):
         session.moderator = facilitator
-        session.save(only=[ConsultationSession.moderator])
+        session.registration_closes_at = min(closed_now, session.starts_at)
+        session.save(only=[ConsultationSession.moderator,
+                           ConsultationSession.registration_closes_at])
         prepare_workshop(session.id, WorkshopPlan(
             question=question, theme_ids=[themes[name] for name in scope if name in themes],
             member_ids=[m.id for m in members]))

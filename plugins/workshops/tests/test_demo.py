@@ -37,6 +37,7 @@ def test_the_demo_replays_the_case(app):
             ConsultationSession.format_key == "workshop").order_by(ConsultationSession.starts_at))
         assert [w.status for w in workshops] == ["closed", "planned"]
         assert all(w.moderator_id is not None for w in workshops)
+        assert not any(w.is_open_for_registration for w in workshops)  # staff only
 
         items = list(AgendaItem.select(AgendaItem, Theme).join(Theme)
                      .where(AgendaItem.consultation == demo).order_by(AgendaItem.position))

@@ -77,7 +77,7 @@ def _member(email: str, name: str) -> StaffUser:
     """A fictional staff member of the working group (made once)."""
     user = StaffUser.get_or_none(StaffUser.email == email)
     if user is None:
-        user = StaffUser(email=email, name=name, role="viewer")
+        user = StaffUser(email=email, name=name, role="moderator")
         user.set_password(secrets.token_urlsafe(16))
         user.save()
     return user

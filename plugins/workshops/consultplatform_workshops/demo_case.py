@@ -21,8 +21,9 @@ WORKSHOPS = [
      (B, P, S, D, R)),
 ]
 
-# The working group: the demo's moderator facilitates, these staff take part.
-MEMBERS = [("kijker@example.org", "Vera Viewer"),
+# The working group: the demo's moderator facilitates, these staff take part (fictional
+# accounts of role moderator: a viewer may read a board, not work on it).
+MEMBERS = [("ruimte@example.org", "Rik Ruimtelijke Ordening"),
            ("beleid@example.org", "Bram Beleidsadviseur"),
            ("onderwijs@example.org", "Olga Onderwijscoördinator")]
 
@@ -133,12 +134,12 @@ AGENDA = [
 # Dots per workshop: (voter's e-mail, action, dots); within 5 per person, 3 per action.
 DOTS: list[list[tuple[str, str, int]]] = [
     [("moderator@example.org", "a1", 3), ("moderator@example.org", "h1", 2),
-     ("kijker@example.org", "h2", 3), ("kijker@example.org", "a1", 2),
+     ("ruimte@example.org", "h2", 3), ("ruimte@example.org", "a1", 2),
      ("beleid@example.org", "h1", 2), ("beleid@example.org", "a3", 2),
      ("beleid@example.org", "h3", 1),
      ("onderwijs@example.org", "a1", 3), ("onderwijs@example.org", "a2", 1)],
     [("moderator@example.org", "s2", 3), ("moderator@example.org", "s3", 2),
-     ("kijker@example.org", "p1", 2), ("kijker@example.org", "b1", 3),
+     ("ruimte@example.org", "p1", 2), ("ruimte@example.org", "b1", 3),
      ("beleid@example.org", "s2", 2), ("beleid@example.org", "r1", 3),
      ("onderwijs@example.org", "p2", 3), ("onderwijs@example.org", "s3", 2)],
 ]

@@ -11,7 +11,7 @@ PLUGINS := $(filter-out plugins/_template/%,$(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install translations catalog clean browser-deps system-deps bench bench-deps bench-export
+.PHONY: run test lint install translations catalog clean browser-deps system-deps bench bench-deps bench-export bench-workshops
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -117,6 +117,12 @@ bench: install bench-deps
 # sqlite3 + csv in the same run, peak memory per format. BENCH_EXPORT_POSTGRES=1: PostgreSQL too.
 bench-export: install
 	$(BIN)/python bench/export_insights.py
+
+# A workshop's board at 1,000 and 10,000 insights (bench/workshop_board.py): load_board, the
+# board page and save_action against a 100-insight baseline of the same run. PostgreSQL
+# too with BENCH_WORKSHOPS_POSTGRES=1.
+bench-workshops: install
+	$(BIN)/python bench/workshop_board.py
 
 # The vulnerability audit of the installed packages: tools/audit_dependencies.py (pip-audit,
 # then the index's project pages for what it could not check; AUDIT_STRICT=1: a package

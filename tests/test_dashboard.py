@@ -50,7 +50,8 @@ def test_the_demo_shows_each_steps_state_and_figures(app, admin_client):
     assert states["setup"] == "done"  # the demo is complete and published
     assert states["signup"] == "in_progress"
     assert states["expertarenas"] == "in_progress"  # six closed, one going on
-    assert states["agenda"] == "not_started"
+    assert states["workshops"] == "in_progress"  # one closed, one prepared
+    assert states["agenda"] == "done"  # the workshops' five items, each with a decision
     assert "Expertarena Landbouw" in html and "Inzichten" in html
 
 

@@ -102,7 +102,7 @@ def test_a_copy_holds_the_structure_and_nothing_personal(app, demo):
     assert copy.retention_until == dt.date(2032, 12, 31)
     original, copied = _structure(demo.id), _structure(copy.id)
     assert copied == original  # sectors, themes, sessions, questions, settings, arenas
-    assert len(original["sessions"]) == 10 and original["plugins"]["expertarena"]
+    assert len(original["sessions"]) == 12 and original["plugins"]["expertarena"]
     assert [q["label_nl"] for q in original["consultation"]["questions"]] == [
         "Hoe heeft u van deze consultatie gehoord?", "Welke thema's spelen bij u?"]
     assert _own_questions(copy) == _own_questions(demo) and len(_own_questions(copy)) == 2
@@ -162,7 +162,7 @@ def test_the_published_schema_is_the_one_the_platform_checks_with():
 
 def test_the_demo_ships_as_a_template_the_platform_accepts(app):
     data = read_template(DEMO_TEMPLATE.read_bytes())
-    assert len(data["sessions"]) == 10 and len(data["sectors"]) == 7
+    assert len(data["sessions"]) == 12 and len(data["sectors"]) == 7
     (heard,) = data["consultation"]["questions"]
     assert (heard["label_nl"], heard["kind"], heard["required"]) == (
         "Hoe heeft u van deze consultatie gehoord?", "single", False)

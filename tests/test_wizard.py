@@ -35,13 +35,13 @@ def test_copying_the_demo_shows_what_will_be_made_then_makes_it(app, admin_clien
     preview = admin_client.post(URL, data=fields)
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Wat er gemaakt wordt" in html
-    assert "10 bijeenkomsten" in html and "maandag 3 maart 2031" in html
+    assert "12 bijeenkomsten" in html and "maandag 3 maart 2031" in html
     assert Consultation.select().count() == 1  # nothing made yet
     made = admin_client.post(URL, data={**fields, "confirm": "1"})
     assert made.status_code == 303 and made.headers["Location"] == "/admin/"
     copy = Consultation.get(Consultation.slug == "retailvisie-centrum-emmeloord")
     assert copy.status == "draft" and copy.retention_until == dt.date(2032, 12, 31)
-    assert ConsultationSession.select().where(ConsultationSession.consultation == copy).count() == 10
+    assert ConsultationSession.select().where(ConsultationSession.consultation == copy).count() == 12
     assert StaffWorkspace.get().consultation_id == copy.id  # opened at once
     dashboard = admin_client.get("/admin/").get_data(as_text=True)
     assert "Retailvisie Centrum Emmeloord" in dashboard and "is als concept gemaakt" in dashboard

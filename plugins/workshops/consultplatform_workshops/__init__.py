@@ -120,8 +120,9 @@ def cp_personal_data() -> list[PersonalDataHolder]:
     return []
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def cp_demo_data(consultation: Consultation) -> dict[str, int] | None:
+    """Last: the workshops work on the other plugins' demo insights."""
     from consultplatform_workshops.demo import load
 
     return load(consultation)

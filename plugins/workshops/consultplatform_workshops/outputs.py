@@ -1,13 +1,23 @@
-"""Placeholder: the workshops' export datasets and memo section."""
+"""What the workshops contribute to exports and to the council memo: the datasets
+live in outputs_datasets, the memo section in outputs_memo. Both only for a
+consultation that uses the workshop format."""
 
 from __future__ import annotations
 
-from typing import Any
+from consultplatform.api import Consultation, ExportDataset, MemoSection
+from consultplatform_workshops import outputs_datasets, outputs_memo
+from consultplatform_workshops.workshops import FORMAT_KEY
 
 
-def export_datasets(consultation: Any) -> list:
-    return []
+def uses_workshops(consultation: Consultation) -> bool:
+    return FORMAT_KEY in (consultation.formats or [])
 
 
-def memo_sections(consultation: Any) -> list:
-    return []
+def export_datasets(consultation: Consultation) -> list[ExportDataset]:
+    if not uses_workshops(consultation):
+        return []
+    return outputs_datasets.datasets(consultation)
+
+
+def memo_sections(consultation: Consultation) -> list[MemoSection]:
+    return outputs_memo.memo_sections(consultation)

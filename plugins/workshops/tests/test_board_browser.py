@@ -75,6 +75,11 @@ def a_workshop(facilitator, member) -> tuple[ConsultationSession, list[Insight],
                     .where(ConsultationSession.consultation == demo.id)
                     .order_by(Insight.id).limit(6))
     assert len(insights) >= 4, "the demo has insights"
+    # The demo gives every insight a fate (answered or set aside): these start open again.
+    ids = [insight.id for insight in insights]
+    InsightAction.delete().where(InsightAction.insight.in_(ids)).execute()
+    Insight.update(set_aside_reason="", set_aside_note="", set_aside_at=None,
+                   set_aside_by=None).where(Insight.id.in_(ids)).execute()
     from flask import current_app
 
     with current_app.test_request_context():

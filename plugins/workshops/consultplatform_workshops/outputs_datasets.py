@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 
 from consultplatform.api import (
     AGGREGATE,
@@ -30,7 +30,6 @@ from consultplatform.api import (
     ExportScope,
     Insight,
     InsightAction,
-    InsightTheme,
     Sector,
     Theme,
     choices,
@@ -145,31 +144,12 @@ def provenance_count(consultation: Consultation, scope: ExportScope) -> int:
 
 
 def coverage_counts(consultation: Consultation) -> list[tuple[str, str, int, int, int]]:
-    """(theme, sector, answered, set aside, open) per theme x sector, one statement; an
-    insight with two themes counts under each, one without a theme under "" (as does
-    one without a sector)."""
-    taken = Insight.id.in_(InsightAction.select(InsightAction.insight))
-    answered = fn.SUM(Case(None, [(taken, 1)], 0))
-    aside = fn.SUM(Case(None, [(~taken & (Insight.set_aside_reason != ""), 1)], 0))
-    rows = (Insight.select(Theme.position, Theme.name, Sector.position, Sector.name, answered,
-                           aside, fn.COUNT(Insight.id))
-            .join(ConsultationSession).switch(Insight)
-            .join(InsightTheme, JOIN.LEFT_OUTER, on=(InsightTheme.insight == Insight.id))
-            .join(Theme, JOIN.LEFT_OUTER, on=(InsightTheme.theme == Theme.id))
-            .switch(Insight)
-            .join(Sector, JOIN.LEFT_OUTER, on=(Insight.sector == Sector.id))
-            .where(ConsultationSession.consultation == consultation.id)
-            .group_by(Theme.id, Theme.position, Theme.name, Sector.id, Sector.position,
-                      Sector.name).tuples())
-    last = 1 << 30  # no theme or no sector: at the end
+    """(theme, sector, answered, set aside, open) per theme x sector: the coverage
+    view's own figures (consultplatform_workshops.coverage), so page and file agree."""
+    from consultplatform_workshops.coverage import coverage_rows as cells
 
-    def order(row: tuple) -> tuple:
-        return (last if row[0] is None else row[0], row[1] or "",
-                last if row[2] is None else row[2], row[3] or "")
-
-    return [(theme or "", sector or "", int(yes or 0), int(no or 0),
-             int(total) - int(yes or 0) - int(no or 0))
-            for _tp, theme, _sp, sector, yes, no, total in sorted(rows, key=order)]
+    return [(row.theme, row.sector, row.answered, row.set_aside, row.open)
+            for row in cells(consultation.id)]
 
 
 def coverage_rows(consultation: Consultation, scope: ExportScope) -> list[list[Any]]:

@@ -206,7 +206,7 @@ def datasets(consultation: Consultation) -> list[ExportDataset]:
                 ("merged_into", _l("Merged into"), _l("The number of the action this one "
                                                       "was merged into."), INTEGER),
                 ("insight_id", _l("Insight number"), "", INTEGER),
-                ("link_kind", _l("Link"), _l("Answers, or came with a merge or a split.")),
+                ("link_kind", _l("Kind of link"), _l("Answers, or came with a merge or a split.")),
                 ("linked_at", _l("Linked"), "", DATETIME)),
             rows=actions, count=lambda scope: action_count(consultation, scope),
             sensitivity=PSEUDONYMOUS),

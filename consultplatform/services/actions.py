@@ -89,6 +89,17 @@ def existing_action(action_id: int, *, lock: bool = False) -> Action:
     return action
 
 
+def live_action(action_id: int, expected_version: int | None = None) -> Action:
+    """The action, locked, that may still change: not merged away and, when
+    ``expected_version`` is given, still at that version (else StaleActionError)."""
+    action = existing_action(action_id, lock=True)
+    if action.status == "merged":
+        raise ActionError("action", str(_l("This action was merged into another one.")))
+    if expected_version is not None and action.version != expected_version:
+        raise StaleActionError(action)
+    return action
+
+
 def create_action(consultation_id: int, data: ActionInput,
                   insight_ids: Iterable[int] = ()) -> Action:
     """A new action, linked at once (``answers``) to ``insight_ids`` when given."""
@@ -98,8 +109,8 @@ def create_action(consultation_id: int, data: ActionInput,
                                **values)
         audit.record("create", action, details={"fields": sorted(values)})
         if insight_ids:
-            # Links made with the action are part of its first version.
-            link_insights(action.id, insight_ids, _new=True)
+            # Links made with the action are part of its first version: no bump.
+            _add_links(action, sorted(set(insight_ids)), "answers")
     return action
 
 
@@ -108,9 +119,7 @@ def update_action(action_id: int, data: ActionInput,
     """Save the action's fields. With ``expected_version`` (the version the editor
     started from) a save after someone else's raises StaleActionError."""
     with write_transaction():
-        action = existing_action(action_id, lock=True)
-        if action.status == "merged":
-            raise ActionError("action", str(_l("This action was merged into another one.")))
+        action = live_action(action_id)
         values = checked_action(action.consultation_id, data)
         changed = sorted(k for k, v in values.items() if getattr(action, k) != v)
         # The version check and the write in one statement: of two saves from the
@@ -150,8 +159,7 @@ def insights_of(consultation_id: int, ids: list[int]) -> dict[int, Insight]:
     return found
 
 
-def link_insights(action_id: int, insight_ids: Iterable[int], kind: str = "answers", *,
-                  _new: bool = False) -> int:
+def link_insights(action_id: int, insight_ids: Iterable[int], kind: str = "answers") -> int:
     """Link insights of the action's consultation to it (a link that exists gets the
     new kind); returns how many links were added or changed. An insight that was
     set aside is open again once an action takes it up."""
@@ -161,31 +169,35 @@ def link_insights(action_id: int, insight_ids: Iterable[int], kind: str = "answe
     if not ids:
         raise ActionError("insights", str(_l("Choose at least one insight.")))
     with write_transaction():
-        action = existing_action(action_id, lock=True)
-        if action.status == "merged":
-            raise ActionError("action", str(_l("This action was merged into another one.")))
-        found = insights_of(action.consultation_id, ids)
-        existing = {link.insight_id: link for link in InsightAction.select().where(
-            (InsightAction.action == action.id) & InsightAction.insight.in_(ids))}
-        changed = 0
-        for ident in ids:
-            link = existing.get(ident)
-            if link is None:
-                InsightAction.create(insight=ident, action=action.id, kind=kind,
-                                     created_by=acting_staff_id())
-                changed += 1
-            elif link.kind != kind:
-                link.kind = kind
-                link.save(only=[InsightAction.kind])
-                changed += 1
-        reopened = [i for i in ids if found[i].set_aside_reason]
-        if reopened:
-            Insight.update(set_aside_reason="", set_aside_note="", set_aside_at=None,
-                           set_aside_by=None).where(Insight.id.in_(reopened)).execute()
-        if changed and not _new:
+        action = live_action(action_id)
+        changed = _add_links(action, ids, kind)
+        if changed:
             bump_version(action.id)
-        audit.record("link", action, details={"insights": [str(i) for i in ids], "kind": kind})
     return changed
+
+
+def _add_links(action: Action, ids: list[int], kind: str) -> int:
+    """Link ``ids`` (inside the caller's transaction, the action locked); reopen
+    those set aside; the audit row. How many links were added or changed."""
+    found = insights_of(action.consultation_id, ids)
+    existing = {link.insight_id: link.kind for link in InsightAction.select(
+        InsightAction.insight, InsightAction.kind).where(
+        (InsightAction.action == action.id) & InsightAction.insight.in_(ids))}
+    new = [ident for ident in ids if ident not in existing]
+    retyped = [ident for ident in ids if ident in existing and existing[ident] != kind]
+    if new:
+        InsightAction.insert_many([{"insight": ident, "action": action.id, "kind": kind,
+                                    "created_by": acting_staff_id(), "created_at": utcnow()}
+                                   for ident in new]).execute()
+    if retyped:
+        InsightAction.update(kind=kind).where((InsightAction.action == action.id)
+                                              & InsightAction.insight.in_(retyped)).execute()
+    reopened = [i for i in ids if found[i].set_aside_reason]
+    if reopened:
+        Insight.update(set_aside_reason="", set_aside_note="", set_aside_at=None,
+                       set_aside_by=None).where(Insight.id.in_(reopened)).execute()
+    audit.record("link", action, details={"insights": [str(i) for i in ids], "kind": kind})
+    return len(new) + len(retyped)
 
 
 def unlink_insights(action_id: int, insight_ids: Iterable[int]) -> int:

@@ -23,9 +23,8 @@ from consultplatform.models import Action, AgendaItemAction, InsightAction
 from consultplatform.services.actions import (
     TITLE_MAX,
     ActionError,
-    StaleActionError,
     bump_version,
-    existing_action,
+    live_action,
 )
 from consultplatform.services.errors import acting_staff_id
 
@@ -40,15 +39,6 @@ class SplitPart:
     insight_ids: Sequence[int] = field(default_factory=tuple)
 
 
-def _live(action_id: int, expected_version: int | None) -> Action:
-    action = existing_action(action_id, lock=True)
-    if action.status == "merged":
-        raise ActionError("action", str(_l("This action was merged into another one.")))
-    if expected_version is not None and action.version != expected_version:
-        raise StaleActionError(action)
-    return action
-
-
 def merge_actions(target_id: int, source_id: int, *,
                   target_version: int | None = None,
                   source_version: int | None = None) -> Action:
@@ -58,20 +48,20 @@ def merge_actions(target_id: int, source_id: int, *,
     with write_transaction():
         # Locked in id order: two merges of the same pair cannot deadlock.
         first, second = sorted((target_id, source_id))
-        locked = {first: _live(first, None), second: _live(second, None)}
+        expected = {target_id: target_version, source_id: source_version}
+        locked = {ident: live_action(ident, expected[ident]) for ident in (first, second)}
         target, source = locked[target_id], locked[source_id]
-        for action, expected in ((target, target_version), (source, source_version)):
-            if expected is not None and action.version != expected:
-                raise StaleActionError(action)
         if target.consultation_id != source.consultation_id:
             raise ActionError("other", str(_l("Choose an action of this consultation.")))
         have = {row.insight_id for row in InsightAction.select(InsightAction.insight)
                 .where(InsightAction.action == target.id)}
-        moving = [row for row in InsightAction.select().where(InsightAction.action == source.id)]
-        for link in moving:
-            if link.insight_id not in have:
-                InsightAction.create(insight=link.insight_id, action=target.id, kind="merges",
-                                     created_by=acting_staff_id())
+        moving = list(InsightAction.select().where(InsightAction.action == source.id))
+        joining = [link.insight_id for link in moving if link.insight_id not in have]
+        if joining:
+            InsightAction.insert_many([
+                {"insight": ident, "action": target.id, "kind": "merges",
+                 "created_by": acting_staff_id(), "created_at": utcnow()}
+                for ident in joining]).execute()
         InsightAction.delete().where(InsightAction.action == source.id).execute()
         _move_agenda_places(source.id, target.id)
         Action.update(status="merged", merged_into=target.id, version=Action.version + 1,
@@ -101,7 +91,7 @@ def split_action(action_id: int, parts: Sequence[SplitPart], *,
     if not 2 <= len(parts) <= MAX_PARTS:
         raise ActionError("parts", str(_l("Split into two to %(max)d parts.", max=MAX_PARTS)))
     with write_transaction():
-        action = _live(action_id, expected_version)
+        action = live_action(action_id, expected_version)
         links = {row.insight_id: row for row in
                  InsightAction.select().where(InsightAction.action == action.id)}
         chosen = [sorted(set(part.insight_ids)) for part in parts]

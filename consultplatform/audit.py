@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import has_request_context, request
@@ -18,12 +21,29 @@ def object_label(obj: Any) -> str:
     return (labeller() if callable(labeller) else str(obj))[:200]
 
 
+_paused: ContextVar[bool] = ContextVar("audit_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No audit rows inside: the demo loader writes made-up results through the real
+    services (nobody acted, so the log stays true to what people did)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def record(action: str, obj: Any = None, *, result: str = "success",
            object_type: str | None = None, details: dict | None = None,
-           actor_user: Any = None, with_origin: bool = True) -> AuditLog:
+           actor_user: Any = None, with_origin: bool = True) -> AuditLog | None:
     """``actor_user``: who acts when it is not (yet) the logged-in user (a login).
     ``with_origin=False`` leaves the IP address out (a member of the public acting on
-    their own data: the log must not tie their address to them)."""
+    their own data: the log must not tie their address to them). Nothing (None)
+    while :func:`paused`."""
+    if _paused.get():
+        return None
     actor = None
     actor_label = ""
     origin = ""

@@ -8,9 +8,9 @@ drafted through the board's own services (links, a merge, dots within the limits
 every insight is answered or set aside with a reason, and the draft agenda gets
 five items under the five leading themes.
 
-Runs from the command line (no request, no acting staff). The services write audit
-rows; fiction writes no audit trail, so the rows this loader made are removed
-again (the demo loads in one transaction). Loading twice changes nothing.
+Runs from the command line (no request, no acting staff), through the board's
+services; the core's demo loader pauses the audit log around it (fiction writes no
+audit trail). Loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import secrets
 from consultplatform.api import (
     ActionInput,
     AgendaItemInput,
-    AuditLog,
     Consultation,
     ConsultationSession,
     Insight,
@@ -108,7 +107,6 @@ def load(consultation: Consultation) -> dict[str, int] | None:
     if len(sessions) < len(WORKSHOPS) or WorkshopsAction.select().where(
             WorkshopsAction.session.in_([s.id for s in sessions])).exists():
         return None  # no workshops in the template, or loaded already
-    before = AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0
     facilitator = StaffUser.get_or_none(StaffUser.email == "moderator@example.org")
     members = [_member(email, name) for email, name in MEMBERS]
     themes = {t.name: t.id for t in Theme.select().where(Theme.consultation == consultation.id)}
@@ -166,6 +164,5 @@ def load(consultation: Consultation) -> dict[str, int] | None:
         items += 1
     ConsultationSession.update(status="closed").where(
         ConsultationSession.id == sessions[0].id).execute()
-    AuditLog.delete().where(AuditLog.id > before).execute()
     return {"workshops": len(WORKSHOPS), "actions": len(ids), "set aside": len(aside),
             "dots": dots, "agenda items": items}

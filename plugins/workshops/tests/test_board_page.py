@@ -175,6 +175,11 @@ def test_bad_input_gets_a_4xx_and_a_message(app, setting):
     refused(post(setting, "draft", {"title": "Raar", "kind": "action", "owner": "municipality",
                                     "horizon": "short", "insight": ["1x"]}), 400,
             "not one of the options shown")
+    # A digit Python's isdigit() takes and int() refuses: the form shown again, no 500.
+    refused(post(setting, "draft", {"title": "Kwadraat", "kind": "action",
+                                    "owner": "municipality", "horizon": "short",
+                                    "insight": ["\u00b2"]}), 400,
+            "not one of the options shown")
     refused(post(setting, "draft", {"title": "Soort", "kind": "nonsense", "owner": "municipality",
                                     "horizon": "short",
                                     "insight": [str(setting["insights"][0].id)]}),

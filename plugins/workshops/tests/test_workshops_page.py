@@ -118,6 +118,7 @@ def test_prepare_shows_the_consultations_choices_and_stores_the_plan(setting):
     ("categories", {"categories": ["nonsense"]}, 400),
     ("members", {"members": ["99999"]}, 400),
     ("sectors", {"sectors": ["abc"]}, 422),
+    ("sectors", {"sectors": ["\u00b2"]}, 422),
     ("question", {"question": "x" * 501}, 400),
     ("question", {"question": "Wat\u202edoen we?"}, 422),
 ])

@@ -79,7 +79,7 @@ class BoardView(BoardPostRoutes, SecureView):
         args = filter_args(filters)
         kept = kept or Kept()
         if kept.form == "selection":
-            selected = {int(v) for v in kept.values.getlist("insight") if v.isdigit()}
+            selected = {i for i in map(parse_id, kept.values.getlist("insight")) if i}
         else:
             selected = set()
         first_column: dict[int, int] = {}

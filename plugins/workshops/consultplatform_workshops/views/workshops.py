@@ -30,6 +30,7 @@ from consultplatform.api import (
     current_consultation_id,
     current_language,
     insight_vocabulary,
+    parse_id,
 )
 from consultplatform_workshops.models import WorkshopsAction, WorkshopsMember, WorkshopsScope
 from consultplatform_workshops.workshops import (
@@ -230,10 +231,11 @@ def _plan(form: PrepareForm) -> WorkshopPlan | None:
     ids: dict[str, list[int]] = {}
     for name in ID_LISTS:
         values = form[name].data or []
-        if not all(isinstance(v, str) and v.isdigit() and len(v) < 12 for v in values):
+        parsed = [parse_id(v) for v in values]
+        if None in parsed:
             form[name].errors = [_("Choose one of the options shown.")]
             continue
-        ids[name] = [int(v) for v in values]
+        ids[name] = [i for i in parsed if i is not None]
     if len(ids) != len(ID_LISTS):
         return None
     return WorkshopPlan(question=form.question.data or "", theme_ids=ids["themes"],

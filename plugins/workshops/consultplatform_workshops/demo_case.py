@@ -12,7 +12,6 @@ from __future__ import annotations
 
 A, H, B, P, S = "Arbeidsmarkt", "Huisvesting", "Bereikbaarheid", "Positionering", "Samenwerking"
 D, R = "Duurzaamheid en energie", "Regels en vergunningen"
-LEADING = (A, H, B, P, S)
 
 # The two workshop sessions of the demo's template, in order: (question, themes in scope).
 WORKSHOPS = [

@@ -15,7 +15,7 @@ are cut at PER_ACTION per action (the counts are not).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
@@ -30,8 +30,6 @@ from consultplatform.api import (
     Participant,
     Registration,
     Sector,
-    Theme,
-    keyset_rows,
 )
 
 # Insights listed per action; the action says how many it takes up in all.
@@ -218,52 +216,3 @@ def people_counts(item_id: int, *, per_session: bool) -> list[tuple]:
                        & (Registration.attendance.is_null()
                           | (Registration.attendance != "no_show")))
                 .group_by(*keys).tuples())
-
-
-@dataclass(frozen=True)
-class ProvenanceRow:
-    """One line of the agenda's provenance, for an export: item / action / insight
-    / session / sector (the insight's)."""
-
-    item_id: int
-    item_title: str
-    theme: str
-    action_id: int
-    action_title: str
-    position: int  # the action's place under the item, from 1
-    insight_id: int
-    link_kind: str
-    session_id: int
-    session_title: str
-    sector: str
-
-
-def provenance_rows(consultation_id: int, page_size: int = 1000) -> Iterator[ProvenanceRow]:
-    """Every (item, action, insight) of the consultation's draft agenda, in agenda
-    order (item position, action order, insight id). Memory stays at one page:
-    one query for the item actions, then one per item action and page of links."""
-    places = list(AgendaItemAction.select(AgendaItem.id, AgendaItem.title,
-                                          fn.COALESCE(Theme.name, ""), Action.id, Action.title)
-                  .join(AgendaItem, on=(AgendaItemAction.item == AgendaItem.id))
-                  .join(Theme, JOIN.LEFT_OUTER, on=(AgendaItem.theme == Theme.id))
-                  .join_from(AgendaItemAction, Action,
-                             on=(AgendaItemAction.action == Action.id))
-                  .where(AgendaItem.consultation == consultation_id)
-                  .order_by(AgendaItem.position, AgendaItem.id, AgendaItemAction.position,
-                            AgendaItemAction.id).tuples())
-    position, previous = 0, None
-    for item_id, item_title, theme, action_id, action_title in places:
-        position = position + 1 if item_id == previous else 1
-        previous = item_id
-        links = (InsightAction.select(InsightAction.insight, InsightAction.kind,
-                                      ConsultationSession.id, ConsultationSession.title,
-                                      fn.COALESCE(Sector.name, ""))
-                 .join(Insight, on=(InsightAction.insight == Insight.id))
-                 .join(ConsultationSession, on=(Insight.session == ConsultationSession.id))
-                 .switch(Insight)
-                 .join(Sector, JOIN.LEFT_OUTER, on=(Insight.sector == Sector.id))
-                 .where(InsightAction.action == action_id).tuples())
-        for insight_id, kind, session_id, title, sector in keyset_rows(
-                links, InsightAction.insight, page_size):
-            yield ProvenanceRow(item_id, item_title, theme, action_id, action_title, position,
-                                insight_id, kind, session_id, title, sector)

@@ -15,7 +15,7 @@ from consultplatform.api import (
     Registration,
 )
 from consultplatform.testing import choose_consultation, login, make_staff
-from consultplatform_workshops.provenance import load_provenance, provenance_rows
+from consultplatform_workshops.provenance import load_provenance
 
 from . import agenda_world
 
@@ -140,19 +140,3 @@ def test_an_item_of_another_consultation_is_404(app, world):
                 or "not in the consultation you work on" in text)
     for junk in ("abc", "-1", "9223372036854775807", "99999999999999999999999", "1%00"):
         assert client.get(f"/admin/draft-agenda/item/{junk}/").status_code == 404
-
-
-def test_provenance_rows_for_an_export(app, world):
-    i = {v.id: k for k, v in world.insights.items()}
-    with app.test_request_context():
-        rows = list(provenance_rows(world.consultation.id, page_size=2))
-    assert [(r.item_title, r.theme, r.action_title, r.position, i[r.insight_id], r.link_kind,
-             r.session_title, r.sector) for r in rows] == [
-        ("Werk", "Arbeidsmarkt", "Banenloket", 1, "i1", "answers", "Arena landbouw", "Landbouw"),
-        ("Werk", "Arbeidsmarkt", "Banenloket", 1, "i3", "answers", "Arena detailhandel",
-         "Detailhandel"),
-        ("Werk", "Arbeidsmarkt", "Banenloket", 1, "i7", "merges", "Arena gemengd", "Zorg"),
-        ("Werk", "Arbeidsmarkt", "Huisvesting", 2, "i2", "answers", "Arena landbouw", "Landbouw"),
-        ("Werk", "Arbeidsmarkt", "Huisvesting", 2, "i4", "answers", "Arena detailhandel",
-         "Detailhandel"),
-    ]  # "Bereikbaarheid" has one action (Bus) without insights: no rows

@@ -48,7 +48,7 @@ from consultplatform_workshops.agenda import (
     stamp,
 )
 from consultplatform_workshops.draft_agenda import action_choices, load_agenda
-from consultplatform_workshops.leading import ranked_themes
+from consultplatform_workshops.leading import RankedTheme, ranked_themes
 from consultplatform_workshops.provenance import PER_ACTION, SIDES, load_provenance
 
 EDIT_ROLES = ("admin", "moderator")
@@ -250,8 +250,11 @@ class AgendaView(SecureView):
         except WorkshopError as exc:
             abort(404, description=str(exc))
 
-    def _choices(self, form: ItemForm, consultation_id: int) -> list:
-        themes = ranked_themes(consultation_id)
+    def _choices(self, form: ItemForm, consultation_id: int,
+                 themes: list[RankedTheme] | None = None) -> list:
+        """The form's theme and action choices; ``themes``: the ranking already read."""
+        if themes is None:
+            themes = ranked_themes(consultation_id)
         form.theme.choices = options([("", _("No theme"))]
                                      + [(str(t.id), t.name) for t in themes])
         actions = action_choices(consultation_id)
@@ -263,9 +266,10 @@ class AgendaView(SecureView):
         if consultation is None:
             return self.render("workshops/agenda.html", consultation=None), (
                 200 if status == 200 else status)
-        actions = self._choices(form, consultation.id)
+        agenda = load_agenda(consultation.id)
+        actions = self._choices(form, consultation.id, agenda.themes)
         return self.render("workshops/agenda.html", consultation=consultation,
-                           agenda=load_agenda(consultation.id), form=form, actions=actions,
+                           agenda=agenda, form=form, actions=actions,
                            vocabulary=action_vocabulary(consultation), lang=current_language(),
                            may_edit=may_edit(), problem=problem,
                            decisions=dict(DECISION_CHOICES)), status
@@ -276,11 +280,12 @@ class AgendaView(SecureView):
         actions = self._choices(form, consultation.id)
         chosen = [value for value in (form.actions.data or [])]
         by_id = {str(a.id): a for a in actions}
+        picked = set(chosen)
         ordered = [by_id[v] for v in chosen if v in by_id] + [
-            a for a in actions if str(a.id) not in set(chosen)]
+            a for a in actions if str(a.id) not in picked]
         return self.render("workshops/agenda_edit.html", consultation=consultation, item=item,
                            form=form, decision_form=decision_form, actions=ordered,
-                           chosen=set(chosen), vocabulary=action_vocabulary(consultation),
+                           chosen=picked, vocabulary=action_vocabulary(consultation),
                            lang=current_language(), problem=problem, conflict=status == 409,
                            decisions=dict(DECISION_CHOICES)), status
 

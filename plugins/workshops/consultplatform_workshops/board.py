@@ -19,8 +19,8 @@ from consultplatform.api import (
     Sector,
     Theme,
 )
-from consultplatform_workshops.board_services import dot_totals
-from consultplatform_workshops.models import WorkshopsAction, WorkshopsDot, WorkshopsWorkshop
+from consultplatform_workshops.board_services import dot_totals, voter_dots
+from consultplatform_workshops.models import WorkshopsAction, WorkshopsWorkshop
 from consultplatform_workshops.workshops import Scope, scope_of, workshop_row
 
 # Insights shown per theme column; the column says how many more there are.
@@ -172,11 +172,7 @@ def _board_actions(session_id: int, voter_id: int | None) -> list[BoardAction]:
                                         .order_by(InsightAction.id).tuples()):
         links.setdefault(action_id, []).append((insight_id, kind))
     totals = dot_totals(session_id)
-    mine: dict[int, int] = {}
-    if voter_id is not None:
-        mine = dict(WorkshopsDot.select(WorkshopsDot.action, WorkshopsDot.dots)
-                    .where((WorkshopsDot.session == session_id)
-                           & (WorkshopsDot.voter == voter_id)).tuples())
+    mine = voter_dots(session_id, voter_id) if voter_id is not None else {}
     return [BoardAction(action, links.get(action.id, []), int(totals.get(action.id, 0)),
                         mine.get(action.id, 0)) for action in actions]
 

@@ -20,6 +20,7 @@ from consultplatform.api import (
     ActionInput,
     ConsultationSession,
     Insight,
+    InsightAction,
     SplitPart,
     StaleActionError,
     create_action,
@@ -183,8 +184,6 @@ def _lock_insight(insight_id: int) -> None:
 
 
 def _answered(insight_id: int) -> bool:
-    from consultplatform.api import InsightAction
-
     return InsightAction.select().where(InsightAction.insight == insight_id).exists()
 
 
@@ -192,14 +191,11 @@ def add_dot(session_id: int, voter_id: int, action_id: int) -> int:
     """One more of the voter's dots on the action, within both limits; the voter's
     dots on it now. The workshop's row is locked: concurrent dots take turns."""
     session = _open(session_id)
-    _on_board(session_id, action_id)
     limits = workshop_settings(session.consultation)
     with write_transaction():
         lock_session(session_id)  # SQLite: the write lock is already held
-        _on_board(session_id, action_id)  # again: a merge may have taken it off meanwhile
-        mine = dict(WorkshopsDot.select(WorkshopsDot.action, WorkshopsDot.dots)
-                    .where((WorkshopsDot.session == session_id)
-                           & (WorkshopsDot.voter == voter_id)).tuples())
+        _on_board(session_id, action_id)  # under the lock: a merge cannot take it off now
+        mine = voter_dots(session_id, voter_id)
         if sum(mine.values()) >= limits.dots_per_person:
             raise WorkshopError("dots", str(_l(
                 "You have used all your %(num)d dots. Take one back to put it elsewhere.",
@@ -237,6 +233,13 @@ def remove_dot(session_id: int, voter_id: int, action_id: int) -> int:
             row.delete_instance()
         bump(session_id)
     return left
+
+
+def voter_dots(session_id: int, voter_id: int) -> dict[int, int]:
+    """The voter's dots per action of the board (one statement)."""
+    return dict(WorkshopsDot.select(WorkshopsDot.action, WorkshopsDot.dots)
+                .where((WorkshopsDot.session == session_id)
+                       & (WorkshopsDot.voter == voter_id)).tuples())
 
 
 def dot_totals(session_id: int) -> dict[int, int]:

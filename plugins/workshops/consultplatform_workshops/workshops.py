@@ -26,6 +26,7 @@ from consultplatform.api import (
 )
 from consultplatform_workshops.models import (
     QUESTION_MAX,
+    SCOPE_KINDS,
     WorkshopsMember,
     WorkshopsScope,
     WorkshopsWorkshop,
@@ -115,15 +116,22 @@ def ensure_open(session: ConsultationSession) -> None:
             "This workshop is closed: its board can be read, not changed.")), 409)
 
 
+def scopes_of(session_ids: list[int]) -> dict[int, Scope]:
+    """The scope of every workshop in ``session_ids`` (one statement)."""
+    values: dict[int, dict[str, list[str]]] = {
+        ident: {kind: [] for kind in SCOPE_KINDS} for ident in session_ids}
+    for row in (WorkshopsScope.select().where(WorkshopsScope.session.in_(session_ids or [0]))
+                .order_by(WorkshopsScope.id)):
+        values[row.session_id].setdefault(row.kind, []).append(row.value)
+    return {ident: Scope(theme_ids=[int(v) for v in found["theme"]],
+                         sector_ids=[int(v) for v in found["sector"]],
+                         categories=found["category"],
+                         arena_ids=[int(v) for v in found["arena"]])
+            for ident, found in values.items()}
+
+
 def scope_of(session_id: int) -> Scope:
-    values: dict[str, list[str]] = {kind: [] for kind in ("theme", "sector", "category",
-                                                          "arena")}
-    for row in WorkshopsScope.select().where(WorkshopsScope.session == session_id) \
-            .order_by(WorkshopsScope.id):
-        values.setdefault(row.kind, []).append(row.value)
-    return Scope(theme_ids=[int(v) for v in values["theme"]],
-                 sector_ids=[int(v) for v in values["sector"]],
-                 categories=values["category"], arena_ids=[int(v) for v in values["arena"]])
+    return scopes_of([session_id])[session_id]
 
 
 def bump(session_id: int) -> None:

@@ -32,7 +32,7 @@ from consultplatform.api import (
     insight_vocabulary,
     parse_id,
 )
-from consultplatform_workshops.models import WorkshopsAction, WorkshopsMember, WorkshopsScope
+from consultplatform_workshops.models import WorkshopsAction, WorkshopsMember
 from consultplatform_workshops.workshops import (
     FORMAT_KEY,
     Scope,
@@ -41,11 +41,11 @@ from consultplatform_workshops.workshops import (
     may_work,
     prepare_workshop,
     scope_of,
+    scopes_of,
     workshop_row,
     workshop_session,
 )
 
-# The plugin's templates (it has no blueprint of its own to carry them).
 # Roles that may prepare a workshop at all: administrators, and moderators for the
 # workshops they facilitate.
 PREPARING_ROLES = ("admin", "moderator")
@@ -86,20 +86,6 @@ def _workshops(consultation_id: int) -> list[ConsultationSession]:
                 .order_by(ConsultationSession.starts_at, ConsultationSession.id))
 
 
-def _scopes(ids: list[int]) -> dict[int, Scope]:
-    """The scope of every workshop in ``ids`` (one statement)."""
-    values: dict[int, dict[str, list[str]]] = {
-        i: {"theme": [], "sector": [], "category": [], "arena": []} for i in ids}
-    for row in (WorkshopsScope.select().where(WorkshopsScope.session.in_(ids or [0]))
-                .order_by(WorkshopsScope.id)):
-        values[row.session_id].setdefault(row.kind, []).append(row.value)
-    return {i: Scope(theme_ids=[int(v) for v in found["theme"]],
-                     sector_ids=[int(v) for v in found["sector"]],
-                     categories=found["category"],
-                     arena_ids=[int(v) for v in found["arena"]])
-            for i, found in values.items()}
-
-
 def _insights_in_scope(consultation_id: int, scope: Scope) -> int:
     query = (Insight.select(Insight.id).join(ConsultationSession)
              .where(ConsultationSession.consultation == consultation_id))
@@ -116,7 +102,7 @@ def workshop_rows(consultation_id: int) -> list[dict[str, Any]]:
     members = {row for (row,) in WorkshopsMember.select(WorkshopsMember.session)
                .where(WorkshopsMember.session.in_(ids or [0])
                       & (WorkshopsMember.staff == current_user.id)).tuples()}
-    scopes = _scopes(ids)
+    scopes = scopes_of(ids)
     admin = current_user.role == "admin"
     rows = []
     for session in sessions:

@@ -23,7 +23,7 @@ from consultplatform.api import (
 )
 from consultplatform_workshops.models import WorkshopsAction
 from consultplatform_workshops.outputs_memo import GONE, fates
-from consultplatform_workshops.workshops import FORMAT_KEY
+from consultplatform_workshops.workshops import FORMAT_KEY, uses_workshops
 
 
 def _url(endpoint: str, **values) -> str:
@@ -35,7 +35,7 @@ def _url(endpoint: str, **values) -> str:
 
 
 def workshops_steps(consultation: Consultation) -> list[TrajectoryStep]:
-    if FORMAT_KEY not in (consultation.formats or []):
+    if not uses_workshops(consultation):
         return []
     workshops = list(ConsultationSession
                      .select(ConsultationSession.id, ConsultationSession.title,

@@ -45,7 +45,12 @@ from consultplatform_workshops.demo_case import (
     D,
 )
 from consultplatform_workshops.models import WorkshopsAction
-from consultplatform_workshops.workshops import FORMAT_KEY, WorkshopPlan, prepare_workshop
+from consultplatform_workshops.workshops import (
+    FORMAT_KEY,
+    WorkshopPlan,
+    prepare_workshop,
+    uses_workshops,
+)
 
 PICTURE, DEVELOPMENT = "belevingswereld", "ontwikkelingen"
 
@@ -98,7 +103,7 @@ def _insights(consultation: Consultation) -> list[tuple[int, list[str], str, str
 
 
 def load(consultation: Consultation) -> dict[str, int] | None:
-    if FORMAT_KEY not in (consultation.formats or []):
+    if not uses_workshops(consultation):
         return None
     sessions = list(ConsultationSession.select().where(
         (ConsultationSession.consultation == consultation.id)

@@ -6,11 +6,7 @@ from __future__ import annotations
 
 from consultplatform.api import Consultation, ExportDataset, MemoSection
 from consultplatform_workshops import outputs_datasets, outputs_memo
-from consultplatform_workshops.workshops import FORMAT_KEY
-
-
-def uses_workshops(consultation: Consultation) -> bool:
-    return FORMAT_KEY in (consultation.formats or [])
+from consultplatform_workshops.workshops import uses_workshops
 
 
 def export_datasets(consultation: Consultation) -> list[ExportDataset]:

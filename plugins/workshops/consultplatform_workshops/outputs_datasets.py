@@ -37,6 +37,7 @@ from consultplatform.api import (
     current_language,
     keyset_pages,
 )
+from consultplatform_workshops import coverage
 from consultplatform_workshops.models import WorkshopsDot
 from consultplatform_workshops.settings import workshop_settings
 
@@ -143,17 +144,11 @@ def provenance_count(consultation: Consultation, scope: ExportScope) -> int:
 # --- coverage per theme x sector --------------------------------------------------------
 
 
-def coverage_counts(consultation: Consultation) -> list[tuple[str, str, int, int, int]]:
+def coverage_rows(consultation: Consultation, scope: ExportScope) -> list[list[Any]]:
     """(theme, sector, answered, set aside, open) per theme x sector: the coverage
     view's own figures (consultplatform_workshops.coverage), so page and file agree."""
-    from consultplatform_workshops.coverage import coverage_rows as cells
-
-    return [(row.theme, row.sector, row.answered, row.set_aside, row.open)
-            for row in cells(consultation.id)]
-
-
-def coverage_rows(consultation: Consultation, scope: ExportScope) -> list[list[Any]]:
-    return [list(row) for row in coverage_counts(consultation)]
+    return [[row.theme, row.sector, row.answered, row.set_aside, row.open]
+            for row in coverage.coverage_rows(consultation.id)]
 
 
 # --- dots per action --------------------------------------------------------------------

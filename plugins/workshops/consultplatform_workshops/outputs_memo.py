@@ -24,7 +24,7 @@ from consultplatform.api import (
     current_language,
 )
 from consultplatform_workshops.settings import workshop_settings
-from consultplatform_workshops.workshops import FORMAT_KEY
+from consultplatform_workshops.workshops import FORMAT_KEY, uses_workshops
 
 # After the Expertarena's "What entrepreneurs told us" (40), before who took part (80).
 MEMO_ORDER = 50
@@ -61,7 +61,7 @@ def fates(consultation: Consultation) -> tuple[int, int, int, dict[str, int]]:
 
 
 def memo_sections(consultation: Consultation) -> list[MemoSection]:
-    if FORMAT_KEY not in (consultation.formats or []):
+    if not uses_workshops(consultation):
         return []
     actions = list(Action.select(Action.id, Action.kind, Action.owner)
                    .where((Action.consultation == consultation.id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from consultplatform.api import (
+    Consultation,
     ConsultationSession,
     Insight,
     Sector,
@@ -81,6 +82,11 @@ class Scope:
                 InsightTheme.select(InsightTheme.insight)
                 .where(InsightTheme.theme.in_(self.theme_ids))))
         return query
+
+
+def uses_workshops(consultation: Consultation) -> bool:
+    """Whether the consultation offers the workshop format (its outputs, step, demo)."""
+    return FORMAT_KEY in (consultation.formats or [])
 
 
 def workshop_session(session_id: int) -> ConsultationSession:

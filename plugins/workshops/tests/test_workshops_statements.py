@@ -85,3 +85,22 @@ def test_without_a_scope_and_without_a_choice_too(app):
     assert_flat_statements(client, "/admin/workshops/", lambda: None)
     choose_consultation(client, world["consultation"])
     assert_flat_statements(client, "/admin/workshops/", lambda: grow(world))
+
+
+def test_the_list_does_not_grow_with_the_workshops(app):
+    """Two workshops or twelve, each with its own scope: the same statements (the
+    insights in scope are counted for all workshops in one statement)."""
+    world = build(app)
+    client = app.test_client()
+    login(client, make_staff("admin"))
+    choose_consultation(client, world["consultation"])
+
+    def more_workshops() -> None:
+        with app.test_request_context():
+            for n in range(10):
+                extra = helpers.workshop(world["consultation"], title=f"Werkplaats {n}")
+                prepare_workshop(extra.id, WorkshopPlan(
+                    theme_ids=[world["themes"][n % 3].id],
+                    sector_ids=[world["sectors"][n % 2].id]))
+
+    assert_flat_statements(client, "/admin/workshops/", more_workshops)

@@ -8,6 +8,8 @@ moderator); a member of the board gets 403, anyone else 404.
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -15,7 +17,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from peewee import JOIN, fn
+from peewee import JOIN, Cast, Value, fn
 from werkzeug.routing import BuildError
 from wtforms import SelectMultipleField, TextAreaField
 
@@ -86,14 +88,21 @@ def _workshops(consultation_id: int) -> list[ConsultationSession]:
                 .order_by(ConsultationSession.starts_at, ConsultationSession.id))
 
 
-def _insights_in_scope(consultation_id: int, scope: Scope) -> int:
-    query = (Insight.select(Insight.id).join(ConsultationSession)
-             .where(ConsultationSession.consultation == consultation_id))
-    return int(scope.narrow(query).count())
+def _insights_in_scope(consultation_id: int, scopes: dict[int, Scope]) -> dict[int, int]:
+    """How many insights each workshop's scope holds: one statement for all of them
+    (a UNION ALL of one count per workshop)."""
+    parts = [scope.narrow(Insight.select(Cast(Value(ident), "INTEGER"), fn.COUNT(Insight.id))
+                          .join(ConsultationSession)
+                          .where(ConsultationSession.consultation == consultation_id))
+             for ident, scope in scopes.items()]
+    if not parts:
+        return {}
+    return {int(ident): int(count) for ident, count in reduce(operator.add, parts).tuples()}
 
 
 def workshop_rows(consultation_id: int) -> list[dict[str, Any]]:
-    """The list's rows: a fixed number of statements per workshop, none per insight."""
+    """The list's rows: a fixed number of statements, whatever the number of workshops
+    and insights."""
     sessions = _workshops(consultation_id)
     ids = [s.id for s in sessions]
     actions = dict(WorkshopsAction.select(WorkshopsAction.session, fn.COUNT(WorkshopsAction.id))
@@ -102,7 +111,7 @@ def workshop_rows(consultation_id: int) -> list[dict[str, Any]]:
     members = {row for (row,) in WorkshopsMember.select(WorkshopsMember.session)
                .where(WorkshopsMember.session.in_(ids or [0])
                       & (WorkshopsMember.staff == current_user.id)).tuples()}
-    scopes = scopes_of(ids)
+    in_scope = _insights_in_scope(consultation_id, scopes_of(ids))
     admin = current_user.role == "admin"
     rows = []
     for session in sessions:
@@ -111,7 +120,7 @@ def workshop_rows(consultation_id: int) -> list[dict[str, Any]]:
         rows.append({"session": session,
                      "facilitator": facilitator.name if facilitator else "",
                      "actions": actions.get(session.id, 0),
-                     "insights": _insights_in_scope(consultation_id, scopes[session.id]),
+                     "insights": in_scope.get(session.id, 0),
                      "may_work": admin or mine or session.id in members,
                      "may_prepare": admin or mine, "mine": mine})
     return rows

@@ -68,7 +68,7 @@ def load_demo(plugins: PluginRegistry) -> dict[str, int]:
                   "template.sessions": len(data["sessions"])}
         # Plugins load their fiction through the real services: no audit rows.
         with audit.paused():
-            for plugin_name, counts in plugins.results("cp_demo_data",
+            for plugin_name, counts in plugins.results("cp_demo_data", staged=True,
                                                        consultation=consultation):
                 for key, value in (counts or {}).items():
                     report[f"{plugin_name}.{key}"] = value

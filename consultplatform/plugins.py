@@ -45,6 +45,10 @@ class PluginInfo:
     locked: bool  # the core itself: always on
 
 
+# Where a plugin's demo data comes among the others' (see ``PluginRegistry.results``).
+DEFAULT_DEMO_STAGE = 50
+
+
 class PluginRegistry:
     def __init__(self, allowed: list[str] | None = None, extra: list[str] | None = None) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
@@ -186,15 +190,21 @@ class PluginRegistry:
 
     # --- calling hooks -----------------------------------------------------------
 
-    def results(self, hook_name: str, *, only_enabled: bool = True,
+    def results(self, hook_name: str, *, only_enabled: bool = True, staged: bool = False,
                 **kwargs: Any) -> Iterator[tuple[str, Any]]:
         """Call one hook plugin by plugin; yield ``(plugin name, result)``.
 
         Results of ``None`` are skipped. Disabled plugins are skipped unless
         ``only_enabled`` is false (start-up registration needs them all).
+        ``staged``: plugins in the order of their module's ``DEMO_STAGE`` (default
+        50; pluggy's order among equals), for hooks whose plugins build on each other's
+        results (``cp_demo_data``: the validation works on the workshops' agenda).
         """
         enabled = self.enabled_names() if only_enabled else None
-        for impl in self._call_order(hook_name):
+        order = self._call_order(hook_name)
+        if staged:
+            order.sort(key=lambda impl: getattr(impl.plugin, "DEMO_STAGE", DEFAULT_DEMO_STAGE))
+        for impl in order:
             if enabled is not None and impl.plugin_name not in enabled:
                 continue
             result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})

@@ -88,6 +88,7 @@ def test_old_insights_move_into_the_core_with_their_ids(empty_database_url, tmp_
         assert sorted(applied) == sorted([*core_since("m0005_trajectory"),
                                           "expertarena:m0002_insights_to_core",
                                           "exports:m0001_initial",
+                                          "validation:m0001_initial",
                                           "workshops:m0001_initial",
                                           "fullhooks:m0002_contact"])
         tables = set(database.get_tables())
@@ -132,6 +133,7 @@ def test_old_insights_move_up_past_insights_the_core_already_has(empty_database_
         assert sorted(upgrade(registry())) == sorted([*core_since("m0006_seat_tally"),
                                                       "expertarena:m0002_insights_to_core",
                                                       "exports:m0001_initial",
+                                                      "validation:m0001_initial",
                                                       "workshops:m0001_initial",
                                                       "fullhooks:m0002_contact"])
         texts = {i.id: i.text for i in Insight.select()}

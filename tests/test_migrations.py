@@ -40,6 +40,7 @@ def test_upgrade_on_a_fresh_database_then_again(tmp_path):
                                      "expertarena:m0002_insights_to_core",
                                      "exports:m0001_initial",
                                      "fullhooks:m0001_initial", "fullhooks:m0002_contact",
+                                     "validation:m0001_initial",
                                      "workshops:m0001_initial"]
         assert upgrade(registry()) == []
         assert {p.slug for p in SitePage.select()} == {"toegankelijkheid", "privacy"}

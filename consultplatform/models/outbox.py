@@ -29,6 +29,9 @@ class OutboxMail(BaseModel):
     # NULL once the subject and bodies are written.
     compose_spec = JSONField(null=True)
     sent_at = DateTimeField(null=True)
+    # A mail that goes once per person and purpose (``<plugin>:<what>:<id>:<person>``):
+    # unique, so a second queueing is ignored (consultplatform.mail.notices).
+    once_key = CharField(max_length=160, null=True, unique=True)
 
     class Meta:
         table_name = "mail_outbox"

@@ -116,18 +116,43 @@ def edit_agenda_item(item_id: int, data: AgendaItemInput) -> AgendaItem:
     return item
 
 
-def record_decision(item_id: int, decision: str, reason: str = "") -> AgendaDecision:
-    """A decision on the item's current version; amending or dropping needs a reason."""
+def record_decision(item_id: int, decision: str, reason: str = "", *,
+                    new_title: str | None = None, new_text: str | None = None) -> AgendaDecision:
+    """A decision on the item's current version; amending or dropping needs a reason.
+
+    An amendment may bring the new wording (``new_title``, ``new_text``): it becomes
+    the item's next version, with the reason as its note, in the same transaction
+    as the decision, which is then a decision on that new version."""
     if decision not in dict(DECISIONS):
         raise AgendaError("decision", str(_l("Choose one of the options shown.")))
     reason = reason.strip()
     if decision in ("amended", "dropped") and not reason:
         raise AgendaError("reason", str(_l("Say why: the memo reports the reason.")))
+    if (new_title is not None or new_text is not None) and decision != "amended":
+        raise AgendaError("text", str(_l("Only an amendment changes the wording.")))
     with write_transaction():
         item = _locked(item_id)
+        if decision == "amended" and (new_title is not None or new_text is not None):
+            _new_wording(item, new_title, new_text, reason)
         row = AgendaDecision.create(item=item.id, decision=decision, reason=reason,
                                     version=item.version, decided_by=acting_staff_id())
         item.decision, item.updated_at = decision, utcnow()
         item.save(only=[AgendaItem.decision, AgendaItem.updated_at])
         audit.record("decide", item, details={"decision": decision, "version": item.version})
     return row
+
+
+def _new_wording(item: AgendaItem, new_title: str | None, new_text: str | None,
+                 note: str) -> None:
+    title = item.title if new_title is None else " ".join(new_title.split())
+    if not title or len(title) > TITLE_MAX:
+        raise AgendaError("title", str(_l("Give a title (at most %(max)d characters).",
+                                          max=TITLE_MAX)))
+    text = item.text if new_text is None else new_text.strip()
+    if (title, text) == (item.title, item.text):
+        return
+    item.version += 1
+    AgendaItemVersion.create(item=item.id, version=item.version, title=title, text=text,
+                             note=note, created_by=acting_staff_id())
+    item.title, item.text = title, text
+    item.save(only=[AgendaItem.title, AgendaItem.text, AgendaItem.version])

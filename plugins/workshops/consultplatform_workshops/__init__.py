@@ -17,6 +17,9 @@ from consultplatform_workshops.models import MODELS
 from consultplatform_workshops.settings import NAME, WorkshopsSettings
 from consultplatform_workshops.workshops import FORMAT_KEY
 
+# The demo's workshops work on the Expertarenas' insights (see cp_demo_data).
+DEMO_STAGE = 60
+
 if TYPE_CHECKING:
     import wtforms
     from flask import Blueprint

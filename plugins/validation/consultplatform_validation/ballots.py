@@ -1,0 +1,183 @@
+"""Casting a ballot: one per voter and item, the latest counts, whatever the channel
+(online with the personal link, on a phone in the room, from a paper form entered
+by staff). The upsert is one statement on the unique (voter, item) index, so two
+devices of one person at the same moment leave one ballot; the round's row is
+key-share locked, so a ballot and the closing of the round take turns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from consultplatform.api import (
+    Consultation,
+    is_postgres,
+    same_token,
+    unsafe_in_text,
+    utcnow,
+    write_transaction,
+)
+from consultplatform_validation.models import (
+    CHANNELS,
+    COMMENT_MAX,
+    OPEN_ANSWER_MAX,
+    REASON_MAX,
+    SUGGESTION_MAX,
+    VERDICTS,
+    ValidationBallot,
+    ValidationItem,
+    ValidationPriority,
+    ValidationRound,
+    ValidationVoter,
+)
+from consultplatform_validation.rounds import RoundError, accepts_ballots
+from consultplatform_validation.settings import validation_settings
+
+TOKEN_MAX = 64
+
+
+@dataclass(frozen=True)
+class BallotInput:
+    item_id: int
+    verdict: str
+    reason: str = ""
+    comment: str = ""
+    suggestion: str = ""
+
+
+def voter_by_token(token: str | None) -> ValidationVoter | None:
+    """The voter of a personal link, or None (unknown, malformed, erased)."""
+    if not token or len(token) > TOKEN_MAX or not token.isascii():
+        return None
+    voter = ValidationVoter.get_or_none(ValidationVoter.token == token)
+    if voter is None or not same_token(token, voter.token):
+        return None
+    return voter
+
+
+def _text(name: str, value: str, limit: int) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise RoundError(name, str(_l("At most %(max)d characters.", max=limit)))
+    if unsafe_in_text(value):
+        raise RoundError(name, str(_l("This text holds invisible control characters; "
+                                      "type it again without them.")))
+    return value
+
+
+def checked(consultation: Consultation, data: BallotInput) -> BallotInput:
+    """The input as it will be stored, or a RoundError naming the field."""
+    if data.verdict not in VERDICTS:
+        raise RoundError("verdict", str(_l("Choose one of the options shown.")))
+    reason = _text("reason", data.reason, REASON_MAX)
+    if not reason and data.verdict in validation_settings(consultation).reason_required:
+        raise RoundError("reason", str(_l("Say why: with this verdict a reason is needed.")))
+    return BallotInput(item_id=data.item_id, verdict=data.verdict, reason=reason,
+                       comment=_text("comment", data.comment, COMMENT_MAX),
+                       suggestion=_text("suggestion", data.suggestion, SUGGESTION_MAX))
+
+
+def _round_for_ballot(round_id: int) -> ValidationRound:
+    """The round, key-share locked on PostgreSQL (conflicts only with the closing's
+    FOR UPDATE; SQLite's write transaction serialises anyway), and accepting."""
+    query = ValidationRound.select().where(ValidationRound.id == round_id)
+    if is_postgres():
+        query = query.for_update("FOR KEY SHARE")
+    round_ = query.first()
+    if round_ is None or not accepts_ballots(round_):
+        raise RoundError("round", str(_l(
+            "Voting in this round is closed: your verdict was not saved.")), 409)
+    return round_
+
+
+def cast_ballot(voter_id: int, data: BallotInput, channel: str = "online") -> ValidationBallot:
+    """Store the voter's verdict on one item (replacing an earlier one); refused
+    with a RoundError when the round does not accept ballots or the item is not in it."""
+    if channel not in dict(CHANNELS):
+        raise RoundError("channel", str(_l("Choose one of the options shown.")))
+    voter = ValidationVoter.get_or_none(ValidationVoter.id == voter_id)
+    if voter is None or voter.erased_at is not None:
+        raise RoundError("voter", str(_l("This voting link is not valid.")), 404)
+    round_ = ValidationRound.get_by_id(voter.round_id)
+    data = checked(round_.consultation, data)
+    with write_transaction():
+        round_ = _round_for_ballot(voter.round_id)
+        if not ValidationItem.select().where((ValidationItem.id == data.item_id)
+                                             & (ValidationItem.round == round_.id)).exists():
+            raise RoundError("item", str(_l("This item is not part of this round.")), 404)
+        now = utcnow()
+        row = {"voter": voter.id, "item": data.item_id, "verdict": data.verdict,
+               "reason": data.reason, "comment": data.comment, "suggestion": data.suggestion,
+               "channel": channel, "created_at": now, "updated_at": now}
+        (ValidationBallot.insert(row)
+         .on_conflict(conflict_target=[ValidationBallot.voter, ValidationBallot.item],
+                      update={ValidationBallot.verdict: data.verdict,
+                              ValidationBallot.reason: data.reason,
+                              ValidationBallot.comment: data.comment,
+                              ValidationBallot.suggestion: data.suggestion,
+                              ValidationBallot.channel: channel,
+                              ValidationBallot.updated_at: now})
+         .execute())
+        _mark_finished(voter, round_)
+    return ValidationBallot.get((ValidationBallot.voter == voter.id)
+                                & (ValidationBallot.item == data.item_id))
+
+
+def _mark_finished(voter: ValidationVoter, round_: ValidationRound) -> None:
+    """A voter who has a verdict on every item has finished (no more reminders)."""
+    if voter.finished_at is not None:
+        return
+    items = ValidationItem.select().where(ValidationItem.round == round_.id).count()
+    given = ValidationBallot.select().where(ValidationBallot.voter == voter.id).count()
+    if given >= items:
+        (ValidationVoter.update(finished_at=utcnow())
+         .where((ValidationVoter.id == voter.id) & ValidationVoter.finished_at.is_null())
+         .execute())
+
+
+def set_priorities(voter_id: int, points: Mapping[int, int]) -> None:
+    """The voter's spread of the round's priority points (all at once, replacing)."""
+    voter = ValidationVoter.get_or_none(ValidationVoter.id == voter_id)
+    if voter is None or voter.erased_at is not None:
+        raise RoundError("voter", str(_l("This voting link is not valid.")), 404)
+    with write_transaction():
+        round_ = _round_for_ballot(voter.round_id)
+        if not round_.priority_points:
+            raise RoundError("priority", str(_l("This round asks no priorities.")), 404)
+        items = {row.id for row in ValidationItem.select(ValidationItem.id)
+                 .where(ValidationItem.round == round_.id)}
+        if not set(points) <= items:
+            raise RoundError("priority", str(_l("This item is not part of this round.")), 404)
+        if any(value < 0 for value in points.values()):
+            raise RoundError("priority", str(_l("Give numbers of 0 or more.")))
+        if sum(points.values()) > round_.priority_points:
+            raise RoundError("priority", str(_l(
+                "You spread more than %(max)d points; take some away.",
+                max=round_.priority_points)))
+        ValidationPriority.delete().where(ValidationPriority.voter == voter.id).execute()
+        rows = [{"voter": voter.id, "item": item, "points": value}
+                for item, value in sorted(points.items()) if value]
+        if rows:
+            ValidationPriority.insert_many(rows).execute()
+
+
+def set_open_answer(voter_id: int, text: str) -> None:
+    """The voter's answer to the round's open question (replacing)."""
+    voter = ValidationVoter.get_or_none(ValidationVoter.id == voter_id)
+    if voter is None or voter.erased_at is not None:
+        raise RoundError("voter", str(_l("This voting link is not valid.")), 404)
+    text = _text("open_answer", text, OPEN_ANSWER_MAX)
+    with write_transaction():
+        round_ = _round_for_ballot(voter.round_id)
+        if not round_.open_question:
+            raise RoundError("open_answer", str(_l("This round asks no open question.")), 404)
+        (ValidationVoter.update(open_answer=text)
+         .where(ValidationVoter.id == voter.id).execute())
+
+
+def ballots_of(voter_id: int) -> dict[int, ValidationBallot]:
+    """{item id: the voter's ballot on it}."""
+    return {ballot.item_id: ballot for ballot in
+            ValidationBallot.select().where(ValidationBallot.voter == voter_id)}

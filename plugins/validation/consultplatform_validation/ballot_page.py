@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from consultplatform.api import now_local
-
 from consultplatform_validation.ballots import voter_by_token
 from consultplatform_validation.models import (
     ValidationBallot,

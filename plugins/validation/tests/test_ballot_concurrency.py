@@ -75,7 +75,7 @@ def test_many_people_at_once_give_one_ballot_per_person_and_item(app):
 def test_one_person_on_two_devices_at_once_keeps_one_ballot(app, opened):
     voter, item = opened["voters"][0], opened["items"][0]
     phone, laptop = device(app, voter), device(app, voter)
-    for attempt in range(8):
+    for _attempt in range(8):
         codes = race([poster(*phone, voter, [item], "agree"),
                       poster(*laptop, voter, [item], "disagree")])
         assert codes == [[303], [303]]

@@ -92,9 +92,9 @@ def test_ballots_racing_the_close_through_gunicorn(app, gunicorn):  # noqa: F811
     base, _log = gunicorn
     made = worlds.open_round_for(app, worlds.consultation_with_people(per_sector=20, public=0))
     round_id, items = made["round"].id, made["items"]
+    posters = [device(base, voter) for voter in made["voters"]]
     calls: list[Callable[[], Any]] = [
-        lambda post=device(base, voter): [post(item, "agree") for item in items]
-        for voter in made["voters"]]
+        lambda post=post: [post(item, "agree") for item in items] for post in posters]
 
     def close() -> str:
         with app.test_request_context():

@@ -39,13 +39,13 @@ from consultplatform_validation.views.ballot_forms import (
     priority_form,
     priority_points,
     private,
-    required_labels,
     remember_voter,
+    required_labels,
     verdict_form,
 )
 
 bp = Blueprint("validation_ballot", __name__, url_prefix="/toetsing")
-TOKEN = "<string(maxlength=100):token>"
+LINK_RULE = "<string(maxlength=100):token>"
 
 
 def ballot_rate_limit() -> str:
@@ -87,12 +87,12 @@ def render_ballot(page: BallotPage, token: str, status: int = 200, *,
     return private(response)
 
 
-@bp.route(f"/{TOKEN}")
+@bp.route(f"/{LINK_RULE}")
 def ballot(token: str):
     return render_ballot(ballot_page(_voter(token)), token)
 
 
-@bp.route(f"/{TOKEN}/<id:item_id>", methods=["POST"])
+@bp.route(f"/{LINK_RULE}/<id:item_id>", methods=["POST"])
 @limiter.limit(ballot_rate_limit, key_func=_per_link)
 def cast(token: str, item_id: int):
     voter = _voter(token)
@@ -120,7 +120,7 @@ def cast(token: str, item_id: int):
     return render_ballot(page, token, 400, posted_item=item.id, posted=form)
 
 
-@bp.route(f"/{TOKEN}/prioriteiten", methods=["POST"])
+@bp.route(f"/{LINK_RULE}/prioriteiten", methods=["POST"])
 @limiter.limit(ballot_rate_limit, key_func=_per_link)
 def priorities(token: str):
     page = ballot_page(_voter(token))
@@ -143,7 +143,7 @@ def priorities(token: str):
     return render_ballot(page, token, 400, priorities=form)
 
 
-@bp.route(f"/{TOKEN}/open-vraag", methods=["POST"])
+@bp.route(f"/{LINK_RULE}/open-vraag", methods=["POST"])
 @limiter.limit(ballot_rate_limit, key_func=_per_link)
 def open_answer(token: str):
     page = ballot_page(_voter(token))

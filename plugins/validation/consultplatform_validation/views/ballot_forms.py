@@ -97,7 +97,7 @@ def priority_points(form: SafeForm) -> dict[int, int]:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
+    return URLSafeTimedSerializer(str(current_app.secret_key), salt=_SALT)
 
 
 def remember_voter(response: Any, voter_id: int) -> None:

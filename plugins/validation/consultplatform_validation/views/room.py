@@ -41,8 +41,8 @@ from consultplatform_validation.views.ballot_forms import (
     LinkForm,
     VerdictForm,
     private,
-    required_labels,
     remembered_voter,
+    required_labels,
     verdict_form,
 )
 

@@ -65,6 +65,12 @@ def round_of(voter: ValidationVoter) -> ValidationRound:
     return ValidationRound.get_by_id(voter.round_id)
 
 
+def item_of(round_id: int, item_id: int) -> ValidationItem | None:
+    """One of the round's items, or None."""
+    return ValidationItem.get_or_none((ValidationItem.id == item_id)
+                                      & (ValidationItem.round == round_id))
+
+
 def ballot_page(voter: ValidationVoter) -> BallotPage:
     round_ = round_of(voter)
     items = list(ValidationItem.select().where(ValidationItem.round == round_.id)

@@ -22,7 +22,13 @@ from flask import (
 from flask_babel import gettext as _
 
 from consultplatform.api import current_language, limiter
-from consultplatform_validation.ballot_page import BallotPage, active_voter, ballot_page
+from consultplatform_validation.ballot_page import (
+    BallotPage,
+    active_voter,
+    ballot_page,
+    item_of,
+    round_of,
+)
 from consultplatform_validation.ballots import (
     BallotInput,
     cast_ballot,
@@ -95,14 +101,16 @@ def ballot(token: str):
 @bp.route(f"/{LINK_RULE}/<id:item_id>", methods=["POST"])
 @limiter.limit(ballot_rate_limit, key_func=_per_link)
 def cast(token: str, item_id: int):
+    # The success path reads only the voter, the round and the item; the whole page is
+    # read only when it is shown again (a refusal).
     voter = _voter(token)
-    page = ballot_page(voter)
-    item = next((item for item in page.items if item.id == item_id), None)
+    round_ = round_of(voter)
+    item = item_of(round_.id, item_id)
     if item is None:
         abort(404, description=_("This item is not part of this round."))
-    if not page.accepting:
-        return render_ballot(page, token, 409)
-    settings = validation_settings(page.round.consultation)
+    if not accepts_ballots(round_):
+        return render_ballot(ballot_page(voter), token, 409)
+    settings = validation_settings(round_.consultation)
     form = verdict_form(item, settings, None, posted=True)
     if form.validate():
         try:
@@ -110,6 +118,8 @@ def cast(token: str, item_id: int):
                 item_id=item.id, verdict=form.verdict.data, reason=form.reason.data or "",
                 comment=form.comment.data or "", suggestion=form.suggestion.data or ""), "online")
         except RoundError as refused:
+            if refused.status == 409:
+                return render_ballot(ballot_page(voter), token, 409)
             if refused.status != 400 or refused.field not in form:
                 abort(refused.status, description=str(refused))
             form[refused.field].errors = [*form[refused.field].errors, str(refused)]
@@ -117,7 +127,7 @@ def cast(token: str, item_id: int):
             flash(_("Your verdict on %(title)s is saved.", title=item.title), "success")
             return private(redirect(url_for(".ballot", token=token, _anchor=f"item-{item.id}"),
                                     code=303))
-    return render_ballot(page, token, 400, posted_item=item.id, posted=form)
+    return render_ballot(ballot_page(voter), token, 400, posted_item=item.id, posted=form)
 
 
 @bp.route(f"/{LINK_RULE}/prioriteiten", methods=["POST"])

@@ -4,6 +4,7 @@ counts. A fixed number of statements, however many items, voters and ballots."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from peewee import fn
@@ -18,6 +19,8 @@ from consultplatform_validation.models import (
     ValidationVoter,
 )
 from consultplatform_validation.rounds import accepts_ballots
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 @dataclass
@@ -47,7 +50,10 @@ class BallotPage:
 
 
 def active_voter(token: str | None) -> ValidationVoter | None:
-    """The voter behind a personal link, or None (unknown, malformed or erased)."""
+    """The voter behind a personal link, or None (unknown, malformed or erased). A
+    token not shaped like one is never looked up (a NUL byte is PostgreSQL's error)."""
+    if not token or not TOKEN_SHAPE.fullmatch(token):
+        return None
     voter = voter_by_token(token)
     if voter is None or voter.erased_at is not None:
         return None

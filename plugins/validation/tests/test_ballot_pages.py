@@ -230,3 +230,26 @@ def test_posts_are_rate_limited_per_link(migrated, instance_dir):
         # Another person's link is counted apart.
         other = made["voters"][1]
         assert verdict(client, other, item, "agree").status_code == 303
+
+
+def test_a_round_not_yet_open_says_so_and_refuses_with_409(app, client, world):
+    import datetime as dt
+
+    from consultplatform.api import now_local
+
+    made = worlds.open_round_for(app, world)
+    from consultplatform_validation.models import ValidationRound
+
+    ValidationRound.update(opens_at=now_local() + dt.timedelta(days=1)).where(
+        ValidationRound.id == made["round"].id).execute()
+    voter, item = made["voters"][0], made["items"][0]
+    page = client.get(ballot_url(voter)).get_data(as_text=True)
+    assert 'name="verdict"' not in page
+    assert "not started yet" in page or "nog niet" in page
+    other = made["voters"][1]
+    ValidationRound.update(opens_at=None).where(ValidationRound.id == made["round"].id).execute()
+    csrf = open_ballot(client, other)
+    ValidationRound.update(opens_at=now_local() + dt.timedelta(days=1)).where(
+        ValidationRound.id == made["round"].id).execute()
+    assert verdict(client, voter, item, "agree", csrf=csrf).status_code == 409
+    assert ballots_of(voter) == []

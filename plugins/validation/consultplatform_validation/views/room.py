@@ -90,11 +90,11 @@ def _page(template: str, round_: ValidationRound, status: int = 200, **context):
 @bp.route(f"/{CODE}")
 def room(code: str):
     round_ = _round(code)
+    if not accepts_ballots(round_):
+        return _page("room_closed.html", round_)
     voter = _voter(round_)
     if voter is None:
         return _page("room_link.html", round_, form=LinkForm(formdata=None))
-    if not accepts_ballots(round_):
-        return _page("room_closed.html", round_)
     item = voting_item(round_)
     if item is None:
         return _page("room_wait.html", round_, item=None)

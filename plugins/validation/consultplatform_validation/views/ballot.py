@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from consultplatform.api import current_language, limiter
+from consultplatform.api import SafeForm, current_language, limiter
 from consultplatform_validation.ballot_page import (
     BallotPage,
     active_voter,
@@ -40,7 +40,6 @@ from consultplatform_validation.rounds import RoundError, accepts_ballots
 from consultplatform_validation.settings import validation_settings
 from consultplatform_validation.views.ballot_forms import (
     OpenAnswerForm,
-    SafeForm,
     VerdictForm,
     priority_form,
     priority_points,

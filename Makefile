@@ -11,7 +11,7 @@ PLUGINS := $(filter-out plugins/_template/%,$(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install translations catalog clean browser-deps system-deps bench bench-deps bench-export bench-workshops
+.PHONY: run test lint install translations catalog clean browser-deps system-deps bench bench-deps bench-export bench-workshops bench-validation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -123,6 +123,11 @@ bench-export: install
 # too with BENCH_WORKSHOPS_POSTGRES=1.
 bench-workshops: install
 	$(BIN)/python bench/workshop_board.py
+
+# Ballots of a validation round through gunicorn at 16 and 64 clients
+# (bench/validation_ballots.py): ballots per second and p95 against the bare insert.
+bench-validation: install
+	$(BIN)/python bench/validation_ballots.py
 
 # The vulnerability audit of the installed packages: tools/audit_dependencies.py (pip-audit,
 # then the index's project pages for what it could not check; AUDIT_STRICT=1: a package

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from flask import g
 
 from consultplatform.api import AgendaItemInput, create_agenda_item

@@ -148,7 +148,8 @@ def regroup(sizes: Mapping[Raw, int], values: Mapping[Raw, Mapping[str, int]],
     summed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     hidden: dict[str, int] = defaultdict(int)
     for raw, numbers in values.items():
-        target = summed[shown[raw]] if shown.get(raw) else hidden
+        key = shown.get(raw)
+        target = summed[key] if key else hidden
         for name, n in numbers.items():
             target[name] += n
     groups = [{**_group_info(key, names), "values": dict(numbers)}
@@ -219,7 +220,7 @@ def turnout(round_: ValidationRound, min_group: int | None = None) -> dict[str, 
         values[raw]["invited"] += int(invited)
         values[raw]["voted"] += int(with_ballot or 0)
         if sector_id is not None:
-            names[sector_id] = name
+            names[sector_id] = name or ""
     sizes = {raw: numbers["invited"] for raw, numbers in values.items()}
     groups, hidden = regroup(sizes, values, names, min_group)
     return {"invited": sum(v["invited"] for v in values.values()),
@@ -265,7 +266,7 @@ def compute(round_: ValidationRound) -> dict[str, Any]:
     for item_id, side, sector_id, name, verdict, n in _ballot_counts(round_.id):
         counts[item_id][(side_class(side), sector_id)][verdict] += int(n)
         if sector_id is not None:
-            names[sector_id] = name
+            names[sector_id] = name or ""
     texts = _texts(round_.id)
     priorities = _priorities(round_, items) if round_.priority_points else None
     points = {row["item_id"]: row["points"] for row in (priorities or {}).get("ranking", [])}

@@ -6,7 +6,7 @@ test_results_compute.py."""
 from __future__ import annotations
 
 from consultplatform.api import AgendaItemInput, create_agenda_item
-from consultplatform.testing import factories
+from consultplatform.testing import choose_consultation, factories, login, make_staff
 from consultplatform_validation.ballots import set_open_answer, set_priorities
 
 from .world import open_round_for, vote
@@ -77,3 +77,14 @@ def build(app) -> dict:
         set_open_answer(voters["S1"].id, "aandacht voor starters")
     return {"consultation": parent, "round": opened["round"], "items": items,
             "voters": voters, "sectors": sectors}
+
+
+def staff_client(app, consultation, role: str = "admin", *, english: bool = True):
+    """A logged-in client working on ``consultation``; English by default (the texts
+    checked are the English msgids: the Dutch come with the catalogue)."""
+    client = app.test_client()
+    login(client, make_staff(role))
+    choose_consultation(client, consultation)
+    if english:
+        client.set_cookie("lang", "en")
+    return client

@@ -16,4 +16,5 @@ assets = Blueprint("validation_assets", __name__, url_prefix="/validation-assets
 
 def blueprints() -> list[Blueprint]:
     # PLACEHOLDER: the ballot and public-page helpers add their blueprints here.
-    return [assets]
+    from consultplatform_validation.views.public import bp as validation_public
+    return [assets, validation_public]

@@ -56,6 +56,7 @@ def build(app) -> dict:
         person = factories.participant(parent, side=side,
                                        sector=sectors[sector] if sector else None,
                                        name=f"Persoon {name}",
+                                       language="nl" if side == "entrepreneur" else "en",
                                        email=f"{name.lower()}@example.org")
         factories.registration(person, meeting)
     for title in ("Vakmensen opleiden", "Woningen voor werknemers", "Bereikbaarheid"):
@@ -79,12 +80,55 @@ def build(app) -> dict:
             "voters": voters, "sectors": sectors}
 
 
-def staff_client(app, consultation, role: str = "admin", *, english: bool = True):
+def staff_client(app, consultation, role: str = "admin", *, english: bool = True,
+                 staff=None):
     """A logged-in client working on ``consultation``; English by default (the texts
     checked are the English msgids: the Dutch come with the catalogue)."""
     client = app.test_client()
-    login(client, make_staff(role))
+    login(client, staff or make_staff(role))
     choose_consultation(client, consultation)
     if english:
         client.set_cookie("lang", "en")
     return client
+
+
+def add_provenance(made: dict) -> dict:
+    """Insights behind the first two items (through actions), for the public page:
+    item 1 has four distinct insights (one linked through both of its actions), from
+    Landbouw (2), Detailhandel (1) and no sector (1), on Arbeidsmarkt (3) and
+    Onderwijs (2); item 2 one insight (Zorg, Wonen); item 3 none."""
+    from consultplatform.api import (
+        ActionInput,
+        AgendaItemAction,
+        ConsultationSession,
+        Insight,
+        InsightTheme,
+        Theme,
+        create_action,
+    )
+
+    parent, sectors = made["consultation"], made["sectors"]
+    meeting = ConsultationSession.get(ConsultationSession.consultation == parent.id)
+    themes = {name: Theme.create(consultation=parent, name=name)
+              for name in ("Arbeidsmarkt", "Onderwijs", "Wonen")}
+
+    def insight(text, sector, *names):
+        made_insight = Insight.create(session=meeting, text=text, category="barrieres",
+                                      sector=sectors[sector] if sector else None)
+        for name in names:
+            InsightTheme.create(insight=made_insight, theme=themes[name])
+        return made_insight.id
+
+    one = insight("Te weinig vakmensen", "farm", "Arbeidsmarkt")
+    two = insight("Stages sluiten niet aan", "farm", "Arbeidsmarkt", "Onderwijs")
+    three = insight("Mbo te ver weg", "shop", "Onderwijs")
+    four = insight("Geen personeel", None, "Arbeidsmarkt")
+    five = insight("Geen woningen", "care", "Wonen")
+    first = create_action(parent.id, ActionInput(title="Leerwerkplekken"), [one, two, three])
+    second = create_action(parent.id, ActionInput(title="Banenloket"), [two, four])
+    third = create_action(parent.id, ActionInput(title="Huisvesting"), [five])
+    items = made["items"]
+    for position, (item, action) in enumerate(((items[0], first), (items[0], second),
+                                               (items[1], third))):
+        AgendaItemAction.create(item=item.agenda_item_id, action=action.id, position=position)
+    return themes

@@ -28,6 +28,7 @@ from consultplatform.api import (
     Consultation,
     SafeForm,
     SecureView,
+    options,
     public_url,
     strip,
 )
@@ -64,7 +65,7 @@ HISTORY_LABELS = {"proposed": _l("Proposed"), **dict(DECISION_CHOICES)}
 
 
 class DecisionForm(SafeForm):
-    decision = RadioField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=False,
+    decision = RadioField(_l("Decision"), choices=options(DECISION_CHOICES), validate_choice=False,
                           validators=[DataRequired(_l("Choose a decision."))])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=REASON_MAX)],
                            description=_l("Needed when the item is amended or dropped: the "

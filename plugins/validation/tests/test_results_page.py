@@ -66,7 +66,7 @@ def test_after_closing_the_frozen_results(app, made):
     page = response.get_data(as_text=True)
     first = made["items"][0].id
     # The table: a caption, headers with their scope.
-    assert f'id="table-{first}"' in page and "<caption>Verdicts on “Vakmensen opleiden”" in page
+    assert f'id="table-{first}"' in page and f"<caption id=\"table-{first}-caption\">Verdicts on “Vakmensen opleiden”" in page
     assert '<th scope="row">Landbouw (entrepreneurs)</th>' in page
     assert '<th scope="row">Other sectors (entrepreneurs)</th>' in page
     assert '<th scope="row">No sector (public side)</th>' in page

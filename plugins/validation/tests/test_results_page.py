@@ -66,7 +66,8 @@ def test_after_closing_the_frozen_results(app, made):
     page = response.get_data(as_text=True)
     first = made["items"][0].id
     # The table: a caption, headers with their scope.
-    assert f'id="table-{first}"' in page and f"<caption id=\"table-{first}-caption\">Verdicts on “Vakmensen opleiden”" in page
+    assert f'id="table-{first}"' in page
+    assert f'<caption id="table-{first}-caption">Verdicts on “Vakmensen opleiden”' in page
     assert '<th scope="row">Landbouw (entrepreneurs)</th>' in page
     assert '<th scope="row">Other sectors (entrepreneurs)</th>' in page
     assert '<th scope="row">No sector (public side)</th>' in page
@@ -137,3 +138,13 @@ def test_the_list_of_rounds(app, made):
     choose_consultation(client, "all")
     page = client.get("/admin/validation-results/").get_data(as_text=True)
     assert "Choose the consultation in the switcher" in page
+
+
+def test_results_frozen_in_an_older_form_still_show(app, made):
+    ValidationRound.update(status="closed", results={"ballots": 27, "items": []}).where(
+        ValidationRound.id == made["round"].id).execute()
+    client = staff_client(app, made)
+    response = client.get(url(made))
+    assert response.status_code == 200
+    assert "Invited and voted, per sector and side" in response.get_data(as_text=True)
+    assert client.get(url(made, "results.csv")).status_code == 200

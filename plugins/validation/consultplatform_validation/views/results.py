@@ -51,7 +51,13 @@ def shown_results(round_: ValidationRound) -> tuple[str, dict[str, Any]]:
     """(what is shown, the results): frozen after closing, computed now when interim
     results are on, else only the turnout (under "turnout")."""
     if round_.status == "closed" and round_.results:
-        return FINAL, round_.results
+        # Results frozen in an older form lack some keys: shown with what is known now.
+        defaults = {"items": [], "min_group": None, "consensus_share": None,
+                    "priorities": None, "open_answers": None}
+        results = {**defaults, **round_.results}
+        if "turnout" not in results:
+            results["turnout"] = turnout(round_)
+        return FINAL, results
     if round_.status == "open" and round_.show_interim:
         return INTERIM, compute(round_)
     return TURNOUT, {"turnout": turnout(round_)}
@@ -158,7 +164,7 @@ class ResultsView(SecureView):
                           empty=_("no verdicts"))
         return Response(body, mimetype="image/svg+xml", headers={
             "Content-Disposition": f'attachment; filename="{_file_name(round_, state)}.svg"',
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+            "Content-Security-Policy": "default-src 'none'"})
 
 
 def results_views(category: Any) -> list[BaseView]:

@@ -52,8 +52,8 @@ def shown_results(round_: ValidationRound) -> tuple[str, dict[str, Any]]:
     results are on, else only the turnout (under "turnout")."""
     if round_.status == "closed" and round_.results:
         # Results frozen in an older form lack some keys: shown with what is known now.
-        defaults = {"items": [], "min_group": None, "consensus_share": None,
-                    "priorities": None, "open_answers": None}
+        defaults: dict[str, Any] = {"items": [], "min_group": None, "consensus_share": None,
+                                    "priorities": None, "open_answers": None}
         results = {**defaults, **round_.results}
         if "turnout" not in results:
             results["turnout"] = turnout(round_)

@@ -17,7 +17,7 @@ from consultplatform_validation.models import VERDICTS
 # its fill, and the fills differ in lightness as well as hue.
 COLOURS = {"agree": ("#1b5e20", "#ffffff"), "agree_changes": ("#a5d6a7", "#000000"),
            "disagree": ("#b71c1c", "#ffffff"), "no_opinion": ("#d6d6d6", "#000000")}
-WIDTH, LABEL_WIDTH, BAR_WIDTH = 760, 250, 490
+WIDTH, LABEL_WIDTH, BAR_WIDTH = 800, 250, 490
 ROW, GAP, LEGEND = 26, 8, 34
 FONT = "Arial, Helvetica, sans-serif"
 LABEL_MAX = 34

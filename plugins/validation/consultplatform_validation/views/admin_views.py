@@ -9,4 +9,5 @@ from flask_admin import BaseView
 
 def admin_views(category: Any) -> list[BaseView]:
     # PLACEHOLDER: the rounds, presenter, results and decisions helpers add theirs.
-    return []
+    from consultplatform_validation.views.results import results_views
+    return [*results_views(category)]

@@ -15,6 +15,7 @@ assets = Blueprint("validation_assets", __name__, url_prefix="/validation-assets
 
 
 def blueprints() -> list[Blueprint]:
-    # PLACEHOLDER: the ballot and public-page helpers add their blueprints here.
     from consultplatform_validation.views.ballot import ballot_blueprints  # ballot, room
-    return [assets, *ballot_blueprints()]
+    from consultplatform_validation.views.public import bp as validation_public
+
+    return [assets, *ballot_blueprints(), validation_public]

@@ -1,0 +1,112 @@
+"""What the results and decisions pages share: the round behind the id (in the
+consultation the staff member works on, else 404), who may change things, and the
+labels and numbers the tables, the chart and the CSV file show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from consultplatform.api import (
+    DATETIME,
+    Consultation,
+    current_consultation_id,
+    current_language,
+    in_amsterdam,
+)
+from consultplatform_validation.models import VERDICTS, ValidationRound
+from consultplatform_validation.settings import validation_settings
+
+# Administrators and moderators (in the consultations they work in) record decisions
+# and send the mail; viewers read.
+EDIT_ROLES = ("admin", "moderator")
+SIDE_LABELS = {"entrepreneur": _l("entrepreneurs"), "public": _l("public side")}
+STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open"), "closed": _l("Closed")}
+
+
+def may_edit() -> bool:
+    return bool(current_user.is_authenticated and current_user.role in EDIT_ROLES)
+
+
+def workspace_round(round_id: int) -> tuple[ValidationRound, Consultation]:
+    """The round and its consultation, when it belongs to the consultation chosen in
+    the switcher; 404 otherwise (another consultation's round is not there)."""
+    consultation_id = current_consultation_id()
+    round_ = ValidationRound.get_or_none(ValidationRound.id == round_id)
+    if consultation_id is None:
+        abort(404, description=_("Validation rounds are shown per consultation. Choose the "
+                                 "consultation in the switcher at the top of the page."))
+    if round_ is None or round_.consultation_id != consultation_id:
+        abort(404, description=_("This validation round does not exist."))
+    consultation = Consultation.get_by_id(consultation_id)
+    return round_, consultation
+
+
+def group_label(group: Mapping[str, Any]) -> str:
+    """"Landbouw (entrepreneurs)", "Other sectors (public side)", "No sector (...)"."""
+    if group.get("merged"):
+        name = _("Other sectors")
+    elif group.get("sector") is None:
+        name = _("No sector")
+    else:
+        name = group["sector"]
+    return f"{name} ({SIDE_LABELS.get(group['side'], group['side'])})"
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """A stored (UTC) moment as Amsterdam wall-clock time, "05-12-2026 14:30"."""
+    if value is None:
+        return ""
+    return in_amsterdam(value, DATETIME).strftime("%d-%m-%Y %H:%M")
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percentage ("43%"); a dash when there is none."""
+    if value is None:
+        return "–"
+    return f"{round(value * 100)}%"
+
+
+def decimal_percent(value: float | None) -> str:
+    """A share as a percentage with one decimal, in the page's language ("42,9")."""
+    if value is None:
+        return ""
+    return format_decimal(round(value * 100, 1), format="0.0")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The verdicts' labels in the page's language, in their order."""
+
+    verdicts: list[tuple[str, str]]
+
+    @property
+    def of(self) -> Callable[[str], str]:
+        names = dict(self.verdicts)
+        return lambda code: names.get(code, code)
+
+
+def verdict_labels(consultation: Consultation) -> Labels:
+    settings, lang = validation_settings(consultation), current_language()
+    return Labels([(code, settings.verdict_label(code, lang)) for code in VERDICTS])
+
+
+def field_attrs(field: Any, base: str = "form-control") -> dict[str, Any]:
+    """A form field's attributes: its class, its help and error texts as its
+    description, marked invalid when refused (False leaves an attribute out)."""
+    ids = [f"{field.id}-{kind}" for kind, present in (("help", field.description),
+                                                       ("error", field.errors)) if present]
+    attrs: dict[str, Any] = {"class_": base + (" is-invalid" if field.errors else ""),
+                             "aria_describedby": " ".join(ids) or False,
+                             "aria_invalid": "true" if field.errors else False}
+    if field.type == "TextAreaField":
+        attrs["rows"] = 3
+    return attrs

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from consultplatform.testing import choose_consultation, csrf_from, factories, login, make_staff
+from consultplatform.testing import (
+    choose_consultation,
+    csrf_from,
+    factories,
+    get_csrf,
+    login,
+    make_staff,
+)
 from consultplatform_validation.models import ValidationItem, ValidationRound, ValidationVoter
 from consultplatform_validation.rounds import RoundInput, create_round
 
@@ -102,7 +109,7 @@ def test_viewers_read_and_may_not_change(app, world):
     assert viewer.get("/admin/validation-rounds/").status_code == 200
     page = viewer.get(f"/admin/validation-rounds/{round_.id}/")
     assert page.status_code == 200 and "Close the round" not in page.get_data(as_text=True)
-    token = {"csrf_token": csrf_from(page.get_data(as_text=True))}
+    token = {"csrf_token": get_csrf(viewer, "/admin/")}
     for url in ("new", f"{round_.id}/open", f"{round_.id}/close", f"{round_.id}/agenda",
                 f"{round_.id}/edit"):
         assert viewer.post(f"/admin/validation-rounds/{url}", data=token).status_code == 403

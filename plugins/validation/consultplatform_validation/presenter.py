@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import fn
+from peewee import SQL, fn
 
 from consultplatform.api import audit, write_transaction
 from consultplatform_validation.models import (
@@ -102,7 +102,7 @@ def reveal(round_id: int) -> ValidationItem:
 def item_counts(item_id: int) -> dict[str, int]:
     """{verdict: ballots} for one item, every verdict present (one grouped query)."""
     counts = dict.fromkeys(VERDICTS, 0)
-    rows = (ValidationBallot.select(ValidationBallot.verdict, fn.COUNT(ValidationBallot.id))
+    rows = (ValidationBallot.select(ValidationBallot.verdict, fn.COUNT(SQL("*")))
             .where(ValidationBallot.item == item_id)
             .group_by(ValidationBallot.verdict).tuples())
     for verdict, count in rows:

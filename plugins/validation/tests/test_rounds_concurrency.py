@@ -1,19 +1,34 @@
 """Staff pressing the same button at once, for real (threads with their own client
 and database connection, released together by a barrier), on SQLite and
-PostgreSQL: of two "close" presses one closes the round and the other gets 409;
+PostgreSQL (also over HTTP through gunicorn with three worker processes): of two
+"close" presses one closes the round and the other gets 409;
 of many "open voting" presses on the presenter one opens it. Nobody gets a 500."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from consultplatform.api import AuditLog, db
-from consultplatform.testing import choose_consultation, get_csrf, login, make_app, make_staff
+from consultplatform.testing import (
+    DEFAULT_PASSWORD,
+    choose_consultation,
+    csrf_from,
+    factories,
+    get_csrf,
+    login,
+    make_app,
+    make_staff,
+)
 from consultplatform_validation.models import ValidationItem, ValidationRound
 from consultplatform_validation.presenter import move_to
+from tests.test_concurrency import _NoRedirect, gunicorn  # noqa: F401 - the server fixture
 
 from . import world as worlds
 
@@ -93,3 +108,51 @@ def test_many_presses_of_open_voting_open_it_once(racing_app):
     assert ValidationItem.get(ValidationItem.round == round_id,
                               ValidationItem.position == 1).state == "voting"
     assert ValidationRound.get_by_id(round_id).revision == revision + 1
+
+
+# -- through gunicorn (3 worker processes) on PostgreSQL -----------------------------------
+
+
+def _http_staff(base: str, user, consultation, page: str):
+    """A logged-in staff member's opener (own cookie jar), on the consultation, and the
+    CSRF token of ``page``."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+
+    def post(url: str, data: dict) -> int:
+        body = urllib.parse.urlencode(data).encode()
+        try:
+            with opener.open(base + url, data=body, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as answer:
+            with answer:
+                return answer.code
+
+    def token(url: str) -> str:
+        with opener.open(base + url, timeout=60) as response:
+            return csrf_from(response.read().decode())
+
+    assert post("/auth/login", {"csrf_token": token("/auth/login"), "email": user.email,
+                                "password": DEFAULT_PASSWORD}) == 302
+    assert post("/admin/werkruimte/", {"csrf_token": token("/admin/"), "next": "/admin/",
+                                       "consultation": str(consultation.id)}) in (302, 303)
+    return post, token(page)
+
+
+def test_two_staff_close_at_once_through_gunicorn(app, gunicorn):  # noqa: F811
+    base, log_path = gunicorn
+    with app.test_request_context():
+        world = worlds.consultation_with_people()
+        made = worlds.open_round_for(app, world)
+    moderators = [make_staff("moderator") for _ in range(2)]
+    for moderator in moderators:  # each moderates a session of the consultation
+        factories.session(world["consultation"], moderator=moderator)
+    round_id = made["round"].id
+    page = f"/admin/validation-rounds/{round_id}/"
+
+    def prepare(n: int):
+        post, token = _http_staff(base, moderators[n], world["consultation"], page)
+        return lambda: post(f"{page}close", {"csrf_token": token})
+
+    assert sorted(race(2, prepare)) == [303, 409], log_path.read_text()[-2000:]
+    assert ValidationRound.get_by_id(round_id).status == "closed"

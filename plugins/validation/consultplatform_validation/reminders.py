@@ -27,9 +27,9 @@ from consultplatform_validation.models import (
 from consultplatform_validation.rounds import RoundError, close_round
 from consultplatform_validation.settings import validation_settings
 
-# At most this many reminders per round and run: a big round is reminded over a
-# few runs rather than in one long transaction.
-BATCH = 500
+# Reminders per transaction: a big round is reminded in short transactions, so
+# ballots cast meanwhile never wait long for the lock.
+BATCH = 100
 
 
 def reminder_hours(round_: ValidationRound, consultation: Consultation) -> int:
@@ -58,12 +58,17 @@ def queue_reminders(now: dt.datetime | None = None) -> int:
         hours = reminder_hours(round_, round_.consultation)
         if round_.closes_at - dt.timedelta(hours=hours) > now:
             continue
-        queued += _remind_round(round_)
+        items = ValidationItem.select().where(ValidationItem.round == round_.id).count()
+        while True:
+            sent, full = _remind_batch(round_, items)
+            queued += sent
+            if not full:
+                break
     return queued
 
 
-def _remind_round(round_: ValidationRound) -> int:
-    items = ValidationItem.select().where(ValidationItem.round == round_.id).count()
+def _remind_batch(round_: ValidationRound, items: int) -> tuple[int, bool]:
+    """One batch of the round's reminders: (mails queued, whether the batch was full)."""
     with write_transaction():
         voters = list(ValidationVoter.select(ValidationVoter, Participant)
                       .join(Participant)
@@ -86,10 +91,11 @@ def _remind_round(round_: ValidationRound) -> int:
         if ids:
             (ValidationVoter.update(reminded_at=utcnow())
              .where(ValidationVoter.id.in_(ids)).execute())
-        if len(voters) < BATCH:
+        full = len(voters) == BATCH
+        if not full:
             round_.reminded_at = utcnow()
             round_.save(only=[ValidationRound.reminded_at])
-    return queued
+    return queued, full
 
 
 def close_due(now: dt.datetime | None = None) -> list[int]:

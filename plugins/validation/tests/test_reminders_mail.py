@@ -86,3 +86,13 @@ def test_the_periodic_task_closes_and_reminds(app, world):
         assert validation_timers.call_local() == {"closed": 0, "reminded": 11}
         set_closing(made["round"].id, now_local() - dt.timedelta(minutes=1))
         assert validation_timers.call_local() == {"closed": 1, "reminded": 0}
+
+
+def test_a_big_round_is_reminded_in_batches_in_one_run(app, world, monkeypatch):
+    from consultplatform_validation import reminders
+
+    monkeypatch.setattr(reminders, "BATCH", 4)  # 11 voters: batches of 4, 4 and 3
+    _round_closing_in(app, world, 1)
+    with app.app_context():
+        assert queue_reminders() == 11 and queue_reminders() == 0
+    assert OutboxMail.select().where(OutboxMail.kind == "validation_reminder").count() == 11

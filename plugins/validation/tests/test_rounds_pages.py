@@ -60,6 +60,10 @@ def test_an_admin_makes_opens_and_closes_a_round(app, world):
     assert ValidationVoter.select().where(ValidationVoter.round == round_.id).count() == 11
     listing = client.get("/admin/validation-rounds/").get_data(as_text=True)
     assert "0 of 11 finished" in listing
+    refreeze = client.post(f"/admin/validation-rounds/{round_.id}/agenda",
+                           data={"csrf_token": csrf_from(confirm)})
+    assert refreeze.status_code == 409  # the text voted on no longer changes
+    assert client.get(f"/admin/validation-rounds/{round_.id}/open").status_code == 409
     closed = client.post(f"/admin/validation-rounds/{round_.id}/close",
                          data={"csrf_token": csrf_from(confirm)})
     assert closed.status_code == 303

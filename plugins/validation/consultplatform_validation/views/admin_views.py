@@ -14,5 +14,5 @@ def admin_views(category: Any) -> list[BaseView]:
 
     return [
         RoundsView(name=_l("Validation rounds"), endpoint="validation_rounds", url="/admin/validation-rounds", category=category),  # noqa: E501
-        PresenterView(name=_l("Presenter"), endpoint="validation_presenter", url="/admin/validation-presenter", category=category, menu_class_name="d-none"),  # noqa: E501
+        PresenterView(name=_l("Presenter screen"), endpoint="validation_presenter", url="/admin/validation-presenter", category=category, menu_class_name="d-none"),  # noqa: E501
     ]

@@ -20,7 +20,7 @@ from consultplatform.api import (
     options,
     strip,
 )
-from consultplatform_validation.models import ALL_SIDES, ValidationRound
+from consultplatform_validation.models import ALL_SIDES, ROUND_STATUSES, ValidationRound
 from consultplatform_validation.rounds import (
     OPEN_QUESTION_MAX,
     TITLE_MAX,
@@ -33,7 +33,7 @@ from consultplatform_validation.rounds import (
 EDIT_ROLES = ("admin", "moderator")
 SIDE_LABELS = {"entrepreneur": _l("Entrepreneur"), "government": _l("Government"),
                "education": _l("Education"), "other": _l("Other")}
-STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open"), "closed": _l("Closed")}
+STATUS_LABELS = dict(ROUND_STATUSES)
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 

@@ -22,12 +22,7 @@ from consultplatform_validation.models import (
 from consultplatform_validation.rounds import RoundError
 from consultplatform_validation.settings import validation_settings
 from consultplatform_validation.views import rounds_data
-from consultplatform_validation.views.rounds_forms import (
-    SIDE_LABELS,
-    may_edit,
-    visible_round,
-    writable_round,
-)
+from consultplatform_validation.views.rounds_forms import SIDE_LABELS, writable_round
 
 PAGE_MAX = 10_000
 PARTS = ("verdict", "reason", "comment", "suggestion")
@@ -68,9 +63,7 @@ class PaperPages:
 
     @expose("/<id:round_id>/paper")
     def paper(self, round_id: int) -> Any:
-        round_ = visible_round(round_id)
-        if not may_edit():
-            self.deny("enter paper ballots")
+        round_ = writable_round(self, round_id, "enter paper ballots")
         search, page = _search_args()
         voter = None
         raw = request.args.get("voter")

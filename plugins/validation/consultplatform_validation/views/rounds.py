@@ -99,9 +99,7 @@ class RoundsView(PaperPages, SecureView):
     @expose("/<id:round_id>/edit", methods=("GET", "POST"))
     def edit(self, round_id: int) -> Any:
         if request.method == "GET":
-            round_ = visible_round(round_id)
-            if not may_edit():
-                self.deny("change validation round")
+            round_ = writable_round(self, round_id, "change validation round")
             return self._edit_page(round_, round_form(round_))
         round_ = writable_round(self, round_id, "change validation round")
         form = RoundForm()
@@ -130,9 +128,7 @@ class RoundsView(PaperPages, SecureView):
     @expose("/<id:round_id>/open", methods=("GET", "POST"))
     def open(self, round_id: int) -> Any:
         if request.method == "GET":
-            round_ = visible_round(round_id)
-            if not may_edit():
-                self.deny("open validation round")
+            round_ = writable_round(self, round_id, "open validation round")
             if round_.status != "draft":
                 abort(409, description=_("This round is already open or closed."))
             return self.render("validation/rounds_open.html", round=round_,

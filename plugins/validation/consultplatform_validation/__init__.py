@@ -127,3 +127,8 @@ def cp_demo_data(consultation: Consultation) -> dict[str, int] | None:
     from consultplatform_validation.demo import load
 
     return load(consultation)
+
+
+# The worker's periodic task is registered when the package is imported (docs/plugins.md,
+# "Background tasks"): the worker imports every plugin package before it starts.
+from consultplatform_validation import tasks as _tasks  # noqa: E402, F401

@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_admin import BaseView
+from flask_babel import lazy_gettext as _l
 
 
 def admin_views(category: Any) -> list[BaseView]:
-    # PLACEHOLDER: the rounds, presenter, results and decisions helpers add theirs.
+    from consultplatform_validation.views.presenter import PresenterView
     from consultplatform_validation.views.results import results_views
-    return [*results_views(category)]
+    from consultplatform_validation.views.rounds import RoundsView
+
+    return [
+        RoundsView(name=_l("Validation rounds"), endpoint="validation_rounds",
+                   url="/admin/validation-rounds", category=category),
+        PresenterView(name=_l("Presenter screen"), endpoint="validation_presenter",
+                      url="/admin/validation-presenter", category=category,
+                      menu_class_name="d-none"),
+        *results_views(category),
+    ]

@@ -70,7 +70,7 @@ def test_an_admin_makes_opens_and_closes_a_round(app, world):
     assert ValidationRound.get_by_id(round_.id).status == "closed"
     again = client.post(f"/admin/validation-rounds/{round_.id}/close",
                         data={"csrf_token": csrf_from(confirm)})
-    assert again.status_code == 409 and "Only an open round" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "Alleen een open ronde" in again.get_data(as_text=True)
     edit = client.post(f"/admin/validation-rounds/{round_.id}/edit",
                        data={"csrf_token": csrf_from(confirm), "title": "x",
                              "sides": ["entrepreneur"]})

@@ -194,7 +194,8 @@ def memo_sections(consultation: Consultation) -> list[MemoSection]:
                                             fn.COUNT(ValidationBallot.id))
                     .join(ValidationItem).where(ValidationItem.round == round_.id)
                     .group_by(ValidationBallot.channel).tuples())
-    sides = ", ".join(str(choices.label(choices.SIDES, side)).lower() for side in round_.sides)
+    sides = (_("all sides") if set(round_.sides) >= set(ALL_SIDES) else ", ".join(
+        str(choices.label(choices.SIDES, side)).lower() for side in round_.sides))
     closed = format_date(in_amsterdam(round_.closed_at, DATETIME).date(), "long")
     paragraphs = [" ".join([
         ngettext("The draft agenda of %(num)d item was put to the people who took part in "

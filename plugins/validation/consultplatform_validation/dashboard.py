@@ -1,6 +1,7 @@
 """The validation's step on the consultation dashboard.
 
-State: not started (no round opened yet), in progress (a round open, or closed
+No step before the consultation has a draft agenda or a round. State: not started
+(no round opened yet), in progress (a round open, or closed
 without a decision on every item since), done (the round closed and every item of
 it decided after closing). The round the step is about is the last one opened; a
 round still being prepared counts only when none was opened. Checks link to the
@@ -73,10 +74,12 @@ def validation_steps(consultation: Consultation) -> list[TrajectoryStep]:
     if round_ is None or round_.status == "draft":
         on_agenda = (AgendaItem.select().where((AgendaItem.consultation == consultation.id)
                                                & (AgendaItem.decision != "dropped")).count())
-        if round_ is None and on_agenda:
+        if round_ is None and not on_agenda:
+            return []  # nothing to validate yet: the step shows once there is an agenda
+        if round_ is None:
             checks.append(StepCheck(_l("The draft agenda has items, but no validation round "
                                        "has been prepared"), ROUNDS_URL))
-        elif round_ is not None:
+        else:
             checks.append(StepCheck(_l("The validation round has not been opened yet: %(title)s",
                                        title=round_.title), ROUNDS_URL))
         return [TrajectoryStep(key="validation", label=_l("Validation"),

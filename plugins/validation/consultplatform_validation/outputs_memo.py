@@ -117,7 +117,9 @@ def last_closed_round(consultation: Consultation) -> ValidationRound | None:
 def decisions_after(round_: ValidationRound) -> dict[int, tuple[str, str, str]]:
     """{agenda item id: (decision, reason, its title now)}: the latest decision on each
     of the round's items recorded after the round closed, when it is one of
-    ``DECIDED`` (an item put back to "proposed" is undecided again). One query."""
+    ``DECIDED`` (an item put back to "proposed" is undecided again). "Latest" is the
+    last recorded (decisions are only added), not the latest time: a time may have
+    been set by hand (the demo's). One query."""
     found: dict[int, tuple[str, str, str]] = {}
     for item_id, decision, reason, title in (
             AgendaDecision.select(AgendaDecision.item, AgendaDecision.decision,
@@ -127,7 +129,7 @@ def decisions_after(round_: ValidationRound) -> dict[int, tuple[str, str, str]]:
                 ValidationItem.select(ValidationItem.agenda_item)
                 .where(ValidationItem.round == round_.id))
                 & (AgendaDecision.decided_at >= round_.closed_at))
-            .order_by(AgendaDecision.decided_at, AgendaDecision.id).tuples()):
+            .order_by(AgendaDecision.id).tuples()):
         found[item_id] = (decision, reason, title)
     return {item: row for item, row in found.items() if row[0] in DECIDED}
 
@@ -233,12 +235,17 @@ def _result_line(result: ItemResult) -> str:
     if not result.ballots:
         return _("%(position)d. %(title)s: no verdicts.", position=result.position,
                  title=result.title)
-    flag = (_("consensus") if result.consensus else _("divergent") if result.divergent
-            else _("no consensus"))
-    return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts); %(flag)s.",
-             position=result.position, title=result.title,
-             percent=_percent(result.total["agree"] + result.total["agree_changes"],
-                              result.ballots), num=result.ballots, flag=flag)
+    values = {"position": result.position, "title": result.title, "num": result.ballots,
+              "percent": _percent(result.total["agree"] + result.total["agree_changes"],
+                                  result.ballots)}
+    if result.consensus:
+        return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts); "
+                 "consensus.", **values)
+    if result.divergent:
+        return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts); "
+                 "divergent: the sectors disagree.", **values)
+    return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts); no "
+             "consensus.", **values)
 
 
 def _changes(round_: ValidationRound, results: list[ItemResult]) -> list[str]:

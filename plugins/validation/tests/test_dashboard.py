@@ -25,16 +25,16 @@ def step(app, consultation) -> dict:
                 "checks": [(str(c.text), c.url) for c in found.checks]}
 
 
-def test_nothing_to_validate_yet(app):
-    shown = step(app, factories.consultation())
-    assert (shown["key"], shown["order"], shown["state"]) == (
-        "validation", STEP_ORDER["validation"], "not_started")
-    assert shown["checks"] == [] and shown["figures"] == {"Rounds": 0}
+def test_no_step_before_there_is_a_draft_agenda(app):
+    with app.test_request_context():
+        assert validation_steps(factories.consultation()) == []
 
 
 def test_an_agenda_without_a_round(app, world):
     shown = step(app, world["consultation"])
-    assert shown["state"] == "not_started"
+    assert (shown["key"], shown["order"], shown["state"]) == (
+        "validation", STEP_ORDER["validation"], "not_started")
+    assert shown["figures"] == {"Rounds": 0}
     assert shown["checks"] == [("The draft agenda has items, but no validation round has been "
                                 "prepared", "/admin/validation-rounds/")]
 

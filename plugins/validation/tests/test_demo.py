@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from flask_babel import force_locale
+
 from consultplatform.api import (
     AgendaDecision,
     AgendaItem,
@@ -16,6 +18,7 @@ from consultplatform.api import (
     now_local,
 )
 from consultplatform.api import plugin_registry as registry
+from consultplatform_validation.dashboard import validation_steps
 from consultplatform_validation.demo import load
 from consultplatform_validation.demo_votes import CONTESTED, CONTESTING_SECTOR
 from consultplatform_validation.models import (
@@ -24,7 +27,7 @@ from consultplatform_validation.models import (
     ValidationRound,
     ValidationVoter,
 )
-from consultplatform_validation.outputs_memo import item_results
+from consultplatform_validation.outputs_memo import item_results, memo_sections
 
 
 def test_the_demo_has_a_closed_round_with_one_contested_item(app):
@@ -80,6 +83,15 @@ def test_the_demo_has_a_closed_round_with_one_contested_item(app):
         assert all(round_.opened_at <= b.updated_at <= round_.closed_at
                    for b in ValidationBallot.select())
         assert AuditLog.select().count() == 0  # fiction writes no audit trail
+
+        # The dashboard's step is done, and the memo tells the story.
+        with app.test_request_context(), force_locale("en"):
+            (step,) = validation_steps(demo)
+            assert (step.state, list(step.checks)) == ("done", [])
+            (memo,) = memo_sections(demo)
+            text = " ".join(memo.paragraphs)
+        assert "3. Bereikbaar werk" in text and "divergent" in text
+        assert "4 adopted, 1 amended, 0 dropped; 0 without a decision yet" in text
 
         # Loading again changes nothing.
         counts = (ValidationRound.select().count(), ValidationBallot.select().count())

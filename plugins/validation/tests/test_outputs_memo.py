@@ -52,7 +52,7 @@ def test_the_section_in_words_and_table(app, closed):
         "22 verdicts in all: 15 online, 5 in the room, 2 on paper.",
         "1. Vakmensen opleiden: 88% agree (of 8 verdicts); consensus.",
         "2. Woningen voor werknemers: 71% agree (of 7 verdicts); no consensus.",
-        "3. Bereikbaarheid: 57% agree (of 7 verdicts); divergent.",
+        "3. Bereikbaarheid: 57% agree (of 7 verdicts); divergent: the sectors disagree.",
         "Decided after the round: 1 adopted, 1 amended, 0 dropped; 1 without a decision yet.",
         f"Amended: Bereikbaarheid (now: {contrib_world.AMENDED_TITLE}). "
         f"{contrib_world.AMENDED_REASON}",

@@ -9,14 +9,18 @@ Groups. A voter's side is "entrepreneur" or "public" (government, education and
 other together); a group is a side and a sector (copied to the voter when invited,
 so an erasure keeps the count). Per item a group's size is the number of verdicts
 its voters gave on the item. Per side, the groups under ``min_group`` are merged
-into "other sectors" (``merged``); a merged group still under the minimum is
-hidden: its verdicts count in the overall figures only (``hidden``). The turnout
-applies the same rule to the number of voters invited.
+into "other sectors" (``merged``); when that is still under the minimum, the side's
+smallest shown group joins it, and a side too small as a whole is merged with the
+other side's smallest group (side ``mixed``), so no small group can be worked out
+by subtracting the shown ones from the overall figures. Only an item with fewer
+verdicts than the minimum in all has its groups hidden (``hidden``: their verdicts
+count in the overall figures only). The turnout applies the same rule to the number
+of voters invited.
 
 Shares are of all verdicts given; ``agreement`` is (agree + agree with changes) of
 the opinions (all verdicts but "no opinion"), ``disagreement`` disagree of them;
-None without opinions. Flags: ``consensus`` when every shown entrepreneur group
-has an agreement of at least ``consensus_share`` (and one is shown; a group with
+None without opinions. Flags: ``consensus`` when every shown entrepreneur (or
+mixed) group has an agreement of at least ``consensus_share`` (and one is shown; a group with
 no opinions has none); ``divergent`` when one shown group (either side) has that
 agreement and another has a disagreement over one half.
 
@@ -62,6 +66,9 @@ from consultplatform_validation.settings import validation_settings
 
 SIDE_CLASSES = ("entrepreneur", "public")
 MERGED = "merged"
+# A merged group of both sides (a side too small on its own).
+MIXED = "mixed"
+GROUP_SIDES = (*SIDE_CLASSES, MIXED)
 TEXT_KINDS = ("reasons", "suggestions", "comments")
 # (side class, sector id or None): a group as the voters are counted.
 Raw = tuple[str, int | None]
@@ -100,7 +107,7 @@ def mostly_disagrees(group: Mapping[str, Any]) -> bool:
 
 def flags(groups: list[dict[str, Any]], consensus_share: float) -> tuple[bool, bool]:
     """(consensus, divergent) over the shown groups."""
-    entrepreneurs = [g for g in groups if g["side"] == "entrepreneur"]
+    entrepreneurs = [g for g in groups if g["side"] in ("entrepreneur", MIXED)]
     consensus = bool(entrepreneurs) and all(agrees(g, consensus_share) for g in entrepreneurs)
     agreeing = {g["key"] for g in groups if agrees(g, consensus_share)}
     against = {g["key"] for g in groups if mostly_disagrees(g)}
@@ -109,19 +116,43 @@ def flags(groups: list[dict[str, Any]], consensus_share: float) -> tuple[bool, b
 
 
 def group_map(sizes: Mapping[Raw, int], min_group: int) -> dict[Raw, str | None]:
-    """Each raw group's shown group key ("<side>:<sector id|none>", "<side>:merged"),
-    or None when it is hidden (merged and still under the minimum)."""
+    """Each raw group's shown group key ("<side>:<sector id|none>", "<side>:merged",
+    "mixed:merged"), or None when it is hidden.
+
+    No group under ``min_group`` may be shown, nor be worked out by subtracting the
+    shown groups from the overall figures: per side, the small groups merge into
+    "other sectors"; if that is still too small, the side's smallest shown group joins
+    it; a side too small as a whole joins the smallest shown group of the other side
+    ("other sectors, both sides"). Only an item with fewer verdicts than the minimum
+    in all has its groups hidden."""
     shown: dict[Raw, str | None] = {}
+    leftover: list[Raw] = []
     for side in SIDE_CLASSES:
-        small = [raw for raw, n in sizes.items() if raw[0] == side and n < min_group]
-        merged_size = sum(sizes[raw] for raw in small)
-        for raw, _n in sizes.items():
-            if raw[0] != side:
-                continue
-            if raw in small:
-                shown[raw] = f"{side}:{MERGED}" if merged_size >= min_group else None
-            else:
-                shown[raw] = f"{side}:{'none' if raw[1] is None else raw[1]}"
+        members = {raw: n for raw, n in sizes.items() if raw[0] == side}
+        small = [raw for raw, n in members.items() if n < min_group]
+        big = sorted((raw for raw, n in members.items() if n >= min_group),
+                     key=lambda raw: (members[raw], raw[1] or 0))
+        merged = sum(members[raw] for raw in small)
+        if small and merged < min_group and big:
+            small.append(big.pop(0))
+            merged = sum(members[raw] for raw in small)
+        for raw in big:
+            shown[raw] = f"{side}:{'none' if raw[1] is None else raw[1]}"
+        if merged >= min_group:
+            shown.update({raw: f"{side}:{MERGED}" for raw in small})
+        else:
+            leftover.extend(small)
+    if leftover:
+        pool, left = leftover, sum(sizes[raw] for raw in leftover)
+        if left < min_group and shown:
+            totals: dict[str, int] = defaultdict(int)
+            for raw, key in shown.items():
+                totals[str(key)] += sizes[raw]
+            smallest = min(totals, key=lambda key: (totals[key], key))
+            pool = leftover + [raw for raw, key in shown.items() if key == smallest]
+            left = sum(sizes[raw] for raw in pool)
+        shown.update({raw: f"{MIXED}:{MERGED}" if left >= min_group else None
+                      for raw in pool})
     return shown
 
 
@@ -136,7 +167,7 @@ def _group_info(key: str, names: Mapping[int | None, str]) -> dict[str, Any]:
 def _group_order(group: Mapping[str, Any]) -> tuple:
     """Entrepreneurs first; named sectors by name, then no sector, then the merged."""
     rank = 2 if group["merged"] else (1 if group["sector_id"] is None else 0)
-    return (SIDE_CLASSES.index(group["side"]), rank, (group["sector"] or "").casefold(),
+    return (GROUP_SIDES.index(group["side"]), rank, (group["sector"] or "").casefold(),
             group["sector_id"] or 0)
 
 

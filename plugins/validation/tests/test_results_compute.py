@@ -2,12 +2,14 @@
 and hidden group and flag written out, worked out by hand from the verdicts there.
 
 Item 1: farming (4) and retail (3) are shown; care (2) and building (1) are merged
-into "other sectors" (3); the public side's government and education people
-without a sector are one group (3); the lone public voter in farming is hidden.
-Farming agrees (3 of 4 opinions = 75 % >= 70 %), the merged group mostly disagrees
-(2 of 3): divergent, no consensus. Item 2: every entrepreneur group agrees:
-consensus; the public side's two small groups (2 + 1) are merged and shown; care's
-single verdict is hidden. Item 3: two verdicts, both hidden."""
+into "other sectors" (3). The lone public voter in farming is too few on their own,
+and would show by subtraction if hidden: the side's smallest group (government and
+education without a sector, 3) joins them into the public side's "other sectors"
+(4). Farming agrees (3 of 4 opinions = 75 % >= 70 %), the merged group mostly
+disagrees (2 of 3): divergent, no consensus. Item 2: care's single verdict joins the
+smallest entrepreneur group (retail, 3) into "other sectors" (4); every entrepreneur
+group agrees: consensus; the public side's two small groups (2 + 1) are merged and
+shown. Item 3: two verdicts in all, both hidden."""
 
 from __future__ import annotations
 
@@ -75,12 +77,12 @@ def test_the_hand_made_round(made):
          "counts": counts(1, 0, 2, 0), "total": 3, "opinions": 3,
          "shares": shares(0.3333, 0.0, 0.6667, 0.0), "agreement": 0.3333,
          "disagreement": 0.6667},
-        {**group("public:none", "public", None, None),
-         "counts": counts(1, 0, 1, 1), "total": 3, "opinions": 2,
-         "shares": shares(0.3333, 0.0, 0.3333, 0.3333), "agreement": 0.5,
-         "disagreement": 0.5},
+        {**group("public:merged", "public", None, None, merged=True),
+         "counts": counts(1, 0, 2, 1), "total": 4, "opinions": 3,
+         "shares": shares(0.25, 0.0, 0.5, 0.25), "agreement": 0.3333,
+         "disagreement": 0.6667},
     ]
-    assert one["hidden"] == 1
+    assert one["hidden"] == 0
     assert (one["consensus"], one["divergent"]) == (False, True)
     assert one["reasons"] == {
         "agree": ["Goed plan"], "agree_changes": ["Meer stageplekken"],
@@ -94,17 +96,17 @@ def test_the_hand_made_round(made):
         "counts": counts(9, 2, 0, 0), "total": 11, "opinions": 11,
         "shares": shares(0.8182, 0.1818, 0.0, 0.0), "agreement": 1.0, "disagreement": 0.0}
     assert two["groups"] == [
-        {**group(f"entrepreneur:{shop}", "entrepreneur", shop, "Detailhandel"),
-         "counts": counts(3, 0, 0, 0), "total": 3, "opinions": 3,
-         "shares": shares(1.0, 0.0, 0.0, 0.0), "agreement": 1.0, "disagreement": 0.0},
         {**group(f"entrepreneur:{farm}", "entrepreneur", farm, "Landbouw"),
          "counts": counts(3, 1, 0, 0), "total": 4, "opinions": 4,
          "shares": shares(0.75, 0.25, 0.0, 0.0), "agreement": 1.0, "disagreement": 0.0},
+        {**group("entrepreneur:merged", "entrepreneur", None, None, merged=True),
+         "counts": counts(4, 0, 0, 0), "total": 4, "opinions": 4,
+         "shares": shares(1.0, 0.0, 0.0, 0.0), "agreement": 1.0, "disagreement": 0.0},
         {**group("public:merged", "public", None, None, merged=True),
          "counts": counts(2, 1, 0, 0), "total": 3, "opinions": 3,
          "shares": shares(0.6667, 0.3333, 0.0, 0.0), "agreement": 1.0, "disagreement": 0.0},
     ]
-    assert two["hidden"] == 1
+    assert two["hidden"] == 0
     assert (two["consensus"], two["divergent"]) == (True, False)
     assert two["reasons"] == {"agree_changes": ["Ook voor starters", "Sneller bouwen"]}
     assert (two["suggestions"], two["comments"]) == ({}, {})
@@ -117,7 +119,7 @@ def test_the_hand_made_round(made):
     assert (three["consensus"], three["divergent"]) == (False, False)
 
     assert results["turnout"] == {
-        "invited": 15, "voted": 14, "hidden": {"invited": 1, "voted": 1},
+        "invited": 15, "voted": 14, "hidden": {"invited": 0, "voted": 0},
         "groups": [
             {**group(f"entrepreneur:{shop}", "entrepreneur", shop, "Detailhandel"),
              "invited": 3, "voted": 3},
@@ -125,7 +127,8 @@ def test_the_hand_made_round(made):
              "invited": 5, "voted": 4},
             {**group("entrepreneur:merged", "entrepreneur", None, None, merged=True),
              "invited": 3, "voted": 3},
-            {**group("public:none", "public", None, None), "invited": 3, "voted": 3},
+            {**group("public:merged", "public", None, None, merged=True), "invited": 4,
+             "voted": 4},
         ]}
     assert results["priorities"] == {"points": 10, "voters": 3, "ranking": [
         {"item_id": first, "position": 1, "title": "Vakmensen opleiden", "points": 14,
@@ -174,16 +177,24 @@ def test_a_changed_verdict_counts_once_the_latest(made):
                                           "Te duur"]
 
 
-def test_groups_merge_per_side_and_hide_when_still_small():
+def test_small_groups_merge_so_that_none_shows_by_subtraction():
     sizes = {("entrepreneur", 1): 5, ("entrepreneur", 2): 1, ("entrepreneur", 3): 2,
              ("entrepreneur", None): 1, ("public", None): 2, ("public", 4): 3}
+    # Public: 2 alone is too few, so the side's smallest shown group (3) joins it.
     assert group_map(sizes, 3) == {
         ("entrepreneur", 1): "entrepreneur:1", ("entrepreneur", 2): "entrepreneur:merged",
         ("entrepreneur", 3): "entrepreneur:merged", ("entrepreneur", None): "entrepreneur:merged",
-        ("public", None): None, ("public", 4): "public:4"}
-    assert group_map(sizes, 6) == {raw: None for raw in sizes if raw[0] == "public"} | {
-        ("entrepreneur", 1): "entrepreneur:merged", ("entrepreneur", 2): "entrepreneur:merged",
-        ("entrepreneur", 3): "entrepreneur:merged", ("entrepreneur", None): "entrepreneur:merged"}
+        ("public", None): "public:merged", ("public", 4): "public:merged"}
+    # At six, the public side (5) is too few as a whole: it merges with the other side.
+    assert group_map(sizes, 6) == {raw: "mixed:merged" for raw in sizes}
+    # A side too small as a whole joins the other side's smallest shown group only.
+    sizes = {("entrepreneur", 1): 5, ("entrepreneur", 2): 3, ("public", None): 1}
+    assert group_map(sizes, 3) == {("entrepreneur", 1): "entrepreneur:1",
+                                   ("entrepreneur", 2): "mixed:merged",
+                                   ("public", None): "mixed:merged"}
+    # Fewer verdicts than the minimum in all: hidden, nothing to show them apart from.
+    assert group_map({("entrepreneur", 1): 1, ("public", None): 1}, 3) == {
+        ("entrepreneur", 1): None, ("public", None): None}
 
 
 def test_equal_points_share_a_rank(made):

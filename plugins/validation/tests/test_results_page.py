@@ -70,7 +70,7 @@ def test_after_closing_the_frozen_results(app, made):
     assert f'<caption id="table-{first}-caption">Verdicts on “Vakmensen opleiden”' in page
     assert '<th scope="row">Landbouw (entrepreneurs)</th>' in page
     assert '<th scope="row">Other sectors (entrepreneurs)</th>' in page
-    assert '<th scope="row">No sector (public side)</th>' in page
+    assert '<th scope="row">Other sectors (public side)</th>' in page
     # The chart: an image with a title, a description in words, the table as details.
     chart = re.search(rf'<svg[^>]*aria-details="table-{first}"[^>]*>.*?</svg>', page, re.S)
     assert chart and 'role="img"' in chart.group(0)

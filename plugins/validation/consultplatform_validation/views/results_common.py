@@ -28,7 +28,8 @@ from consultplatform_validation.settings import validation_settings
 # Administrators and moderators (in the consultations they work in) record decisions
 # and send the mail; viewers read.
 EDIT_ROLES = ("admin", "moderator")
-SIDE_LABELS = {"entrepreneur": _l("entrepreneurs"), "public": _l("public side")}
+SIDE_LABELS = {"entrepreneur": _l("entrepreneurs"), "public": _l("public side"),
+               "mixed": _l("both sides")}
 STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open"), "closed": _l("Closed")}
 
 

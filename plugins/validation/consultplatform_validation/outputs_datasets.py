@@ -4,16 +4,14 @@
   pseudonym per export (a ``PSEUDONYM`` column: the core writes an HMAC under a key
   made for that one export, never the voter's or participant's number), with sector,
   side, channel, round, item, verdict and reason. Read page by page in ballot order.
-- ``validation_results`` (aggregate): per closed round x item x sector x side the
-  number of verdicts of each kind. A group with fewer ballots on the item than the
-  settings' smallest group is merged with the other small groups of its side into
-  "other sectors", and left out when that is still too small, so that nobody's
+- ``validation_results`` (aggregate): per closed round x item all verdicts, then per
+  sector x side group the number of each kind, as the round's frozen results show
+  them: groups too small are merged (see ``results.group_map``) so that nobody's
   verdict can be told apart (the file may be published as open data).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -36,8 +34,8 @@ from consultplatform.api import (
     current_language,
     keyset_pages,
 )
+from consultplatform_validation.labels import sector_name, side_name
 from consultplatform_validation.models import (
-    ALL_SIDES,
     CHANNELS,
     VERDICTS,
     ValidationBallot,
@@ -48,8 +46,6 @@ from consultplatform_validation.models import (
 from consultplatform_validation.settings import validation_settings
 
 PAGE_SIZE = 1000  # ballots per query of an export
-# The key of the merged small groups of a side (a sector id never is 0).
-OTHER_SECTORS = 0
 
 
 def _labels(pairs: tuple) -> dict[str, str]:
@@ -102,76 +98,28 @@ def ballot_count(consultation: Consultation, scope: ExportScope) -> int:
 # --- results per item x sector x side ---------------------------------------------------
 
 
-def grouped_counts(round_ids: Sequence[int]) -> dict[tuple[int, str, int | None], Counter]:
-    """{(item id, side, sector id): verdicts counted} of the rounds' ballots, in one
-    grouped query (aggregates only)."""
-    found: dict[tuple[int, str, int | None], Counter] = {}
-    for item_id, side, sector_id, verdict, number in (
-            ValidationBallot.select(ValidationBallot.item, ValidationVoter.side,
-                                    ValidationVoter.sector, ValidationBallot.verdict,
-                                    fn.COUNT(ValidationBallot.id))
-            .join(ValidationVoter).join_from(ValidationBallot, ValidationItem)
-            .where(ValidationItem.round.in_(list(round_ids) or [0]))
-            .group_by(ValidationBallot.item, ValidationVoter.side, ValidationVoter.sector,
-                      ValidationBallot.verdict)
-            .tuples()):
-        found.setdefault((item_id, side, sector_id), Counter())[verdict] += number
-    return found
-
-
-def suppressed(groups: dict[int | None, Counter], min_group: int) -> dict[int | None, Counter]:
-    """One side's groups on one item ({sector id: verdicts}) as they may be shown:
-    the groups under ``min_group`` ballots merged into ``OTHER_SECTORS``, which is
-    left out when it is still under ``min_group``."""
-    shown = {sector: votes for sector, votes in groups.items()
-             if sum(votes.values()) >= min_group}
-    merged: Counter = Counter()
-    for sector, votes in groups.items():
-        if sector not in shown:
-            merged.update(votes)
-    if merged and sum(merged.values()) >= min_group:
-        shown[OTHER_SECTORS] = merged
-    return shown
-
-
 def result_rows(consultation: Consultation, scope: ExportScope) -> list[list[Any]]:
-    """Per closed round x item x side x sector: the ballots and the number of each
-    verdict, small groups merged or left out. Three queries whatever the size."""
-    rounds = dict(ValidationRound.select(ValidationRound.id, ValidationRound.title)
-                  .where((ValidationRound.consultation == consultation.id)
-                         & (ValidationRound.status == "closed")).tuples())
-    if not rounds:
-        return []
-    items = list(ValidationItem.select(ValidationItem.id, ValidationItem.round,
-                                       ValidationItem.position, ValidationItem.title)
-                 .where(ValidationItem.round.in_(list(rounds)))
-                 .order_by(ValidationItem.round, ValidationItem.position).tuples())
-    counts = grouped_counts(list(rounds))
-    sectors = dict(Sector.select(Sector.id, Sector.name)
-                   .where(Sector.consultation == consultation.id).tuples())
-    min_group = validation_settings(consultation).min_group
-    side_labels = _labels(choices.SIDES)
-
-    def sector_name(sector_id: int | None) -> str:
-        if sector_id == OTHER_SECTORS:
-            return _("Other sectors")
-        return sectors.get(sector_id, "") if sector_id is not None else _("No sector")
-
-    per_item: dict[tuple[int, str], dict[int | None, Counter]] = {}
-    for (item_id, side, sector_id), votes in counts.items():
-        per_item.setdefault((item_id, side), {})[sector_id] = votes
+    """Per closed round x item: all verdicts, then each group the results show (the
+    frozen results of ``results.compute``: small groups merged so that none can be
+    told apart). One query whatever the size."""
     rows: list[list[Any]] = []
-    for item_id, round_id, position, title in items:
-        for side in ALL_SIDES:
-            shown = suppressed(per_item.get((item_id, side), {}), min_group)
-            # Named sectors by name, "no sector" after them, "other sectors" last.
-            for sector_id in sorted(shown, key=lambda s: (s == OTHER_SECTORS, s is None,
-                                                          sector_name(s))):
-                votes = shown[sector_id]
-                rows.append([round_id, rounds[round_id], position, title,
-                             side_labels.get(side, side), sector_name(sector_id),
-                             sum(votes.values()), *(votes.get(code, 0) for code in VERDICTS)])
+    rounds = (ValidationRound.select(ValidationRound.id, ValidationRound.title,
+                                     ValidationRound.results)
+              .where((ValidationRound.consultation == consultation.id)
+                     & (ValidationRound.status == "closed"))
+              .order_by(ValidationRound.id))
+    for round_ in rounds:
+        for item in (round_.results or {}).get("items", []):
+            head = [round_.id, round_.title, item["position"], item["title"]]
+            rows.append([*head, _("All verdicts"), "", *_verdicts(item["overall"])])
+            for group in item["groups"]:
+                rows.append([*head, side_name(group), sector_name(group), *_verdicts(group)])
     return rows
+
+
+def _verdicts(stats: dict[str, Any]) -> list[int]:
+    counts = stats.get("counts", {})
+    return [int(stats.get("total", 0)), *(int(counts.get(code, 0)) for code in VERDICTS)]
 
 
 def _columns(*specs: tuple) -> Sequence[DatasetColumn]:
@@ -210,9 +158,10 @@ def export_datasets(consultation: Consultation) -> list[ExportDataset]:
         ExportDataset(
             key="validation_results",
             label=_l("Validation: results per item, sector and side"),
-            description=_l("Per closed round, item, side and sector the number of each "
-                           "verdict. Groups with too few verdicts are merged into \"other "
-                           "sectors\", or left out when still too small."),
+            description=_l("Per closed round and item all verdicts, then per side and "
+                           "sector the number of each verdict. Groups with too few verdicts "
+                           "are merged into \"other sectors\", so nobody's verdict can be "
+                           "told apart."),
             columns=_columns(
                 *round_columns, ("side", _l("Side")), ("sector", _l("Sector")),
                 ("ballots", _l("Verdicts"), _l("How many people gave a verdict."), INTEGER),

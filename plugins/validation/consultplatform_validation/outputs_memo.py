@@ -4,21 +4,21 @@ and side (the table), the result per item with its consensus or divergence, and 
 changed as a result (the core's decisions recorded after the round closed, with
 their reasons).
 
-The memo is public (Woo): counts only. Sector x side groups under the settings'
-smallest group are merged per side into "other sectors", and left out when still too
-small (as in the results dataset). The flags are computed here from the ballots with
-grouped queries, so the memo does not depend on the form of the frozen results.
+The memo is public (Woo): counts only. Everything comes from the results frozen when
+the round closed (``results.compute``), so the memo says what the results page and
+the results dataset say: the same groups (small ones merged so nobody's verdict can be
+told apart), the same agreement, consensus and divergence.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, Case, fn
+from peewee import fn
 
 from consultplatform.api import (
     DATETIME,
@@ -26,85 +26,48 @@ from consultplatform.api import (
     AgendaItem,
     Consultation,
     MemoSection,
-    Sector,
     choices,
     in_amsterdam,
 )
+from consultplatform_validation.labels import sector_name, side_name
 from consultplatform_validation.models import (
     ALL_SIDES,
     ValidationBallot,
     ValidationItem,
     ValidationRound,
-    ValidationVoter,
 )
-from consultplatform_validation.outputs_datasets import OTHER_SECTORS, grouped_counts, suppressed
 from consultplatform_validation.settings import validation_settings
 
 # After the workshops' "What we do with it" (50), before who took part (80).
 MEMO_ORDER = 60
-AGREEING = ("agree", "agree_changes")
 # The core's decisions that settle an item ("proposed" is where every item starts).
 DECIDED = ("adopted", "amended", "dropped")
 
 
 @dataclass
 class ItemResult:
-    """One item's verdicts overall and per shown sector x side group, and its flags."""
+    """One item's result as the round's frozen results hold it."""
 
     item_id: int
     agenda_item_id: int | None
     position: int
     title: str
-    total: Counter = field(default_factory=Counter)
-    groups: dict[tuple[str, int | None], Counter] = field(default_factory=dict)
+    ballots: int = 0
+    opinions: int = 0
+    agreement: float | None = None
     consensus: bool = False
     divergent: bool = False
 
-    @property
-    def ballots(self) -> int:
-        return sum(self.total.values())
-
-    @property
-    def agreement(self) -> float:
-        return share(self.total, AGREEING)
-
-
-def share(votes: Counter, codes: tuple[str, ...]) -> float:
-    """The share of the verdicts (all of them, "no opinion" included) in ``codes``."""
-    total = sum(votes.values())
-    return sum(votes.get(code, 0) for code in codes) / total if total else 0.0
-
 
 def item_results(round_: ValidationRound) -> list[ItemResult]:
-    """Per item of the round (in its order): the verdicts, the groups that may be
-    shown, and the flags. Consensus: at least the settings' consensus share agrees
-    (with or without changes) overall and in every group shown. Divergent: in one
-    shown group most agree, in another most disagree. Two queries."""
-    settings = validation_settings(round_.consultation)
-    counts = grouped_counts([round_.id])
-    results = [ItemResult(item_id, agenda_item_id, position, title)
-               for item_id, agenda_item_id, position, title in (
-                   ValidationItem.select(ValidationItem.id, ValidationItem.agenda_item,
-                                         ValidationItem.position, ValidationItem.title)
-                   .where(ValidationItem.round == round_.id)
-                   .order_by(ValidationItem.position).tuples())]
-    by_id = {result.item_id: result for result in results}
-    raw: dict[tuple[int, str], dict[int | None, Counter]] = {}
-    for (item_id, side, sector_id), votes in counts.items():
-        raw.setdefault((item_id, side), {})[sector_id] = votes
-        by_id[item_id].total.update(votes)
-    for result in results:
-        for side in ALL_SIDES:
-            for sector_id, votes in suppressed(raw.get((result.item_id, side), {}),
-                                               settings.min_group).items():
-                result.groups[(side, sector_id)] = votes
-        shown = list(result.groups.values()) or ([result.total] if result.ballots else [])
-        result.consensus = bool(shown) and all(
-            share(votes, AGREEING) >= settings.consensus_share
-            for votes in [result.total, *shown])
-        result.divergent = (any(share(votes, AGREEING) > 0.5 for votes in shown)
-                            and any(share(votes, ("disagree",)) > 0.5 for votes in shown))
-    return results
+    """Per item of the round (in its order), from the results frozen when it closed
+    (``results.compute``): the same counts and flags as the results page."""
+    return [ItemResult(item_id=item["id"], agenda_item_id=item["agenda_item_id"],
+                       position=item["position"], title=item["title"],
+                       ballots=item["overall"]["total"], opinions=item["overall"]["opinions"],
+                       agreement=item["overall"]["agreement"], consensus=item["consensus"],
+                       divergent=item["divergent"])
+            for item in (round_.results or {}).get("items", [])]
 
 
 def last_closed_round(consultation: Consultation) -> ValidationRound | None:
@@ -134,50 +97,19 @@ def decisions_after(round_: ValidationRound) -> dict[int, tuple[str, str, str]]:
     return {item: row for item, row in found.items() if row[0] in DECIDED}
 
 
-def _turnout_table(round_: ValidationRound, min_group: int) -> list[list]:
-    """Side x sector: invited, voted (at least one verdict), turnout; small groups
-    merged per side into "other sectors", left out when still too small."""
-    voted = ValidationVoter.id.in_(ValidationBallot.select(ValidationBallot.voter).join(
-        ValidationItem).where(ValidationItem.round == round_.id))
-    rows = (ValidationVoter.select(ValidationVoter.side, ValidationVoter.sector,
-                                   fn.COALESCE(Sector.name, ""), fn.COUNT(ValidationVoter.id),
-                                   fn.SUM(Case(None, [(voted, 1)], 0)))
-            .join(Sector, JOIN.LEFT_OUTER, on=(ValidationVoter.sector == Sector.id))
-            .where(ValidationVoter.round == round_.id)
-            .group_by(ValidationVoter.side, ValidationVoter.sector, Sector.name).tuples())
-    groups: dict[str, dict[int | None, Counter]] = {}
-    names: dict[int | None, str] = {None: _("No sector"), OTHER_SECTORS: _("Other sectors")}
-    for side, sector_id, name, invited, came in rows:
-        groups.setdefault(side, {})[sector_id] = Counter(invited=invited, voted=int(came or 0))
-        if sector_id is not None:
-            names[sector_id] = name
+def _turnout_table(round_: ValidationRound) -> list[list]:
+    """Per shown group (side x sector, small groups merged as on the results page):
+    invited, voted (at least one verdict), turnout; then the total."""
+    turnout = (round_.results or {}).get("turnout") or {"groups": [], "invited": 0, "voted": 0}
     table: list[list] = [[_("Side"), _("Sector"), _("Invited"), _("Voted"), _("Turnout")]]
-    total: Counter = Counter()
-    for side in ALL_SIDES:
-        found = groups.get(side, {})
-        for votes in found.values():
-            total.update(votes)
-        shown = _merged(found, min_group)
-        for sector_id in sorted(shown, key=lambda s: (s == OTHER_SECTORS, s is None, names[s])):
-            counts = shown[sector_id]
-            table.append([choices.label(choices.SIDES, side), names[sector_id],
-                          counts["invited"], counts["voted"],
-                          _percent(counts["voted"], counts["invited"])])
-    table.append([_("Total"), "", total["invited"], total["voted"],
-                  _percent(total["voted"], total["invited"])])
+    for group in turnout["groups"]:
+        side = side_name(group)
+        table.append([side[:1].upper() + side[1:], sector_name(group), group["invited"],
+                      group["voted"],
+                      _percent(group["voted"], group["invited"])])
+    table.append([_("Total"), "", turnout["invited"], turnout["voted"],
+                  _percent(turnout["voted"], turnout["invited"])])
     return table
-
-
-def _merged(groups: dict[int | None, Counter], min_group: int) -> dict[int | None, Counter]:
-    """Like ``suppressed``, by the number invited."""
-    shown = {key: c for key, c in groups.items() if c["invited"] >= min_group}
-    merged: Counter = Counter()
-    for key, counts in groups.items():
-        if key not in shown:
-            merged.update(counts)
-    if merged["invited"] >= min_group:
-        shown[OTHER_SECTORS] = merged
-    return shown
 
 
 def _percent(part: int, whole: int) -> str:
@@ -190,7 +122,7 @@ def memo_sections(consultation: Consultation) -> list[MemoSection]:
         return []
     settings = validation_settings(consultation)
     results = item_results(round_)
-    table = _turnout_table(round_, settings.min_group)
+    table = _turnout_table(round_)
     invited, voted = table[-1][2], table[-1][3]
     channels = dict(ValidationBallot.select(ValidationBallot.channel,
                                             fn.COUNT(ValidationBallot.id))
@@ -221,31 +153,30 @@ def memo_sections(consultation: Consultation) -> list[MemoSection]:
         paragraphs.append(_result_line(result))
     paragraphs.extend(_changes(round_, results))
     paragraphs.append(_(
-        "Agreement counts “agree” and “agree with changes” among all verdicts. Consensus: at "
-        "least %(share)d%% agree overall and in every sector and side shown; divergent: most "
-        "agree in one group and most disagree in another. Groups of fewer than %(num)d people "
-        "are merged per side into “other sectors”, and left out when still too small, so "
-        "that nobody's verdict can be told apart.",
+        "Agreement counts “agree” and “agree with changes” among the verdicts with an "
+        "opinion. Consensus: at least %(share)d%% agree in every group of entrepreneurs "
+        "shown; divergent: one group agrees that much while another mostly disagrees. Groups "
+        "of fewer than %(num)d people are merged into “other sectors”, so that nobody's "
+        "verdict can be told apart.",
         share=round(settings.consensus_share * 100), num=settings.min_group))
     return [MemoSection(key="validation", title=_l("Validation of the draft agenda"),
                         order=MEMO_ORDER, paragraphs=paragraphs, table=table)]
 
 
 def _result_line(result: ItemResult) -> str:
-    if not result.ballots:
-        return _("%(position)d. %(title)s: no verdicts.", position=result.position,
-                 title=result.title)
-    values = {"position": result.position, "title": result.title, "num": result.ballots,
-              "percent": _percent(result.total["agree"] + result.total["agree_changes"],
-                                  result.ballots)}
+    if not result.opinions:
+        return _("%(position)d. %(title)s: no verdicts with an opinion.",
+                 position=result.position, title=result.title)
+    values = {"position": result.position, "title": result.title, "num": result.opinions,
+              "percent": f"{round(100 * (result.agreement or 0))}%"}
     if result.consensus:
-        return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts); "
-                 "consensus.", **values)
+        return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts with an "
+                 "opinion); consensus.", **values)
     if result.divergent:
-        return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts); "
-                 "divergent: the sectors disagree.", **values)
-    return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts); no "
-             "consensus.", **values)
+        return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts with an "
+                 "opinion); divergent: the sectors disagree.", **values)
+    return _("%(position)d. %(title)s: %(percent)s agree (of %(num)d verdicts with an "
+             "opinion); no consensus.", **values)
 
 
 def _changes(round_: ValidationRound, results: list[ItemResult]) -> list[str]:

@@ -56,11 +56,10 @@ def test_the_demo_has_a_closed_round_with_one_contested_item(app):
         assert [r.divergent for r in results] == [n == CONTESTED for n in range(5)]
         contested = results[CONTESTED]
         assert not contested.consensus
-        sector_names = {s.id: s.name for s in demo.sectors}
-        disagreeing = [sector_names.get(sector) for (side, sector), votes
-                       in contested.groups.items()
-                       if votes["disagree"] * 2 > sum(votes.values())]
+        groups = round_.results["items"][CONTESTED]["groups"]
+        disagreeing = [g["sector"] for g in groups if g["counts"]["disagree"] * 2 > g["opinions"]]
         assert disagreeing == [CONTESTING_SECTOR]
+        assert all(g["agreement"] >= 0.7 for g in groups if g["sector"] != CONTESTING_SECTOR)
         assert results[0].consensus
 
         # Decisions after closing: four adopted, the contested one amended with new words.

@@ -70,20 +70,29 @@ def test_a_row_per_ballot_with_the_person_as_an_internal_key(app, closed):
     assert [r[6] for r in rows] == [items[i].position for _v, i, *_rest in contrib_world.VOTES]
 
 
-def test_results_per_item_sector_and_side_with_small_groups_merged_or_left_out(app, closed):
+def test_results_per_item_sector_and_side_with_small_groups_merged(app, closed):
     rows, count = rows_of(app, closed["consultation"], "validation_results")
     round_id = closed["round"].id
     head = [round_id, "Toetsing"]
+    everyone = "All verdicts"
     assert rows == [
-        # Item 1: Detailhandel (2) alone is too small even merged; government (2) too.
-        [*head, 1, "Vakmensen opleiden", "Entrepreneur", "Landbouw", 4, 3, 1, 0, 0],
+        # Item 1: Detailhandel (2) and the government side (2) are too small; with
+        # Landbouw (4) they are one group of both sides: nothing told apart.
+        [*head, 1, "Vakmensen opleiden", everyone, "", 8, 6, 1, 0, 1],
+        [*head, 1, "Vakmensen opleiden", "both sides", "Other sectors", 8, 6, 1, 0, 1],
         # Item 2: Landbouw 2 + Detailhandel 2 merged into "other sectors".
-        [*head, 2, "Woningen voor werknemers", "Entrepreneur", "Other sectors", 4, 2, 0, 2, 0],
-        [*head, 2, "Woningen voor werknemers", "Government", "No sector", 3, 0, 3, 0, 0],
-        [*head, 3, "Bereikbaarheid", "Entrepreneur", "Detailhandel", 3, 0, 0, 3, 0],
-        [*head, 3, "Bereikbaarheid", "Entrepreneur", "Landbouw", 4, 4, 0, 0, 0],
+        [*head, 2, "Woningen voor werknemers", everyone, "", 7, 2, 3, 2, 0],
+        [*head, 2, "Woningen voor werknemers", "entrepreneurs", "Other sectors", 4, 2, 0, 2, 0],
+        [*head, 2, "Woningen voor werknemers", "public side", "No sector", 3, 0, 3, 0, 0],
+        [*head, 3, "Bereikbaarheid", everyone, "", 7, 4, 0, 3, 0],
+        [*head, 3, "Bereikbaarheid", "entrepreneurs", "Detailhandel", 3, 0, 0, 3, 0],
+        [*head, 3, "Bereikbaarheid", "entrepreneurs", "Landbouw", 4, 4, 0, 0, 0],
     ]
-    assert count == 5
+    assert count == 8
+    # What the results page shows: the round's frozen results.
+    frozen = closed["round"].results["items"]
+    assert [row[6] for row in rows if row[4] == everyone] == [
+        item["overall"]["total"] for item in frozen]
 
 
 def test_results_only_of_closed_rounds(app, world, in_request):
@@ -126,7 +135,7 @@ def test_the_page_offers_both_datasets_in_every_streaming_format(app, closed, ad
         streaming = [key for key, exporter in exporters().items() if exporter.streams]
     assert streaming
     for key, count in (("validation_ballots", len(contrib_world.VOTES)),
-                       ("validation_results", 5)):
+                       ("validation_results", 8)):
         for fmt in streaming:
             link = f"/admin/export/{consultation.id}/{key}.{fmt}"
             assert f'href="{link}"' in html, link
@@ -141,7 +150,7 @@ def test_the_runner_writes_both_datasets_in_every_format(app, closed):
         formats = exporters()
         assert {"xlsx", "csv", "csv-excel", "jsonl"} <= set(formats)
         for key, count in (("validation_ballots", len(contrib_world.VOTES)),
-                           ("validation_results", 5)):
+                           ("validation_results", 8)):
             offer = Offer("validation", found[key], ExportScope(), needs_purpose=False)
             for fmt, exporter in formats.items():
                 out = io.BytesIO()

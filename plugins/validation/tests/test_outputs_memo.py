@@ -50,22 +50,24 @@ def test_the_section_in_words_and_table(app, closed):
         "10 of them (91%) gave a verdict on at least one item. "
         f"The round closed on {closed_on}.",
         "22 verdicts in all: 15 online, 5 in the room, 2 on paper.",
-        "1. Vakmensen opleiden: 88% agree (of 8 verdicts); consensus.",
-        "2. Woningen voor werknemers: 71% agree (of 7 verdicts); no consensus.",
-        "3. Bereikbaarheid: 57% agree (of 7 verdicts); divergent: the sectors disagree.",
+        "1. Vakmensen opleiden: 100% agree (of 7 verdicts with an opinion); consensus.",
+        "2. Woningen voor werknemers: 71% agree (of 7 verdicts with an opinion); no "
+        "consensus.",
+        "3. Bereikbaarheid: 57% agree (of 7 verdicts with an opinion); divergent: the "
+        "sectors disagree.",
         "Decided after the round: 1 adopted, 1 amended, 0 dropped; 1 without a decision yet.",
         f"Amended: Bereikbaarheid (now: {contrib_world.AMENDED_TITLE}). "
         f"{contrib_world.AMENDED_REASON}",
-        "Agreement counts “agree” and “agree with changes” among all verdicts. Consensus: at "
-        "least 70% agree overall and in every sector and side shown; divergent: most agree in "
-        "one group and most disagree in another. Groups of fewer than 3 people are merged per "
-        "side into “other sectors”, and left out when still too small, so that nobody's "
-        "verdict can be told apart.",
+        "Agreement counts “agree” and “agree with changes” among the verdicts with an "
+        "opinion. Consensus: at least 70% agree in every group of entrepreneurs shown; "
+        "divergent: one group agrees that much while another mostly disagrees. Groups of "
+        "fewer than 3 people are merged into “other sectors”, so that nobody's verdict can "
+        "be told apart.",
     ]
     assert table == [["Side", "Sector", "Invited", "Voted", "Turnout"],
-                     ["Entrepreneur", "Detailhandel", 4, 3, "75%"],
-                     ["Entrepreneur", "Landbouw", 4, 4, "100%"],
-                     ["Government", "No sector", 3, 3, "100%"],
+                     ["Entrepreneurs", "Detailhandel", 4, 3, "75%"],
+                     ["Entrepreneurs", "Landbouw", 4, 4, "100%"],
+                     ["Public side", "No sector", 3, 3, "100%"],
                      ["Total", "", 11, 10, "91%"]]
     # Aggregates only: no name, address or reason typed by a voter.
     text = " ".join(paragraphs) + " ".join(str(cell) for row in table for cell in row)
@@ -79,9 +81,11 @@ def test_the_flags_per_item(app, closed):
     assert [(r.consensus, r.divergent) for r in results] == [(True, False), (False, False),
                                                              (False, True)]
     assert [r.ballots for r in results] == [8, 7, 7]
-    # Item 1's shown groups: only Landbouw (Detailhandel and the government side are
-    # too small, even merged).
-    assert list(results[0].groups) == [("entrepreneur", closed["farm"].id)]
+    assert [r.opinions for r in results] == [7, 7, 7]
+    # The same as the results page shows (frozen when the round closed).
+    frozen = closed["round"].results["items"]
+    assert [(i["consensus"], i["divergent"]) for i in frozen] == [
+        (r.consensus, r.divergent) for r in results]
 
 
 def test_a_small_sector_is_merged_or_left_out_in_the_turnout_table(app, in_request):
@@ -91,8 +95,8 @@ def test_a_small_sector_is_merged_or_left_out_in_the_turnout_table(app, in_reque
     with force_locale("en"):
         table = memo_sections(world["consultation"])[0].table
     # Two sectors of two: merged into four "other sectors".
-    assert [list(row) for row in table[1:]] == [["Entrepreneur", "Other sectors", 4, 0, "0%"],
-                                                ["Government", "No sector", 3, 0, "0%"],
+    assert [list(row) for row in table[1:]] == [["Entrepreneurs", "Other sectors", 4, 0, "0%"],
+                                                ["Public side", "No sector", 3, 0, "0%"],
                                                 ["Total", "", 7, 0, "0%"]]
 
 

@@ -21,6 +21,7 @@ from consultplatform_validation.models import (
 from consultplatform_validation.outputs_datasets import export_datasets
 from consultplatform_validation.outputs_memo import item_results
 from consultplatform_validation.personal_data import holders
+from consultplatform_validation.results import compute
 
 from . import contrib_world
 from .world import open_round_for, vote
@@ -74,8 +75,12 @@ def results_now(app, closed) -> tuple:
     with app.test_request_context(), force_locale("en"):
         datasets = {d.key: d for d in export_datasets(closed["consultation"])}
         rows = list(datasets["validation_results"].rows(ExportScope()))
-        flags = [(r.total, r.groups, r.consensus, r.divergent)
+        flags = [(r.ballots, r.opinions, r.agreement, r.consensus, r.divergent)
                  for r in item_results(closed["round"])]
+        # Counted again from the ballots now: the verdicts per group stay.
+        live = [(item["overall"]["counts"], [(g["key"], g["counts"]) for g in item["groups"]])
+                for item in compute(ValidationRound.get_by_id(closed["round"].id))["items"]]
+        flags.append(live)
     return rows, flags, ValidationRound.get_by_id(closed["round"].id).results
 
 

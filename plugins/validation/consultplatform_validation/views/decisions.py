@@ -40,12 +40,12 @@ from consultplatform_validation.decisions import (
     histories,
     round_items,
 )
+from consultplatform_validation.labels import group_label
 from consultplatform_validation.models import ValidationRound
 from consultplatform_validation.rounds import RoundError
 from consultplatform_validation.views.results_common import (
     STATUS_LABELS,
     field_attrs,
-    group_label,
     local_time,
     may_edit,
     percent,

@@ -30,13 +30,13 @@ from consultplatform.api import (
     slugify,
 )
 from consultplatform_validation.chart import chart_file, inline_chart, rows_of
+from consultplatform_validation.labels import group_label
 from consultplatform_validation.models import VERDICTS, ValidationRound
 from consultplatform_validation.results import compute, turnout
 from consultplatform_validation.views.results_common import (
     STATUS_LABELS,
     Labels,
     decimal_percent,
-    group_label,
     local_time,
     may_edit,
     percent,

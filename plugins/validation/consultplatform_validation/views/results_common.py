@@ -1,11 +1,12 @@
 """What the results and decisions pages share: the round behind the id (in the
 consultation the staff member works on, else 404), who may change things, and the
-labels and numbers the tables, the chart and the CSV file show."""
+labels and numbers the tables, the chart and the CSV file show (a group's label:
+``labels.group_label``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +29,6 @@ from consultplatform_validation.settings import validation_settings
 # Administrators and moderators (in the consultations they work in) record decisions
 # and send the mail; viewers read.
 EDIT_ROLES = ("admin", "moderator")
-SIDE_LABELS = {"entrepreneur": _l("entrepreneurs"), "public": _l("public side"),
-               "mixed": _l("both sides")}
 STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open"), "closed": _l("Closed")}
 
 
@@ -49,17 +48,6 @@ def workspace_round(round_id: int) -> tuple[ValidationRound, Consultation]:
         abort(404, description=_("This validation round does not exist."))
     consultation = Consultation.get_by_id(consultation_id)
     return round_, consultation
-
-
-def group_label(group: Mapping[str, Any]) -> str:
-    """"Landbouw (entrepreneurs)", "Other sectors (public side)", "No sector (...)"."""
-    if group.get("merged"):
-        name = _("Other sectors")
-    elif group.get("sector") is None:
-        name = _("No sector")
-    else:
-        name = group["sector"]
-    return f"{name} ({SIDE_LABELS.get(group['side'], group['side'])})"
 
 
 def local_time(value: dt.datetime | None) -> str:

@@ -65,3 +65,15 @@ def test_no_ballot_after_closing(opened):
         vote(voter, item, "disagree")
     assert refused.value.status == 409
     assert ValidationBallot.get(ValidationBallot.voter == voter.id).verdict == "agree"
+
+
+def test_a_voter_has_finished_with_a_verdict_on_every_item(opened):
+    voter, items = opened["voters"][0], opened["items"]
+    for item in items[:-1]:
+        vote(voter, item, "agree")
+    assert type(voter).get_by_id(voter.id).finished_at is None
+    vote(voter, items[-1], "no_opinion")
+    finished = type(voter).get_by_id(voter.id).finished_at
+    assert finished is not None
+    vote(voter, items[0], "disagree", reason="toch niet")  # a change keeps the moment
+    assert type(voter).get_by_id(voter.id).finished_at == finished

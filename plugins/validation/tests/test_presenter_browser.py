@@ -1,7 +1,8 @@
 """The presenter in a real browser (Debian's Chromium through Playwright): the
 moderator advances to the first item by keyboard, a second staff tab opens voting
 (the first screen follows by its poll), ballots cast meanwhile in the room show as
-the live count within five seconds, and revealing shows the counts. And axe-core
+the live count within five seconds (one of them from a phone: a browser context of
+its own, voting by the room's short address), and revealing shows the counts. And axe-core
 finds no WCAG 2.1 A/AA violation on the rounds list, a round, the paper entry and
 the presenter, in Dutch and English. Fixtures: tests/browser/conftest.py."""
 
@@ -12,7 +13,7 @@ import time
 import pytest
 
 from consultplatform.testing import make_staff
-from consultplatform_validation.models import ValidationItem
+from consultplatform_validation.models import ValidationBallot, ValidationItem
 from tests.browser.conftest import browser, live_server  # noqa: F401 - fixtures
 from tests.browser.helpers import PASSWORD, Axe, keyboard_login, switch_language
 
@@ -64,6 +65,9 @@ def test_the_presenter_advances_counts_live_and_reveals(app, browser, live_serve
     url = f"/admin/validation-presenter/{round_.id}/"
     first_context, second_context = (open_context(browser, live_server),
                                       open_context(browser, live_server))
+    phone = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True)
+    phone.set_default_timeout(15_000)
     try:
         lead, second = first_context.new_page(), second_context.new_page()
         log_in(lead, lead_user, world["consultation"])
@@ -78,12 +82,21 @@ def test_the_presenter_advances_counts_live_and_reveals(app, browser, live_serve
         expect(second.locator("#presenter-voting")).to_be_visible(timeout=5_000)
         press(second, "presenter-voting")
         expect(lead.locator("#presenter-reveal")).to_be_visible(timeout=5_000)
-        # Ballots from phones in the room: the live count follows within five seconds.
+        # Ballots from phones in the room: two through the service, one from a phone
+        # (a browser context of its own, known by its personal link, voting by the
+        # room's short address); the live count follows within five seconds.
         item = ValidationItem.get(ValidationItem.round == round_.id, ValidationItem.position == 1)
         with app.app_context():
-            for voter, verdict in zip(made["voters"][:3], ("agree", "agree", "disagree"),
-                                      strict=True):
-                worlds.vote(voter, item, verdict, reason="te duur", channel="room")
+            for voter in made["voters"][:2]:
+                worlds.vote(voter, item, "agree", reason="", channel="room")
+        expect(lead.locator("#presenter-cast")).to_have_text("2", timeout=5_000)
+        page = phone.new_page()
+        page.goto(f"/toetsing/{made['voters'][2].token}")
+        page.goto(f"/stem/{round_.room_code.lower()}")
+        page.locator(f"#item{item.id}-verdict-2").check()  # disagree
+        page.locator(f"#item{item.id}-reason").fill("te duur")
+        with page.expect_navigation():
+            page.locator("button.ballot-save").click()
         cast_at = time.monotonic()
         expect(lead.locator("#presenter-cast")).to_have_text("3", timeout=5_000)
         assert time.monotonic() - cast_at < 5
@@ -94,9 +107,13 @@ def test_the_presenter_advances_counts_live_and_reveals(app, browser, live_serve
         expect(chart.locator("tr[data-verdict=disagree] .presenter-share")).to_have_text("33%")
         expect(second.locator("#presenter-chart")).to_be_visible(timeout=5_000)
         assert ValidationItem.get_by_id(item.id).state == "revealed"
+        stored = ValidationBallot.get(ValidationBallot.item == item.id,
+                                      ValidationBallot.voter == made["voters"][2].id)
+        assert (stored.verdict, stored.channel) == ("disagree", "room")
     finally:
         first_context.close()
         second_context.close()
+        phone.close()
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

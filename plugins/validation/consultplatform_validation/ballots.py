@@ -7,7 +7,7 @@ key-share locked, so a ballot and the closing of the round take turns."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -94,40 +94,67 @@ def _round_for_ballot(round_id: int) -> ValidationRound:
     return round_
 
 
-def cast_ballot(voter_id: int, data: BallotInput, channel: str = "online") -> None:
+def cast_ballot(voter_id: int, data: BallotInput, channel: str = "online", *,
+                live_room: bool = False) -> None:
     """Store the voter's verdict on one item (replacing an earlier one); refused
     with a RoundError when the round does not accept ballots or the item is not in it.
+    ``live_room`` (the room's page): refused too unless the item is the one the
+    presenter has open for voting, checked under the round's lock, so a phone's vote
+    that arrives after the result was revealed does not change it."""
+    cast_ballots(voter_id, [data], channel, live_room=live_room)
 
-    Five statements (the voter with its round, the round locked, the item, the upsert,
-    the "finished" mark), plus the settings once per request: a ballot is the one
-    write many people make at the same moment."""
+
+def cast_ballots(voter_id: int, entries: Sequence[BallotInput],
+                 channel: str = "online", *, live_room: bool = False) -> None:
+    """Store the voter's verdicts on several items at once (a paper form): all or
+    none, in one transaction.
+
+    Five statements for one verdict (the voter with its round, the round locked, the
+    items, the upsert, the "finished" mark), plus the settings once per request: a
+    ballot is the one write many people make at the same moment."""
     if channel not in dict(CHANNELS):
         raise RoundError("channel", str(_l("Choose one of the options shown.")))
     voter = (ValidationVoter.select(ValidationVoter, ValidationRound)
              .join(ValidationRound).where(ValidationVoter.id == voter_id).first())
     if voter is None or voter.erased_at is not None:
         raise RoundError("voter", str(_l("This voting link is not valid.")), 404)
-    data = checked(Consultation(id=voter.round.consultation_id), data)
+    consultation = Consultation(id=voter.round.consultation_id)
+    entries = [checked(consultation, data) for data in entries]
     with write_transaction():
         round_ = _round_for_ballot(voter.round_id)
-        if not ValidationItem.select().where((ValidationItem.id == data.item_id)
-                                             & (ValidationItem.round == round_.id)).exists():
-            raise RoundError("item", str(_l("This item is not part of this round.")), 404)
+        items = {ident: (position, state) for ident, position, state in (
+            ValidationItem.select(ValidationItem.id, ValidationItem.position,
+                                  ValidationItem.state)
+            .where(ValidationItem.id.in_([data.item_id for data in entries] or [0])
+                   & (ValidationItem.round == round_.id)).tuples())}
         now = utcnow()
-        row = {"voter": voter.id, "item": data.item_id, "verdict": data.verdict,
-               "reason": data.reason, "comment": data.comment, "suggestion": data.suggestion,
-               "channel": channel, "created_at": now, "updated_at": now}
-        (ValidationBallot.insert(row)
-         .on_conflict(conflict_target=[ValidationBallot.voter, ValidationBallot.item],
-                      update={ValidationBallot.verdict: data.verdict,
-                              ValidationBallot.reason: data.reason,
-                              ValidationBallot.comment: data.comment,
-                              ValidationBallot.suggestion: data.suggestion,
-                              ValidationBallot.channel: channel,
-                              ValidationBallot.updated_at: now})
-         .execute())
-        if voter.finished_at is None:
+        for data in entries:
+            if data.item_id not in items:
+                raise RoundError("item", str(_l("This item is not part of this round.")), 404)
+            position, state = items[data.item_id]
+            if live_room and (state != "voting" or round_.current_position != position):
+                # The presenter has closed the voting on it (under the round's lock).
+                raise RoundError("item", str(_l(
+                    "Voting on this item in the room has closed: your verdict was not "
+                    "saved.")), 409)
+            _upsert(voter.id, data, channel, now)
+        if voter.finished_at is None and entries:
             _mark_finished(voter.id, round_.id, now)
+
+
+def _upsert(voter_id: int, data: BallotInput, channel: str, now: dt.datetime) -> None:
+    row = {"voter": voter_id, "item": data.item_id, "verdict": data.verdict,
+           "reason": data.reason, "comment": data.comment, "suggestion": data.suggestion,
+           "channel": channel, "created_at": now, "updated_at": now}
+    (ValidationBallot.insert(row)
+     .on_conflict(conflict_target=[ValidationBallot.voter, ValidationBallot.item],
+                  update={ValidationBallot.verdict: data.verdict,
+                          ValidationBallot.reason: data.reason,
+                          ValidationBallot.comment: data.comment,
+                          ValidationBallot.suggestion: data.suggestion,
+                          ValidationBallot.channel: channel,
+                          ValidationBallot.updated_at: now})
+     .execute())
 
 
 def _mark_finished(voter_id: int, round_id: int, now: dt.datetime) -> None:

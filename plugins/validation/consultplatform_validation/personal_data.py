@@ -11,6 +11,7 @@ stay counted too: they hold nothing but numbers once the voter has no person.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,7 @@ from consultplatform_validation.models import (
     ValidationRound,
     ValidationVoter,
 )
+from consultplatform_validation.results import TEXT_KINDS
 
 
 def _voters(participant_id: int):
@@ -65,9 +67,51 @@ def _iso(value) -> str | None:
 
 
 def _erase_ballots(participant_id: int) -> int:
-    """Blank what the person wrote with their verdicts (the verdicts stay)."""
-    return (ValidationBallot.update(reason="", comment="", suggestion="")
-            .where(ValidationBallot.voter.in_(_voters(participant_id))).execute())
+    """Blank what the person wrote with their verdicts (the verdicts stay), here and
+    in the results frozen when a round closed."""
+    changed = _erase_from_frozen_results(participant_id)
+    return changed + (ValidationBallot.update(reason="", comment="", suggestion="")
+                      .where(ValidationBallot.voter.in_(_voters(participant_id))).execute())
+
+
+def _erase_from_frozen_results(participant_id: int) -> int:
+    """A closed round's frozen results hold the texts written with the verdicts and the
+    open answers, without names: take one copy of each of this person's out (the
+    counts stay). Returns the rounds changed."""
+    wrote: dict[int, list[tuple[int | None, str, str, str]]] = defaultdict(list)
+    for item_id, round_id, verdict, *texts in (
+            ValidationBallot.select(ValidationBallot.item, ValidationItem.round,
+                                    ValidationBallot.verdict, ValidationBallot.reason,
+                                    ValidationBallot.suggestion, ValidationBallot.comment)
+            .join(ValidationItem)
+            .where(ValidationBallot.voter.in_(_voters(participant_id))).tuples()):
+        for kind, text in zip(TEXT_KINDS, texts, strict=True):
+            if text:
+                wrote[round_id].append((item_id, kind, verdict, text))
+    for round_id, answer in (ValidationVoter.select(ValidationVoter.round,
+                                                    ValidationVoter.open_answer)
+                             .where((ValidationVoter.participant == participant_id)
+                                    & (ValidationVoter.open_answer != "")).tuples()):
+        wrote[round_id].append((None, "open_answers", "", answer))
+    changed = 0
+    for round_ in ValidationRound.select().where(ValidationRound.id.in_(list(wrote) or [0])
+                                                 & ValidationRound.results.is_null(False)):
+        results = round_.results
+        items = {item["id"]: item for item in results.get("items", [])}
+        for item_id, kind, verdict, text in wrote[round_.id]:
+            if item_id is None:
+                texts = (results.get("open_answers") or {}).get("answers", [])
+            else:
+                texts = items.get(item_id, {}).get(kind, {}).get(verdict, [])
+            if text in texts:
+                texts.remove(text)
+        for item in items.values():
+            for kind in TEXT_KINDS:
+                item[kind] = {verdict: texts for verdict, texts in item.get(kind, {}).items()
+                              if texts}
+        ValidationRound.update(results=results).where(ValidationRound.id == round_.id).execute()
+        changed += 1
+    return changed
 
 
 def _erase_voters(participant_id: int) -> int:

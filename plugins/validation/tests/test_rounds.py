@@ -77,3 +77,22 @@ def test_a_voter_has_finished_with_a_verdict_on_every_item(opened):
     assert finished is not None
     vote(voter, items[0], "disagree", reason="toch niet")  # a change keeps the moment
     assert type(voter).get_by_id(voter.id).finished_at == finished
+
+
+def test_a_live_room_vote_only_on_the_item_open_for_voting(opened):
+    from consultplatform_validation.ballots import BallotInput, cast_ballot
+    from consultplatform_validation.presenter import move_to, reveal, start_voting
+
+    round_, voter, item = opened["round"], opened["voters"][0], opened["items"][0]
+    data = BallotInput(item_id=item.id, verdict="agree")
+    with pytest.raises(RoundError) as refused:
+        cast_ballot(voter.id, data, "room", live_room=True)  # nothing open yet
+    assert refused.value.status == 409
+    move_to(round_.id, item.position)
+    start_voting(round_.id)
+    cast_ballot(voter.id, data, "room", live_room=True)
+    reveal(round_.id)
+    with pytest.raises(RoundError) as refused:  # after the reveal, the count stays
+        cast_ballot(opened["voters"][1].id, data, "room", live_room=True)
+    assert refused.value.status == 409
+    assert ValidationBallot.select().where(ValidationBallot.item == item.id).count() == 1

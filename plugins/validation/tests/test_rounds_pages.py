@@ -19,7 +19,9 @@ from consultplatform_validation.rounds import RoundInput, create_round
 
 
 def staff(app, role: str, consultation):
+    """A staff member's client, reading English (the tests check the English text)."""
     client = app.test_client()
+    client.set_cookie("lang", "en")
     login(client, make_staff(role))
     choose_consultation(client, consultation)
     return client
@@ -70,7 +72,7 @@ def test_an_admin_makes_opens_and_closes_a_round(app, world):
     assert ValidationRound.get_by_id(round_.id).status == "closed"
     again = client.post(f"/admin/validation-rounds/{round_.id}/close",
                         data={"csrf_token": csrf_from(confirm)})
-    assert again.status_code == 409 and "Alleen een open ronde" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "Only an open round" in again.get_data(as_text=True)
     edit = client.post(f"/admin/validation-rounds/{round_.id}/edit",
                        data={"csrf_token": csrf_from(confirm), "title": "x",
                              "sides": ["entrepreneur"]})

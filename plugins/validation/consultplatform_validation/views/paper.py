@@ -13,7 +13,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 
 from consultplatform.api import current_language, parse_id
-from consultplatform_validation.ballots import BallotInput, ballots_of, cast_ballot, checked
+from consultplatform_validation.ballots import BallotInput, ballots_of, cast_ballots, checked
 from consultplatform_validation.models import (
     ValidationItem,
     ValidationRound,
@@ -106,11 +106,10 @@ class PaperPages:
             search, page = _search_args()
             return self._paper_page(round_, search, page, voter, entries,
                                     problem=problem), 422
-        for data in chosen:
-            try:
-                cast_ballot(voter.id, data, channel="paper")
-            except RoundError as exc:
-                abort(exc.status if exc.status >= 400 else 400, description=str(exc))
+        try:
+            cast_ballots(voter.id, chosen, channel="paper")
+        except RoundError as exc:
+            abort(exc.status if exc.status >= 400 else 400, description=str(exc))
         flash(_("%(num)d verdicts from the paper form were saved.", num=len(chosen)), "success")
         return redirect(url_for(".paper", round_id=round_.id), code=303)
 

@@ -138,7 +138,8 @@ def cast(code: str, item_id: int):
         try:
             cast_ballot(voter.id, BallotInput(
                 item_id=item.id, verdict=form.verdict.data, reason=form.reason.data or "",
-                comment=form.comment.data or "", suggestion=form.suggestion.data or ""), "room")
+                comment=form.comment.data or "", suggestion=form.suggestion.data or ""), "room",
+                live_room=True)
         except RoundError as refused:
             if refused.status != 400 or refused.field not in form:
                 abort(refused.status, description=str(refused))

@@ -93,14 +93,12 @@ def ballot_page(voter: ValidationVoter) -> BallotPage:
                       priorities=priorities, interim=interim)
 
 
-def interim_counts(round_id: int, item_id: int | None = None) -> dict[int, dict[str, int]]:
+def interim_counts(round_id: int) -> dict[int, dict[str, int]]:
     """{item id: {verdict: ballots}} in one aggregate query; no names."""
     query = (ValidationBallot.select(ValidationBallot.item, ValidationBallot.verdict,
                                      fn.COUNT(ValidationBallot.id))
              .join(ValidationItem)
              .where(ValidationItem.round == round_id))
-    if item_id is not None:
-        query = query.where(ValidationBallot.item == item_id)
     counts: dict[int, dict[str, int]] = {}
     for item, verdict, count in query.group_by(ValidationBallot.item,
                                                ValidationBallot.verdict).tuples():

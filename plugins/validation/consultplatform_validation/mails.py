@@ -19,16 +19,16 @@ def ballot_url(voter: ValidationVoter) -> str:
 
 
 def queue_invitation(round_: ValidationRound, voter: ValidationVoter,
-                     participant: Participant) -> bool:
+                     participant: Participant, items: int) -> bool:
     """The invitation, once per person and round (in the caller's transaction)."""
     return queue_participant_mail(
         participant, "validation_invitation",
-        _SubjectWithTitle(INVITATION_SUBJECT, round_.title), "validation/mail/invitation",
+        SubjectWithTitle(INVITATION_SUBJECT, round_.title), "validation/mail/invitation",
         once_key=f"validation:invite:{round_.id}", round=round_, link=ballot_url(voter),
-        items=round_.items.count())
+        items=items)
 
 
-class _SubjectWithTitle:
+class SubjectWithTitle:
     """A lazy subject with the round's title filled in, rendered in the mail's language."""
 
     def __init__(self, text, title: str) -> None:

@@ -17,7 +17,7 @@ from consultplatform.api import (
     utcnow,
     write_transaction,
 )
-from consultplatform_validation.mails import REMINDER_SUBJECT, _SubjectWithTitle, ballot_url
+from consultplatform_validation.mails import REMINDER_SUBJECT, SubjectWithTitle, ballot_url
 from consultplatform_validation.models import (
     ValidationBallot,
     ValidationItem,
@@ -43,6 +43,7 @@ def _due_rounds(now: dt.datetime) -> list[ValidationRound]:
     return list(ValidationRound.select(ValidationRound, Consultation)
                 .join(Consultation)
                 .where((ValidationRound.status == "open")
+                       & (ValidationRound.opens_at.is_null() | (ValidationRound.opens_at <= now))
                        & ValidationRound.closes_at.is_null(False)
                        & (ValidationRound.closes_at > now))
                 .order_by(ValidationRound.id))
@@ -82,7 +83,7 @@ def _remind_batch(round_: ValidationRound, items: int) -> tuple[int, bool]:
                      .where(ValidationBallot.voter.in_(ids or [0]))
                      .group_by(ValidationBallot.voter).tuples())
         queued = 0
-        subject = _SubjectWithTitle(REMINDER_SUBJECT, round_.title)
+        subject = SubjectWithTitle(REMINDER_SUBJECT, round_.title)
         for voter in voters:
             queued += queue_participant_mail(
                 voter.participant, "validation_reminder", subject, "validation/mail/reminder",

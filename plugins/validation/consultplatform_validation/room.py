@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from consultplatform.api import Participant, queue_participant_mail, write_transaction
-from consultplatform_validation.mails import ballot_url
+from consultplatform.api import Participant, queue_participant_mail, utcnow, write_transaction
+from consultplatform_validation.mails import SubjectWithTitle, ballot_url
 from consultplatform_validation.models import (
     ROOM_CODE_LENGTH,
     ValidationItem,
@@ -38,8 +38,9 @@ def voting_item(round_: ValidationRound) -> ValidationItem | None:
 
 
 def send_link_again(round_id: int, email: str) -> bool:
-    """Mail the voter with this address their personal link again (no once_key: they
-    may ask again). Returns whether a mail was queued; the page never says it."""
+    """Mail the voter with this address their personal link again, at most once a
+    quarter of an hour (nobody can flood their inbox with it). Returns whether a mail
+    was queued; the page never says it."""
     email = email.strip().lower()
     if not email or len(email) > EMAIL_MAX:
         return False
@@ -55,15 +56,12 @@ def send_link_again(round_id: int, email: str) -> bool:
     round_ = ValidationRound.get_by_id(round_id)
     with write_transaction():
         return queue_participant_mail(
-            voter.participant, "validation_link", _Subject(LINK_SUBJECT, round_.title),
-            "validation/mail/link", round=round_, link=ballot_url(voter))
+            voter.participant, "validation_link", SubjectWithTitle(LINK_SUBJECT, round_.title),
+            "validation/mail/link", round=round_, link=ballot_url(voter),
+            # At most one a quarter of an hour per person, however often it is asked.
+            once_key=f"validation:link:{round_id}:{_quarter()}")
 
 
-class _Subject:
-    """A lazy subject with the round's title, rendered in the mail's language."""
-
-    def __init__(self, text, title: str) -> None:
-        self.text, self.title = text, title
-
-    def __str__(self) -> str:
-        return str(self.text) % {"title": self.title}
+def _quarter() -> str:
+    now = utcnow()
+    return f"{now:%Y%m%d%H}{now.minute // 15}"

@@ -192,8 +192,9 @@ def open_round(round_id: int) -> int:
         round_.revision += 1
         round_.save()
         voters = add_voters(round_)
+        items = ValidationItem.select().where(ValidationItem.round == round_.id).count()
         for voter, participant in voters:
-            queue_invitation(round_, voter, participant)
+            queue_invitation(round_, voter, participant, items)
         audit.record("open", round_, details={"voters": len(voters)})
         emit_event(ROUND_OPENED, round_id=round_.id, consultation_id=round_.consultation_id,
                    voters=len(voters))
@@ -202,7 +203,8 @@ def open_round(round_id: int) -> int:
 
 def add_voters(round_: ValidationRound) -> list[tuple[ValidationVoter, Participant]]:
     """Voters for the eligible people who are not voters yet (in the caller's
-    transaction); a person who took part after the round opened is added too."""
+    transaction). Called when the round opens: a person who takes part later is not
+    added (the round is about the agenda those who took part made)."""
     known = ValidationVoter.select(ValidationVoter.participant).where(
         ValidationVoter.round == round_.id)
     people = list(took_part(round_.consultation_id, round_.sides)

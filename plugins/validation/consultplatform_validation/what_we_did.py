@@ -87,17 +87,18 @@ class WhatWeDid:
 
 
 def _latest_decisions(round_: ValidationRound) -> dict[int, AgendaDecision]:
-    """{agenda item id: its latest decision after the round closed} (one statement)."""
+    """{agenda item id: its latest decision after the round closed} (one statement).
+    The latest is the last recorded (as the memo and the dashboard count it); an
+    item put back to "proposed" is undecided again."""
     latest: dict[int, AgendaDecision] = {}
     rows = (AgendaDecision.select()
             .where(AgendaDecision.item.in_(ValidationItem.select(ValidationItem.agenda_item)
                                            .where(ValidationItem.round == round_.id))
-                   & (AgendaDecision.decision != "proposed")
                    & (AgendaDecision.decided_at >= round_.closed_at))
-            .order_by(AgendaDecision.decided_at, AgendaDecision.id))
+            .order_by(AgendaDecision.id))
     for row in rows:
         latest[row.item_id] = row
-    return latest
+    return {item: row for item, row in latest.items() if row.decision != "proposed"}
 
 
 def what_we_did(consultation: Consultation) -> WhatWeDid | None:

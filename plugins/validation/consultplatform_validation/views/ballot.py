@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from consultplatform.api import SafeForm, current_language, limiter
 from consultplatform_validation.ballot_page import (
@@ -58,9 +59,12 @@ def ballot_rate_limit() -> str:
 
 
 def _per_link() -> str:
-    """Rate limits per personal link (a room's phones share one address)."""
-    token = (request.view_args or {}).get("token", "")
-    return "ballot:" + hashlib.sha256(str(token).encode()).hexdigest()[:24]
+    """Rate limits per personal link (a room's phones share one address); a link
+    that is no voter's counts per address, so made-up links are limited too."""
+    token = str((request.view_args or {}).get("token", ""))
+    if active_voter(token) is None:
+        return get_remote_address()
+    return "ballot:" + hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
 def _voter(token: str) -> ValidationVoter:

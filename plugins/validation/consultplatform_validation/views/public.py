@@ -16,7 +16,6 @@ from consultplatform_validation.what_we_did import what_we_did
 
 bp = Blueprint("validation_public", __name__)
 
-DECISION_LABELS = ("adopted", "amended", "dropped")
 
 
 @bp.get("/c/<string(maxlength=80):slug>/wat-we-ermee-deden")

@@ -7,8 +7,6 @@ whether the address is known. Between items a page that checks for the next one
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import (
     Blueprint,
     abort,
@@ -37,7 +35,6 @@ from consultplatform_validation.room import round_by_code, send_link_again, voti
 from consultplatform_validation.rounds import RoundError, accepts_ballots
 from consultplatform_validation.settings import validation_settings
 from consultplatform_validation.views.ballot_forms import (
-    ROOM_COOKIE,
     LinkForm,
     VerdictForm,
     private,
@@ -59,11 +56,10 @@ def link_rate_limit() -> str:
 
 
 def _per_device() -> str:
-    """Per device (its cookie) rather than per address: a room's phones share one."""
-    cookie = request.cookies.get(ROOM_COOKIE, "")
-    if not cookie:
-        return get_remote_address()
-    return "room:" + hashlib.sha256(cookie.encode()).hexdigest()[:24]
+    """Per voter whose device the signed cookie proves (a room's phones share one
+    address); a missing or forged cookie counts per address."""
+    voter_id = remembered_voter()
+    return f"room:{voter_id}" if voter_id is not None else get_remote_address()
 
 
 def _round(code: str) -> ValidationRound:

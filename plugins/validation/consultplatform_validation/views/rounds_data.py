@@ -101,7 +101,3 @@ def voters_page(round_id: int, search: str, page: int) -> tuple[list[tuple], int
     rows = list(query.order_by(Participant.name, ValidationVoter.id)
                 .paginate(page, VOTERS_PER_PAGE).tuples())
     return rows, total
-
-
-def round_by_id(round_id: int) -> ValidationRound | None:
-    return ValidationRound.get_or_none(ValidationRound.id == round_id)

@@ -13,8 +13,6 @@ from typing import Any
 from flask import abort
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from consultplatform.api import (
     DATETIME,
@@ -25,16 +23,11 @@ from consultplatform.api import (
 )
 from consultplatform_validation.models import VERDICTS, ValidationRound
 from consultplatform_validation.settings import validation_settings
+from consultplatform_validation.views.rounds_forms import STATUS_LABELS, may_edit
 
 # Administrators and moderators (in the consultations they work in) record decisions
-# and send the mail; viewers read.
-EDIT_ROLES = ("admin", "moderator")
-STATUS_LABELS = {"draft": _l("Being prepared"), "open": _l("Open"), "closed": _l("Closed")}
-
-
-def may_edit() -> bool:
-    return bool(current_user.is_authenticated and current_user.role in EDIT_ROLES)
-
+# and send the mail, as they change rounds (``rounds_forms.may_edit``); viewers read.
+__all__ = ["STATUS_LABELS", "may_edit"]
 
 def workspace_round(round_id: int) -> tuple[ValidationRound, Consultation]:
     """The round and its consultation, when it belongs to the consultation chosen in

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from consultplatform.api import (
     CheckboxListField,
     SafeForm,
+    choices,
     current_consultation_id,
     options,
     strip,
@@ -31,8 +32,7 @@ from consultplatform_validation.rounds import (
 # Administrators and moderators (in the consultations they moderate in: the
 # workspace switcher offers only those) change rounds; viewers read.
 EDIT_ROLES = ("admin", "moderator")
-SIDE_LABELS = {"entrepreneur": _l("Entrepreneur"), "government": _l("Government"),
-               "education": _l("Education"), "other": _l("Other")}
+SIDE_LABELS = dict(choices.SIDES)
 STATUS_LABELS = dict(ROUND_STATUSES)
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -136,3 +136,19 @@ def round_items(round_id: int) -> list[tuple[ValidationItem, AgendaItem | None]]
             .where(ValidationItem.round == round_id)
             .order_by(ValidationItem.position))
     return [(row, row.agenda_item if row.agenda_item_id is not None else None) for row in rows]
+
+
+def decided_after(round_: ValidationRound) -> dict[int, AgendaDecision]:
+    """{agenda item id: its latest decision recorded after the round closed, with its
+    item}, when it settles the item. "Latest" is the last recorded (decisions are
+    only added), not the latest time, which may have been set by hand (the demo's);
+    an item put back to "proposed" is undecided again. One statement; the memo, the
+    dashboard and the public page all count decisions this way."""
+    latest: dict[int, AgendaDecision] = {}
+    for row in (AgendaDecision.select(AgendaDecision, AgendaItem).join(AgendaItem)
+                .where(AgendaDecision.item.in_(ValidationItem.select(ValidationItem.agenda_item)
+                                               .where(ValidationItem.round == round_.id))
+                       & (AgendaDecision.decided_at >= round_.closed_at))
+                .order_by(AgendaDecision.id)):
+        latest[row.item_id] = row
+    return {item: row for item, row in latest.items() if row.decision != "proposed"}

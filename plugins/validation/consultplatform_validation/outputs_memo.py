@@ -22,13 +22,12 @@ from peewee import fn
 
 from consultplatform.api import (
     DATETIME,
-    AgendaDecision,
-    AgendaItem,
     Consultation,
     MemoSection,
     choices,
     in_amsterdam,
 )
+from consultplatform_validation.decisions import decided_after
 from consultplatform_validation.labels import sector_name, side_name
 from consultplatform_validation.models import (
     ALL_SIDES,
@@ -40,8 +39,6 @@ from consultplatform_validation.settings import validation_settings
 
 # After the workshops' "What we do with it" (50), before who took part (80).
 MEMO_ORDER = 60
-# The core's decisions that settle an item ("proposed" is where every item starts).
-DECIDED = ("adopted", "amended", "dropped")
 
 
 @dataclass
@@ -79,22 +76,9 @@ def last_closed_round(consultation: Consultation) -> ValidationRound | None:
 
 def decisions_after(round_: ValidationRound) -> dict[int, tuple[str, str, str]]:
     """{agenda item id: (decision, reason, its title now)}: the latest decision on each
-    of the round's items recorded after the round closed, when it is one of
-    ``DECIDED`` (an item put back to "proposed" is undecided again). "Latest" is the
-    last recorded (decisions are only added), not the latest time: a time may have
-    been set by hand (the demo's). One query."""
-    found: dict[int, tuple[str, str, str]] = {}
-    for item_id, decision, reason, title in (
-            AgendaDecision.select(AgendaDecision.item, AgendaDecision.decision,
-                                  AgendaDecision.reason, AgendaItem.title)
-            .join(AgendaItem)
-            .where(AgendaDecision.item.in_(
-                ValidationItem.select(ValidationItem.agenda_item)
-                .where(ValidationItem.round == round_.id))
-                & (AgendaDecision.decided_at >= round_.closed_at))
-            .order_by(AgendaDecision.id).tuples()):
-        found[item_id] = (decision, reason, title)
-    return {item: row for item, row in found.items() if row[0] in DECIDED}
+    of the round's items since it closed (``decisions.decided_after``)."""
+    return {item: (row.decision, row.reason, row.item.title)
+            for item, row in decided_after(round_).items()}
 
 
 def _turnout_table(round_: ValidationRound) -> list[list]:

@@ -27,7 +27,7 @@ from consultplatform.api import (
     took_part,
     write_transaction,
 )
-from consultplatform_validation.decisions import round_items
+from consultplatform_validation.decisions import decided_after, round_items
 from consultplatform_validation.models import ValidationItem, ValidationRound
 from consultplatform_validation.provenance import Behind, behind
 from consultplatform_validation.rounds import RoundError
@@ -86,21 +86,6 @@ class WhatWeDid:
         return sum(1 for outcome in self.outcomes if outcome.decision is not None)
 
 
-def _latest_decisions(round_: ValidationRound) -> dict[int, AgendaDecision]:
-    """{agenda item id: its latest decision after the round closed} (one statement).
-    The latest is the last recorded (as the memo and the dashboard count it); an
-    item put back to "proposed" is undecided again."""
-    latest: dict[int, AgendaDecision] = {}
-    rows = (AgendaDecision.select()
-            .where(AgendaDecision.item.in_(ValidationItem.select(ValidationItem.agenda_item)
-                                           .where(ValidationItem.round == round_.id))
-                   & (AgendaDecision.decided_at >= round_.closed_at))
-            .order_by(AgendaDecision.id))
-    for row in rows:
-        latest[row.item_id] = row
-    return {item: row for item, row in latest.items() if row.decision != "proposed"}
-
-
 def what_we_did(consultation: Consultation) -> WhatWeDid | None:
     """The page's content, or None when there is no such page (a fixed number of
     statements: the round, its items, the decisions, three provenance counts)."""
@@ -110,7 +95,7 @@ def what_we_did(consultation: Consultation) -> WhatWeDid | None:
     if round_ is None:
         return None
     items = round_items(round_.id)
-    decisions = _latest_decisions(round_)
+    decisions = decided_after(round_)
     results = {row["id"]: row for row in (round_.results or {}).get("items", [])}
     lying_behind = behind([agenda.id for _item, agenda in items if agenda is not None])
     outcomes = [Outcome(item, agenda, decisions.get(agenda.id) if agenda else None,

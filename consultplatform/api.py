@@ -22,7 +22,7 @@ from consultplatform.admin.form_fields import CheckboxListField
 from consultplatform.admin.index import registrations_url, session_counts
 from consultplatform.admin.model_view import CoreModelView
 from consultplatform.auth.roles import is_admin, is_staff, moderates
-from consultplatform.cache import remembered
+from consultplatform.cache import once_per_request, remembered
 from consultplatform.contributions import (
     AGGREGATE,
     BOOLEAN,
@@ -327,7 +327,7 @@ __all__ = [
     "neutralise",
     "new_token",
     "now_local",
-    "open_by_sector",
+    "once_per_request", "open_by_sector",
     "options",
     "parse_choices",
     "parse_id",

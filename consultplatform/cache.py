@@ -24,10 +24,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "cp_cache"
 
@@ -212,3 +213,15 @@ def remembered(key: list, compute: Callable[[], Any]) -> Any:
     value = compute()
     cache().set(name, {"value": value})
     return value
+
+
+def once_per_request(key: str, make: Callable[[], T]) -> T:
+    """``make()`` once per request under ``key`` (kept in ``flask.g``), called every
+    time outside a request: for what many places of one page ask (a plugin's settings
+    for each row of a list). Nothing is shared between requests."""
+    if not has_request_context():
+        return make()
+    found = g.setdefault("cp_once_per_request", {})
+    if key not in found:
+        found[key] = make()
+    return found[key]

@@ -79,3 +79,21 @@ def test_remembered_computes_once_per_key(tmp_path, migrated):
         assert remembered(["fig", 1], compute) == {"n": 1}
         assert remembered(["fig", 2], compute) == {"n": 2}
     assert remembered(["fig", 1], compute) == {"n": 3}  # outside an app: no cache
+
+
+def test_once_per_request_makes_a_value_once_per_request_and_every_time_outside(app):
+    from consultplatform.cache import once_per_request
+
+    made = []
+
+    def make() -> int:
+        made.append(1)
+        return len(made)
+
+    with app.test_request_context():
+        assert [once_per_request("k", make), once_per_request("k", make)] == [1, 1]
+        assert once_per_request("other", make) == 2
+    with app.test_request_context():
+        assert once_per_request("k", make) == 3  # a new request: made again
+    with app.app_context():
+        assert [once_per_request("k", make), once_per_request("k", make)] == [4, 5]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
@@ -18,6 +17,7 @@ from consultplatform.api import (
     Consultation,
     Vocabulary,
     default_settings,
+    once_per_request,
     parse_choices,
     plugin_registry,
 )
@@ -103,13 +103,8 @@ def arena_settings(consultation: Consultation | None = None) -> ArenaSettings:
     """The effective settings (consultation, install, defaults); a stored value that
     no longer validates falls back to the default rather than breaking a page.
     Read once per request and consultation (list pages ask for every row)."""
-    if not has_request_context():
-        return _read_settings(consultation)
-    cache = g.setdefault("expertarena_settings", {})
     key = consultation.id if consultation is not None else None
-    if key not in cache:
-        cache[key] = _read_settings(consultation)
-    return cache[key]
+    return once_per_request(f"expertarena_settings:{key}", lambda: _read_settings(consultation))
 
 
 def _read_settings(consultation: Consultation | None) -> ArenaSettings:

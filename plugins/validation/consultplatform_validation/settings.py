@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
@@ -16,6 +15,7 @@ from consultplatform.api import (
     Choice,
     Consultation,
     default_settings,
+    once_per_request,
     options,
     parse_choices,
     plugin_registry,
@@ -92,13 +92,8 @@ class RoundSettings:
 def validation_settings(consultation: Consultation | None = None) -> RoundSettings:
     """The effective settings (consultation, install, defaults), read once per request;
     a stored value that no longer validates falls back to the default."""
-    if not has_request_context():
-        return _read(consultation)
-    cache = g.setdefault("validation_settings", {})
     key = consultation.id if consultation is not None else None
-    if key not in cache:
-        cache[key] = _read(consultation)
-    return cache[key]
+    return once_per_request(f"validation_settings:{key}", lambda: _read(consultation))
 
 
 def _read(consultation: Consultation | None) -> RoundSettings:

@@ -215,7 +215,7 @@ def test_equal_points_share_a_rank(made):
 
 
 def _counted(round_) -> int:
-    g.pop("validation_settings", None)  # read afresh, as in a new request
+    g.pop("cp_once_per_request", None)  # read afresh, as in a new request
     with count_queries() as counted:
         compute(round_)
     return counted.count

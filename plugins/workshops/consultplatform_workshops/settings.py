@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
@@ -20,6 +19,7 @@ from consultplatform.api import (
     Choice,
     Consultation,
     default_settings,
+    once_per_request,
     parse_choices,
     plugin_registry,
 )
@@ -100,13 +100,8 @@ class WorkshopSettings:
 def workshop_settings(consultation: Consultation | None = None) -> WorkshopSettings:
     """The effective settings (consultation, install, defaults), read once per request;
     a stored value that no longer validates falls back to the default."""
-    if not has_request_context():
-        return _read(consultation)
-    cache = g.setdefault("workshops_settings", {})
     key = consultation.id if consultation is not None else None
-    if key not in cache:
-        cache[key] = _read(consultation)
-    return cache[key]
+    return once_per_request(f"workshops_settings:{key}", lambda: _read(consultation))
 
 
 def _read(consultation: Consultation | None) -> WorkshopSettings:
